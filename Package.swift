@@ -1,0 +1,180 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "pterodisbot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pterodisbot", targets: ["pterodisbot"]),
+        .executable(name: "pterodisbot-bench", targets: ["pterodisbot-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.3.0"),
+    ],
+    targets: [
+        // Thin module map over the system zlib (PNG deflate, gateway zlib-stream inflate).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "DiscordModels",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DiscordREST",
+            dependencies: [
+                "DiscordModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DiscordGateway",
+            dependencies: [
+                "DiscordModels",
+                "CZlib",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Pterodactyl",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PNGRaster",
+            dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServerMetrics",
+            dependencies: [
+                "PNGRaster",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StatusBot",
+            dependencies: [
+                "DiscordModels",
+                "DiscordREST",
+                "DiscordGateway",
+                "Pterodactyl",
+                "PNGRaster",
+                "ServerMetrics",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pterodisbot",
+            dependencies: [
+                "StatusBot",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pterodisbot-bench",
+            dependencies: [
+                "StatusBot",
+                "TestSupport",
+                "DiscordModels",
+                "DiscordREST",
+                "Pterodactyl",
+                "PNGRaster",
+                "ServerMetrics",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Fakes and a manual clock shared by tests and the benchmark; imports no test framework.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "DiscordModels",
+                "Pterodactyl",
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DiscordModelsTests",
+            dependencies: ["DiscordModels", "TestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DiscordRESTTests",
+            dependencies: ["DiscordREST", "DiscordModels", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DiscordGatewayTests",
+            dependencies: ["DiscordGateway", "DiscordModels", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PterodactylTests",
+            dependencies: ["Pterodactyl", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PNGRasterTests",
+            dependencies: ["PNGRaster", "CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServerMetricsTests",
+            dependencies: ["ServerMetrics", "PNGRaster"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StatusBotTests",
+            dependencies: ["StatusBot", "TestSupport", "DiscordModels", "Pterodactyl"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "pterodisbotTests",
+            dependencies: ["pterodisbot", "StatusBot", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
