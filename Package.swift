@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "pterodisbot-bench", targets: ["pterodisbot-bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
@@ -168,7 +168,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StatusBotTests",
-            dependencies: ["StatusBot", "TestSupport", "DiscordModels", "Pterodactyl"],
+            dependencies: [
+                "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "Pterodactyl", "ServerMetrics",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,1 +1,18 @@
-print("{}")
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// Each area adds its cases to this list; `swift run -c release pterodisbot-bench [filter]` runs those whose
+// name contains the filter and prints one JSON object per figure.
+let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = []
+
+let filter = CommandLine.arguments.dropFirst().first
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.sortedKeys]
+for benchCase in cases where filter.map({ benchCase.name.contains($0) }) ?? true {
+    for figure in try await benchCase.run() {
+        print(String(decoding: try encoder.encode(figure), as: UTF8.self))
+    }
+}

@@ -1,0 +1,289 @@
+import DiscordModels
+import Logging
+
+/// Resolves each setting (environment, then file, then default), validates it and collects issues.
+struct SettingReader {
+    private let document: INIDocument?
+    private let environment: [String: String]
+    private let scope: BotConfiguration.Scope
+    private(set) var issues: [ConfigurationIssue] = []
+    private(set) var effective: [EffectiveSetting] = []
+
+    init(document: INIDocument?, environment: [String: String], scope: BotConfiguration.Scope) {
+        self.document = document
+        self.environment = environment
+        self.scope = scope
+        for problem in document?.problems ?? [] {
+            let location = problem.line.map { "config.ini line \($0)" } ?? "config.ini"
+            issues.append(ConfigurationIssue(.error, location, problem.message))
+        }
+    }
+
+    func isSetInEnvironment(_ spec: SettingSpec) -> Bool {
+        environmentValue(spec) != nil
+    }
+
+    mutating func warn(_ location: String, _ message: String) {
+        issues.append(ConfigurationIssue(.warning, location, message))
+    }
+
+    mutating func fail(_ spec: SettingSpec, _ message: String) {
+        issues.append(ConfigurationIssue(.error, spec.location, message))
+    }
+
+    // MARK: - Typed readers
+
+    mutating func url(_ spec: SettingSpec) -> String? {
+        guard let value = read(spec) else { return nil }
+        let lowered = value.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            fail(spec, "'\(value)' must start with http:// or https://, e.g. https://panel.mygame.host")
+            return nil
+        }
+        let afterScheme = value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        let host = afterScheme.count > 2 ? afterScheme[2] : ""
+        guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "\t" }) else {
+            fail(spec, "'\(value)' has no host name; write it like https://panel.mygame.host")
+            return nil
+        }
+        let hostName = host.split(separator: ":").first.map(String.init)?.lowercased() ?? ""
+        if hostName == "example.com" || hostName.hasSuffix(".example.com") {
+            fail(spec, "still the example's placeholder '\(value)'; put your own address here")
+            return nil
+        }
+        var trimmed = value
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+
+    mutating func panelKey(_ spec: SettingSpec, expected: PanelKeyKind) -> Secret? {
+        guard let value = read(spec, secret: true) else { return nil }
+        let kind = PanelKeyKind(key: value)
+        switch kind {
+        case expected:
+            return Secret(value)
+        case .client, .application:
+            let correctSpec: SettingSpec = kind == .client ? .clientAPIKey : .applicationAPIKey
+            fail(
+                spec,
+                "this is \(kind.article) (\(value.prefix(5))…), not \(expected.article): move it to "
+                    + "\(correctSpec.location) and put \(expected.article) here (\(expected.whereToCreate))"
+            )
+            return nil
+        case .unprefixed:
+            if value.count != 48 || !value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                fail(
+                    spec,
+                    "does not look like a panel API key (expected \(expected.prefixes) followed by 43 letters "
+                        + "and digits); create \(expected.article) under \(expected.whereToCreate)"
+                )
+                return nil
+            }
+            warn(
+                spec.location,
+                "key has no \(expected.prefixes) prefix (made before panel v1.8); it still works, "
+                    + "but a new key is recommended"
+            )
+            return Secret(value)
+        }
+    }
+
+    mutating func discordToken(_ spec: SettingSpec) -> Secret? {
+        guard let value = read(spec, secret: true) else { return nil }
+        if value.lowercased().hasPrefix("bot ") {
+            fail(spec, "remove the 'Bot ' prefix: paste only the token itself")
+            return nil
+        }
+        if value.contains(where: \.isWhitespace) {
+            fail(spec, "contains spaces; paste the token from Developer Portal → Bot → Reset Token exactly")
+            return nil
+        }
+        if value.split(separator: ".", omittingEmptySubsequences: false).count != 3 {
+            warn(spec.location, "does not look like a bot token (three parts separated by dots)")
+        }
+        return Secret(value)
+    }
+
+    mutating func snowflake(_ spec: SettingSpec) -> GuildID? {
+        guard let value = read(spec) else { return nil }
+        guard Self.isSnowflake(value) else {
+            fail(
+                spec,
+                "'\(value)' is not a Discord ID (17 to 20 digits); enable Developer Mode, right-click the server "
+                    + "icon and choose Copy Server ID"
+            )
+            return nil
+        }
+        return GuildID(value)
+    }
+
+    mutating func roles(_ spec: SettingSpec) -> [AllowedRole]? {
+        guard let value = read(spec) else { return nil }
+        let parts = value.split(separator: ",").map { String(Substring($0).trimmingWhitespace()) }
+        let roles = parts.filter { !$0.isEmpty }.map { part -> AllowedRole in
+            Self.isSnowflake(part) ? .id(RoleID(part)) : .name(part)
+        }
+        if roles.isEmpty {
+            fail(spec, "lists no role; give role IDs or role names separated by commas")
+            return nil
+        }
+        return roles
+    }
+
+    mutating func integer(_ spec: SettingSpec, in range: ClosedRange<Int>) -> Int? {
+        guard let value = read(spec) else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            fail(spec, "'\(value)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func decimal(_ spec: SettingSpec, in range: ClosedRange<Double>) -> Double? {
+        guard let value = read(spec) else { return nil }
+        guard let number = Double(value), number.isFinite, range.contains(number) else {
+            fail(spec, "'\(value)' must be a number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func path(_ spec: SettingSpec) -> String? {
+        read(spec)
+    }
+
+    mutating func choice<T: ConfigChoice>(_ spec: SettingSpec, _ type: T.Type) -> T? {
+        guard let value = read(spec) else { return nil }
+        guard let choice = T(configValue: value) else {
+            fail(spec, "'\(value)' is not one of: \(T.allConfigValues.joined(separator: ", "))")
+            return nil
+        }
+        return choice
+    }
+
+    /// Warns about keys in the file that no setting reads (usually typos).
+    mutating func reportUnknownKeys() {
+        let known = Set(SettingSpec.all.map { INIDocument.identity(section: $0.section, key: $0.key) })
+        for entry in document?.entries ?? [] where !known.contains(INIDocument.identity(section: entry.section, key: entry.key)) {
+            warn("config.ini line \(entry.line)", "unknown setting [\(entry.section)] \(entry.key) is ignored")
+        }
+    }
+
+    // MARK: - Resolution
+
+    /// The setting's value after layering, or `nil` when absent, empty or a placeholder (with the issue recorded).
+    private mutating func read(_ spec: SettingSpec, secret: Bool = false) -> String? {
+        if scope == .panelOnly && spec.section == "Discord" { return nil }
+        let resolved: (value: String, source: EffectiveSetting.Source)?
+        if let value = environmentValue(spec) {
+            resolved = (value, .environment(spec.environmentVariable))
+        } else if let entry = document?.entry(section: spec.section, key: spec.key) {
+            resolved = (entry.value, .file(line: entry.line))
+        } else if let value = spec.defaultValue {
+            resolved = (value, .defaultValue)
+        } else {
+            resolved = nil
+        }
+        guard let resolved, !resolved.value.isEmpty else {
+            effective.append(EffectiveSetting(spec: spec, displayValue: "", source: .unset))
+            if !spec.isOptional {
+                fail(spec, "is missing; set it in config.ini or with the environment variable \(spec.environmentVariable)")
+            }
+            return nil
+        }
+        let display = spec.isSecret ? Self.redact(resolved.value) : resolved.value
+        effective.append(EffectiveSetting(spec: spec, displayValue: display, source: resolved.source))
+        if Self.isPlaceholder(resolved.value, spec: spec) {
+            // A placeholder is not a secret, so it is shown as written.
+            fail(spec, "still the example's placeholder '\(resolved.value)'; replace it with your own value")
+            return nil
+        }
+        return resolved.value
+    }
+
+    private func environmentValue(_ spec: SettingSpec) -> String? {
+        guard let value = environment[spec.environmentVariable] else { return nil }
+        let trimmed = String(Substring(value).trimmingWhitespace())
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    // MARK: - Helpers
+
+    /// Values copied from `config.ini.example` that mean "not filled in yet".
+    static let placeholders: [SettingSpec: Set<String>] = [
+        .allowedGuildID: ["123456789012345678"],
+        .allowedRoles: ["234567890123456789, Game Admin"],
+    ]
+
+    static func isPlaceholder(_ value: String, spec: SettingSpec) -> Bool {
+        if value.contains("...") || value.contains("…") { return true }
+        return placeholders[spec]?.contains(value) ?? false
+    }
+
+    static func isSnowflake(_ text: String) -> Bool {
+        (17...20).contains(text.count) && text.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// `ptlc_****abcd`: the known prefix and the last four characters of a long secret; `****` otherwise.
+    static func redact(_ secret: String) -> String {
+        guard secret.count >= 16 else { return "****" }
+        let prefix = PanelKeyKind(key: secret) == .unprefixed ? "" : String(secret.prefix(5))
+        return "\(prefix)****\(secret.suffix(4))"
+    }
+}
+
+/// What a panel API key's prefix says it is.
+enum PanelKeyKind: Equatable {
+    case client
+    case application
+    case unprefixed
+
+    init(key: String) {
+        if key.hasPrefix("ptlc_") || key.hasPrefix("pacc_") {
+            self = .client
+        } else if key.hasPrefix("ptla_") || key.hasPrefix("papp_") {
+            self = .application
+        } else {
+            self = .unprefixed
+        }
+    }
+
+    var article: String {
+        switch self {
+        case .client: "a client API key"
+        case .application: "an application API key"
+        case .unprefixed: "an unprefixed key"
+        }
+    }
+
+    var prefixes: String {
+        switch self {
+        case .client: "ptlc_ (or Pelican pacc_)"
+        case .application: "ptla_ (or Pelican papp_)"
+        case .unprefixed: "no"
+        }
+    }
+
+    var whereToCreate: String {
+        switch self {
+        case .client: "the panel's Account → API Credentials"
+        case .application: "the panel's Admin → Application API"
+        case .unprefixed: "the panel"
+        }
+    }
+}
+
+/// An enum read from a config value.
+protocol ConfigChoice {
+    init?(configValue: String)
+    static var allConfigValues: [String] { get }
+}
+
+extension GatewayCompressionSetting: ConfigChoice {
+    init?(configValue: String) { self.init(rawValue: configValue.lowercased()) }
+    static var allConfigValues: [String] { allCases.map(\.rawValue) }
+}
+
+extension Logger.Level: ConfigChoice {
+    static var allConfigValues: [String] { allCases.map(\.rawValue) }
+}

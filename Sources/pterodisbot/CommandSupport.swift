@@ -1,0 +1,42 @@
+import ArgumentParser
+import Logging
+import StatusBot
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Shared steps of the subcommands: load configuration (exit 78 on error), bootstrap logging once.
+enum CommandSupport {
+    /// EX_CONFIG from sysexits.h: the configuration is wrong.
+    static let configurationExitCode = ExitCode(78)
+
+    /// Loads the configuration; on error prints the report to stderr and exits with status 78.
+    static func loadConfiguration(path: String, scope: BotConfiguration.Scope) throws -> BotConfiguration {
+        do {
+            let configuration = try ConfigurationLoader.load(
+                path: path,
+                environment: ProcessInfo.processInfo.environment,
+                scope: scope
+            )
+            for warning in configuration.warnings {
+                BotLogHandler.standardError("\(warning)")
+            }
+            return configuration
+        } catch {
+            BotLogHandler.standardError(error.description)
+            throw configurationExitCode
+        }
+    }
+
+    /// Bootstraps swift-log with the configured level, scrubbing the configured secrets from every line.
+    static func bootstrapLogging(_ configuration: BotConfiguration) {
+        let level = configuration.bot.logLevel
+        let secrets = configuration.secretValues
+        LoggingSystem.bootstrap { label in
+            BotLogHandler(label: label, level: level, secrets: secrets)
+        }
+    }
+}

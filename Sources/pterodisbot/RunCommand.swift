@@ -1,0 +1,18 @@
+import ArgumentParser
+import StatusBot
+
+/// `pterodisbot run`: the bot itself.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the bot (the default command)."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try CommandSupport.loadConfiguration(path: options.config, scope: .full)
+        CommandSupport.bootstrapLogging(configuration)
+        try await BotApplication.run(configuration: configuration)
+    }
+}
