@@ -1,0 +1,521 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The Pterodactyl (and Pelican) panel client on AsyncHTTPClient.
+///
+/// - The caller owns the `HTTPClient`: create it with `redirectConfiguration: .disallow`. The panel answers a bad
+///   key with a redirect to `/auth/login` when it does not see a JSON `Accept`; every 3xx (and any answer reached
+///   through a followed redirect) is reported as an authentication failure anyway.
+/// - Every request carries `Accept: application/json` and `Authorization: Bearer <key>`: the client key on
+///   `/api/client`, the application key on `/api/application`.
+/// - Each API has a ``TokenBucket`` sized from ``PanelClientConfiguration``; `X-RateLimit-Remaining` lowers it and
+///   a 429's `Retry-After` blocks the API until then (never earlier).
+/// - GETs retry per ``RetryPolicy``; power signals are sent exactly once.
+/// - `/api/application/nodes/{id}/configuration` is never called: it returns the node's secret token.
+public final class DefaultPanelClient<C: Clock>: PanelClient where C.Duration == Duration {
+    private let httpClient: HTTPClient
+    private let baseURL: String
+    private let clientKey: PanelAPIKey
+    private let applicationKey: PanelAPIKey?
+    private let configuration: PanelClientConfiguration
+    private let clock: C
+    private let logger: Logger
+    private let limiter: PanelRateLimiter<C.Instant>
+    private let cache: ServerListCache<C.Instant>
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - httpClient: A client configured with `redirectConfiguration: .disallow`; not shut down by this type.
+    ///   - baseURL: The panel URL (`[Pterodactyl] PanelURL`), e.g. `https://panel.example.com`.
+    ///   - clientKey: The client (account) key.
+    ///   - applicationKey: The application key, if Application API calls are wanted.
+    ///   - configuration: Budgets, timeouts, retries.
+    ///   - clock: The clock for rate limiting, backoff and the list cache (a manual clock in tests).
+    ///   - logger: Used at `debug`/`trace` only; keys are never logged.
+    public init(
+        httpClient: HTTPClient,
+        baseURL: String,
+        clientKey: PanelAPIKey,
+        applicationKey: PanelAPIKey? = nil,
+        configuration: PanelClientConfiguration = PanelClientConfiguration(),
+        clock: C,
+        logger: Logger = Logger(label: "pterodisbot.panel")
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.httpClient = httpClient
+        self.baseURL = base
+        self.clientKey = clientKey
+        self.applicationKey = applicationKey.flatMap { $0.isEmpty ? nil : $0 }
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.limiter = PanelRateLimiter(configuration: configuration)
+        self.cache = ServerListCache()
+    }
+
+    // MARK: - Client API
+
+    /// Lists the client key's servers (`GET /api/client?per_page=100`, every page), from the cache when fresh.
+    /// - Parameter forceRefresh: Fetch even if the cached list is younger than the refresh interval.
+    /// - Returns: The servers, de-duplicated by UUID.
+    /// - Throws: ``PanelError`` or `CancellationError`.
+    public func servers(forceRefresh: Bool) async throws -> [PanelServer] {
+        if !forceRefresh,
+            let cached = await cache.fresh(now: clock.now, maxAge: configuration.serverListRefreshInterval)
+        {
+            return cached
+        }
+        let wire: [WireServer] = try await fetchAllPages(.client, path: "/api/client", query: [], perPage: 100)
+        let servers = Self.deduplicated(wire.map(\.model))
+        await cache.store(servers, now: clock.now)
+        return servers
+    }
+
+    /// One server (`GET /api/client/servers/{server}`), with its allocations.
+    /// - Parameter id: The server.
+    /// - Returns: The server.
+    /// - Throws: ``PanelError`` or `CancellationError`.
+    public func serverDetails(_ id: ServerID) async throws -> PanelServer {
+        do {
+            let item: WireItem<WireServer> = try await getJSON(.client, path: "/api/client/servers/\(escape(id))")
+            guard let attributes = item.attributes else {
+                throw PanelError.malformedResponse(detail: "server \(id) came back as a null resource")
+            }
+            return attributes.model
+        } catch PanelError.notFound(let detail) {
+            await cache.invalidate()
+            throw PanelError.notFound(detail: detail)
+        }
+    }
+
+    /// Live usage (`GET /api/client/servers/{server}/resources`).
+    ///
+    /// When the cached server list already says the panel will refuse (suspended, installing, transferring,
+    /// restoring, node in maintenance), no request is spent and ``PanelError/stateConflict(_:detail:)`` is thrown.
+    /// - Parameter id: The server.
+    /// - Returns: The resources.
+    /// - Throws: ``PanelError`` or `CancellationError`.
+    public func resources(of id: ServerID) async throws -> ServerResources {
+        if let known = await cache.lookUp(id), let state = known.conflictState {
+            throw PanelError.stateConflict(state, detail: "the server list reports the server as \(state)")
+        }
+        do {
+            let item: WireItem<WireStats> = try await getJSON(
+                .client,
+                path: "/api/client/servers/\(escape(id))/resources",
+                server: id
+            )
+            guard let attributes = item.attributes else {
+                throw PanelError.malformedResponse(detail: "resources of \(id) came back as a null resource")
+            }
+            return attributes.model
+        } catch PanelError.notFound(let detail) {
+            await cache.invalidate()
+            throw PanelError.notFound(detail: detail)
+        }
+    }
+
+    /// Live usage of many servers, at most ``PanelClientConfiguration/maxConcurrentRequests`` at a time, in the
+    /// order given (requests also queue in order for rate-limit tokens, so none starves).
+    /// - Parameter ids: The servers.
+    /// - Returns: One result per distinct id.
+    /// - Throws: Only `CancellationError`.
+    public func resources(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelError>] {
+        var seen = Set<ServerID>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        var results: [ServerID: Result<ServerResources, PanelError>] = [:]
+        results.reserveCapacity(unique.count)
+        try await withThrowingTaskGroup(of: (ServerID, Result<ServerResources, PanelError>).self) { group in
+            var pending = unique.makeIterator()
+            for _ in 0..<configuration.maxConcurrentRequests {
+                guard let id = pending.next() else { break }
+                group.addTask { (id, try await self.resourceResult(id)) }
+            }
+            while let (id, result) = try await group.next() {
+                results[id] = result
+                if let next = pending.next() {
+                    group.addTask { (next, try await self.resourceResult(next)) }
+                }
+            }
+        }
+        return results
+    }
+
+    /// Sends a power signal (`POST /api/client/servers/{server}/power`) once, never retried.
+    ///
+    /// The panel's 204 only means Wings accepted the signal; watch `resources(of:)` for the outcome.
+    /// - Parameters:
+    ///   - signal: The signal.
+    ///   - id: The server.
+    /// - Throws: ``PanelError`` or `CancellationError`.
+    public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
+        let body = Array(#"{"signal":"\#(signal.rawValue)"}"#.utf8)
+        _ = try await perform(
+            .client,
+            method: .POST,
+            path: "/api/client/servers/\(escape(id))/power",
+            body: body,
+            idempotent: false,
+            server: id
+        )
+    }
+
+    // MARK: - Application API
+
+    /// Every server on the panel (`GET /api/application/servers?include=allocations,node`, every page).
+    /// - Returns: Servers with ``PanelServer/internalID``, ``PanelServer/nodeID`` and the node name filled in.
+    /// - Throws: ``PanelError`` (``PanelError/missingApplicationKey`` without a key) or `CancellationError`.
+    public func applicationServers() async throws -> [PanelServer] {
+        let wire: [WireServer] = try await fetchAllPages(
+            .application,
+            path: "/api/application/servers",
+            query: [("include", "allocations,node")],
+            perPage: 100
+        )
+        return Self.deduplicated(wire.map(\.model))
+    }
+
+    /// Every node with its totals and allocated resources (`GET /api/application/nodes`, every page).
+    /// - Returns: The nodes.
+    /// - Throws: ``PanelError`` or `CancellationError`.
+    public func nodes() async throws -> [PanelNode] {
+        let wire: [WireNode] = try await fetchAllPages(
+            .application,
+            path: "/api/application/nodes",
+            query: [],
+            perPage: 100
+        )
+        return wire.map(\.model)
+    }
+
+    /// A node's allocations, assigned and free (`GET /api/application/nodes/{id}/allocations`, every page).
+    /// - Parameter nodeID: The node's numeric id.
+    /// - Returns: The allocations.
+    /// - Throws: ``PanelError`` or `CancellationError`.
+    public func allocations(ofNode nodeID: Int) async throws -> [NodeAllocation] {
+        let wire: [WireAllocation] = try await fetchAllPages(
+            .application,
+            path: "/api/application/nodes/\(nodeID)/allocations",
+            query: [],
+            perPage: 100
+        )
+        return wire.map {
+            NodeAllocation(
+                id: $0.id,
+                ip: $0.ip,
+                alias: $0.alias,
+                port: $0.port,
+                notes: $0.notes,
+                isAssigned: $0.assigned ?? false
+            )
+        }
+    }
+
+    // MARK: - Budget
+
+    /// Client API requests per minute needed to poll `serverCount` servers every `interval` (resources plus the
+    /// amortized list refresh).
+    /// - Parameters:
+    ///   - serverCount: Servers polled per cycle.
+    ///   - interval: Cycle length.
+    /// - Returns: Requests per minute.
+    public func requiredRequestsPerMinute(forServerCount serverCount: Int, interval: Duration) -> Double {
+        let intervalSeconds = max(Self.seconds(interval), 0.001)
+        let listPages = Double((serverCount + 99) / 100)
+        let refreshSeconds = max(Self.seconds(configuration.serverListRefreshInterval), intervalSeconds)
+        return Double(serverCount) * 60 / intervalSeconds + listPages * 60 / refreshSeconds
+    }
+
+    /// See ``PanelClient/budgetWarning(forServerCount:interval:)``. The steady budget is 90 % of the configured
+    /// limit (the rest is burst headroom, see ``TokenBucket``).
+    public func budgetWarning(forServerCount serverCount: Int, interval: Duration) -> String? {
+        let needed = requiredRequestsPerMinute(forServerCount: serverCount, interval: interval)
+        let limit = configuration.clientRateLimitPerMinute
+        let steady = TokenBucket<C.Instant>(limitPerMinute: limit).sustainedPerMinute
+        guard needed > steady else { return nil }
+        let stretched = Self.seconds(interval) * needed / steady
+        return "polling \(serverCount) servers every \(Self.format(Self.seconds(interval))) s needs about "
+            + "\(Int(needed.rounded(.up))) Client API requests per minute, but the budget allows \(Int(steady)) "
+            + "(90 % of [Pterodactyl] ClientRateLimitPerMinute = \(limit)); each cycle will stretch to about "
+            + "\(Self.format(stretched)) s. Raise the panel's APP_API_CLIENT_RATELIMIT and ClientRateLimitPerMinute, "
+            + "or poll fewer servers or less often."
+    }
+
+    // MARK: - Requests
+
+    private func resourceResult(_ id: ServerID) async throws -> Result<ServerResources, PanelError> {
+        do {
+            return .success(try await resources(of: id))
+        } catch let error as PanelError {
+            return .failure(error)
+        }
+    }
+
+    private func fetchAllPages<A: Decodable>(
+        _ api: PanelAPI,
+        path: String,
+        query: [(String, String)],
+        perPage: Int
+    ) async throws -> [A] {
+        var all: [A] = []
+        var page = 1
+        // The application API's `links` drop `per_page` and `include`, so the URL is rebuilt for each page.
+        while true {
+            let list: WireList<A> = try await getJSON(
+                api,
+                path: path,
+                query: query + [("per_page", String(perPage)), ("page", String(page))]
+            )
+            all.append(contentsOf: list.data.compactMap(\.attributes))
+            guard let pagination = list.meta?.pagination, pagination.currentPage < pagination.totalPages,
+                !list.data.isEmpty, page < 10_000
+            else { break }
+            page = pagination.currentPage + 1
+        }
+        return all
+    }
+
+    private func getJSON<T: Decodable>(
+        _ api: PanelAPI,
+        path: String,
+        query: [(String, String)] = [],
+        server: ServerID? = nil
+    ) async throws -> T {
+        let body = try await perform(api, method: .GET, path: path, query: query, idempotent: true, server: server)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw PanelError.malformedResponse(detail: "\(path): \(Self.summary(of: error))")
+        }
+    }
+
+    /// Sends one request (with retries if `idempotent`) and returns the body of a 2xx answer.
+    /// - Throws: ``PanelError`` or `CancellationError`.
+    private func perform(
+        _ api: PanelAPI,
+        method: HTTPMethod,
+        path: String,
+        query: [(String, String)] = [],
+        body: [UInt8]? = nil,
+        idempotent: Bool,
+        server: ServerID?
+    ) async throws -> [UInt8] {
+        let key: PanelAPIKey
+        switch api {
+        case .client: key = clientKey
+        case .application:
+            guard let applicationKey else { throw PanelError.missingApplicationKey }
+            key = applicationKey
+        }
+        var request = HTTPClientRequest(url: baseURL + path + Self.queryString(query))
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(key.exposedValue)")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "pterodisbot")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        var logger = self.logger
+        logger[metadataKey: "ptero.api"] = "\(api)"
+        logger[metadataKey: "ptero.path"] = "\(path)"
+        if let server { logger[metadataKey: "ptero.server"] = "\(server)" }
+
+        let attempts = idempotent ? configuration.retryPolicy.maxAttempts : 1
+        var attempt = 1
+        while true {
+            try await waitForToken(api)
+            let error: PanelError
+            do {
+                let response = try await httpClient.execute(
+                    request,
+                    timeout: Self.timeAmount(configuration.requestTimeout)
+                )
+                let bytes = try await collect(response)
+                if let remaining = response.headers.first(name: "X-RateLimit-Remaining").flatMap({ Int($0) }) {
+                    await limiter.observe(api, remaining: remaining, now: clock.now)
+                }
+                let retryAfter =
+                    PanelResponseClassifier.retryAfter(response.headers.first(name: "Retry-After"))
+                    ?? configuration.defaultRetryAfter
+                guard
+                    let failure = PanelResponseClassifier.error(
+                        api: api,
+                        status: Int(response.status.code),
+                        body: bytes,
+                        redirected: !response.history.isEmpty,
+                        retryAfter: retryAfter
+                    )
+                else {
+                    logger.trace("panel request succeeded", metadata: ["ptero.status": "\(response.status.code)"])
+                    return bytes
+                }
+                if case .rateLimited = failure {
+                    let now = clock.now
+                    await limiter.block(api, until: now.advanced(by: retryAfter), now: now)
+                }
+                error = failure
+            } catch let failure as PanelError {
+                error = failure
+            } catch {
+                if Task.isCancelled || error is CancellationError { throw CancellationError() }
+                throw error.asTransportFailure
+            }
+            logger.debug(
+                "panel request failed",
+                metadata: ["error": "\(error)", "ptero.attempt": "\(attempt)"]
+            )
+            guard attempt < attempts, PanelResponseClassifier.isRetryable(error) else { throw error }
+            if case .rateLimited = error {
+                // The limiter holds the next token until Retry-After has passed.
+            } else {
+                let delay = configuration.retryPolicy.delay(beforeRetry: attempt, unitRandom: Double.random(in: 0..<1))
+                try await clock.sleep(until: clock.now.advanced(by: delay), tolerance: nil)
+            }
+            attempt += 1
+        }
+    }
+
+    private func collect(_ response: HTTPClientResponse) async throws -> [UInt8] {
+        do {
+            let buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw PanelError.malformedResponse(detail: "body larger than \(configuration.maxResponseBytes) bytes")
+        }
+    }
+
+    /// Waits for a rate-limit token, then for any 429 block that started meanwhile.
+    private func waitForToken(_ api: PanelAPI) async throws {
+        let start = await limiter.reserve(api, now: clock.now)
+        if clock.now < start {
+            try await clock.sleep(until: start, tolerance: nil)
+        }
+        while let blockedUntil = await limiter.blocked(api, after: clock.now) {
+            try await clock.sleep(until: blockedUntil, tolerance: nil)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func escape(_ id: ServerID) -> String {
+        Self.percentEncode(id.rawValue)
+    }
+
+    private static func deduplicated(_ servers: [PanelServer]) -> [PanelServer] {
+        var seen = Set<String>()
+        return servers.filter { seen.insert($0.uuid).inserted }
+    }
+
+    private static func queryString(_ query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return "" }
+        return "?" + query.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+    }
+
+    private static func percentEncode(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: ","):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds >= 10 || seconds == seconds.rounded()
+            ? String(Int(seconds.rounded())) : String(Double(Int(seconds * 10)) / 10)
+    }
+
+    private static func summary(of error: DecodingError) -> String {
+        let (context, kind): (DecodingError.Context?, String) =
+            switch error {
+            case .typeMismatch(_, let context): (context, "type mismatch")
+            case .valueNotFound(_, let context): (context, "missing value")
+            case .keyNotFound(let key, let context): (context, "missing key \(key.stringValue)")
+            case .dataCorrupted(let context): (context, "not valid JSON")
+            @unknown default: (nil, "undecodable")
+            }
+        let path = context?.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return path.map { $0.isEmpty ? kind : "\(kind) at \($0)" } ?? kind
+    }
+}
+
+extension DefaultPanelClient where C == ContinuousClock {
+    /// Creates a client on the continuous clock.
+    /// - Parameters:
+    ///   - httpClient: A client configured with `redirectConfiguration: .disallow`.
+    ///   - baseURL: The panel URL.
+    ///   - clientKey: The client key.
+    ///   - applicationKey: The application key, if any.
+    ///   - configuration: Budgets, timeouts, retries.
+    ///   - logger: Component logger.
+    public convenience init(
+        httpClient: HTTPClient,
+        baseURL: String,
+        clientKey: PanelAPIKey,
+        applicationKey: PanelAPIKey? = nil,
+        configuration: PanelClientConfiguration = PanelClientConfiguration(),
+        logger: Logger = Logger(label: "pterodisbot.panel")
+    ) {
+        self.init(
+            httpClient: httpClient,
+            baseURL: baseURL,
+            clientKey: clientKey,
+            applicationKey: applicationKey,
+            configuration: configuration,
+            clock: ContinuousClock(),
+            logger: logger
+        )
+    }
+}
+
+extension Error {
+    /// Maps a transport failure (no HTTP answer) to ``PanelError/panelUnreachable(reason:)``.
+    fileprivate var asTransportFailure: PanelError {
+        if let error = self as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .deadlineExceeded, .readTimeout, .writeTimeout:
+                return .panelUnreachable(reason: "timed out")
+            case .remoteConnectionClosed:
+                return .panelUnreachable(reason: "the connection was closed without an answer")
+            case .redirectLimitReached, .redirectCycleDetected:
+                return .authenticationFailed(.client, reason: "the panel keeps redirecting (to its login page)")
+            default:
+                return .panelUnreachable(reason: "\(error)")
+            }
+        }
+        // NIOPosix's connection errors (refused, DNS) are not visible from this target; read their text.
+        let text = String(describing: self).lowercased()
+        if text.contains("refused") { return .panelUnreachable(reason: "connection refused") }
+        if text.contains("timeout") || text.contains("timed out") { return .panelUnreachable(reason: "timed out") }
+        if text.contains("dns") || text.contains("resolve") || text.contains("lookup") {
+            return .panelUnreachable(reason: "the panel's host name did not resolve")
+        }
+        return .panelUnreachable(reason: "could not connect (\(text.prefix(200)))")
+    }
+}

@@ -1,0 +1,81 @@
+/// A panel API key whose `description` never shows the secret.
+///
+/// Pterodactyl keys are a 16-character identifier (5-character prefix + 11 random characters) followed by a
+/// 32-character secret. Pterodactyl prefixes client keys with `ptlc_` and application keys with `ptla_`; Pelican
+/// uses `pacc_` and `papp_`. Keys created before Pterodactyl v1.8.0 have no prefix: the panel takes the key type
+/// from its database row, so an unprefixed key is valid and only its kind is unknown.
+/// See `app/Models/ApiKey.php` in pterodactyl/panel.
+public struct PanelAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
+    /// What the key's prefix says it is.
+    public enum Kind: Sendable, Hashable, CustomStringConvertible {
+        /// A client (account) key: `ptlc_` or Pelican's `pacc_`. Valid on `/api/client`.
+        case client
+        /// An application key: `ptla_` or Pelican's `papp_`. Valid on `/api/application` only.
+        case application
+        /// A key without a known prefix (made before Pterodactyl v1.8.0); its kind is unknown.
+        case legacyUnprefixed
+
+        /// A short human-readable name.
+        public var description: String {
+            switch self {
+            case .client: "client key"
+            case .application: "application key"
+            case .legacyUnprefixed: "unprefixed key"
+            }
+        }
+    }
+
+    private static let clientPrefixes = ["ptlc_", "pacc_"]
+    private static let applicationPrefixes = ["ptla_", "papp_"]
+
+    private let raw: String
+
+    /// Wraps a key as read from configuration; surrounding whitespace is removed.
+    /// - Parameter raw: The key text.
+    public init(_ raw: String) {
+        self.raw = raw.trimmingWhitespace()
+    }
+
+    /// The kind the prefix announces.
+    public var kind: Kind {
+        if Self.clientPrefixes.contains(where: raw.hasPrefix) { return .client }
+        if Self.applicationPrefixes.contains(where: raw.hasPrefix) { return .application }
+        return .legacyUnprefixed
+    }
+
+    /// True for Pelican's `pacc_`/`papp_` prefixes.
+    public var hasPelicanPrefix: Bool { raw.hasPrefix("pacc_") || raw.hasPrefix("papp_") }
+
+    /// True when the key is empty.
+    public var isEmpty: Bool { raw.isEmpty }
+
+    /// The prefix (if any) and the last four characters, e.g. `ptlc_****abcd`; short keys show only `****`.
+    public var redacted: String {
+        let prefix = kind == .legacyUnprefixed ? "" : String(raw.prefix(5))
+        guard raw.count >= 16 else { return prefix + "****" }
+        return prefix + "****" + String(raw.suffix(4))
+    }
+
+    /// The key itself, for the `Authorization` header only. Never log or print it.
+    public var exposedValue: String { raw }
+
+    /// The redacted form.
+    public var description: String { redacted }
+
+    /// The redacted form.
+    public var debugDescription: String { "PanelAPIKey(\(redacted))" }
+
+    /// A mirror that shows only the redacted form, so `dump` cannot leak the key.
+    public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted]) }
+}
+
+extension String {
+    fileprivate func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}
