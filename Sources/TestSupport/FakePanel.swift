@@ -1,0 +1,458 @@
+import Pterodactyl
+import Synchronization
+
+/// An in-process Pterodactyl/Pelican panel on loopback, shaped like the real one
+/// (`../shared/reference/pterodactyl-api.md`): Fractal envelopes, pagination, includes, the 409/404/504 matrix,
+/// key checks, a fixed-window rate limit with `X-RateLimit-*` and `Retry-After`, plus scripting hooks.
+///
+/// Tests, the orchestrator's tests and the demo change servers at any time with ``setState(_:for:)``,
+/// ``setResources(_:for:)`` or ``update(_:_:)``; ``failNext(_:for:times:)`` scripts failures; ``requestCount(path:)``
+/// and ``peakConcurrency`` observe the client.
+public final class FakePanel: Sendable {
+    /// Which panel the fake imitates.
+    public enum Flavor: Sendable, Hashable {
+        /// Pterodactyl: `ptlc_`/`ptla_` keys, deprecated `is_suspended`/`is_installing` still sent.
+        case pterodactyl
+        /// Pelican: `pacc_`/`papp_` keys, only the `status` field.
+        case pelican
+    }
+
+    /// A scripted answer that replaces the normal one.
+    public enum Failure: Sendable, Hashable {
+        /// A panel error body `{"errors":[{code,status,detail}]}` with this status.
+        case panelError(status: Int, code: String, detail: String)
+        /// 429 with `Retry-After: seconds` and the rate-limit headers.
+        case rateLimited(retryAfterSeconds: Int)
+        /// 200 with a body that is not JSON.
+        case malformedJSON
+        /// A proxy's HTML error page with this status.
+        case htmlPage(status: Int)
+        /// `302 Location: /auth/login`, as the panel answers a bad key without a JSON `Accept`.
+        case redirectToLogin
+        /// Close the connection without answering.
+        case dropConnection
+        /// Never answer until ``FakePanel/releaseHungRequests()`` or ``FakePanel/shutdown()``.
+        case hang
+    }
+
+    /// The per-user budgets the fake enforces (fixed 60 s windows, as Laravel's limiter does).
+    public struct RateLimits: Sendable, Hashable {
+        /// Client API requests per window.
+        public var client: Int
+        /// Application API requests per window.
+        public var application: Int
+
+        /// Creates limits; defaults are the panel's (720 and 240).
+        public init(client: Int = 720, application: Int = 240) {
+            self.client = client
+            self.application = application
+        }
+
+        /// Limits no test reaches.
+        public static let unlimited = RateLimits(client: .max, application: .max)
+    }
+
+    /// A scriptable server.
+    public struct Server: Sendable, Hashable {
+        /// The 8-character identifier.
+        public var id: ServerID
+        /// The UUID.
+        public var uuid: String
+        /// The numeric id.
+        public var internalID: Int
+        /// The name.
+        public var name: String
+        /// The description.
+        public var description: String
+        /// The node id (see ``FakePanel/Node``).
+        public var nodeID: Int
+        /// The raw `status` column (`nil`, `installing`, `suspended`, `restoring_backup`, ...).
+        public var status: String?
+        /// True while transferring.
+        public var isTransferring: Bool
+        /// Limits (MiB, percent of one core).
+        public var limits: ServerLimits
+        /// Allocations; the first with `isDefault` is primary.
+        public var allocations: [ServerAllocation]
+        /// The raw Wings `current_state` (`running`, `offline`, ... or anything else).
+        public var powerState: String
+        /// Usage returned by `/resources` (its `state` is ignored in favour of ``powerState``).
+        public var resources: ServerResources
+        /// When true, `/resources` and power answer 504 `DaemonConnectionException` for this server.
+        public var daemonUnreachable: Bool
+
+        /// Creates a running server with one allocation.
+        public init(
+            id: ServerID,
+            uuid: String,
+            internalID: Int,
+            name: String,
+            description: String = "",
+            nodeID: Int = 1,
+            status: String? = nil,
+            isTransferring: Bool = false,
+            limits: ServerLimits = ServerLimits(
+                memoryMiB: 4096,
+                swapMiB: 0,
+                diskMiB: 20480,
+                cpuPercent: 200,
+                ioWeight: 500
+            ),
+            allocations: [ServerAllocation]? = nil,
+            powerState: String = "running",
+            resources: ServerResources? = nil,
+            daemonUnreachable: Bool = false
+        ) {
+            self.id = id
+            self.uuid = uuid
+            self.internalID = internalID
+            self.name = name
+            self.description = description
+            self.nodeID = nodeID
+            self.status = status
+            self.isTransferring = isTransferring
+            self.limits = limits
+            self.allocations =
+                allocations ?? [
+                    ServerAllocation(id: internalID * 10, ip: "203.0.113.10", port: 25565 + internalID, isDefault: true)
+                ]
+            self.powerState = powerState
+            self.resources =
+                resources
+                ?? ServerResources(
+                    state: .running,
+                    memoryBytes: 1_073_741_824,
+                    cpuAbsolute: 42.5,
+                    diskBytes: 2_147_483_648,
+                    networkRxBytes: 1000,
+                    networkTxBytes: 2000,
+                    uptimeMilliseconds: 3_600_000
+                )
+            self.daemonUnreachable = daemonUnreachable
+        }
+
+        /// A deterministic server number `index` (from 1): identifier `a0000001`-style, UUID built from it.
+        /// - Parameters:
+        ///   - index: From 1.
+        ///   - nodeID: Its node.
+        ///   - name: Its name (default `Server <index>`).
+        public static func numbered(_ index: Int, nodeID: Int = 1, name: String? = nil) -> Server {
+            let hex = String(index, radix: 16)
+            let identifier = "a" + String(repeating: "0", count: max(0, 7 - hex.count)) + hex
+            let tail = String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+            return Server(
+                id: ServerID(identifier),
+                uuid: "\(identifier)-0000-4000-8000-\(tail)",
+                internalID: index,
+                name: name ?? "Server \(index)",
+                nodeID: nodeID
+            )
+        }
+    }
+
+    /// A node.
+    public struct Node: Sendable, Hashable {
+        /// Numeric id.
+        public var id: Int
+        /// Name.
+        public var name: String
+        /// Total memory, MiB.
+        public var memoryMiB: Int
+        /// Total disk, MiB.
+        public var diskMiB: Int
+        /// Maintenance mode: `/resources` and power answer 409.
+        public var maintenanceMode: Bool
+        /// When false, every server on it answers 504 on `/resources`.
+        public var wingsReachable: Bool
+        /// Free (unassigned) allocations on the node, besides those of its servers.
+        public var freeAllocations: [ServerAllocation]
+
+        /// Creates a node.
+        public init(
+            id: Int,
+            name: String,
+            memoryMiB: Int = 32768,
+            diskMiB: Int = 512_000,
+            maintenanceMode: Bool = false,
+            wingsReachable: Bool = true,
+            freeAllocations: [ServerAllocation] = []
+        ) {
+            self.id = id
+            self.name = name
+            self.memoryMiB = memoryMiB
+            self.diskMiB = diskMiB
+            self.maintenanceMode = maintenanceMode
+            self.wingsReachable = wingsReachable
+            self.freeAllocations = freeAllocations
+        }
+    }
+
+    /// One request as the fake saw it (the key itself is not kept).
+    public struct RecordedRequest: Sendable, Hashable {
+        /// Method.
+        public var method: String
+        /// Path without query.
+        public var path: String
+        /// Query parameters.
+        public var query: [String: String]
+        /// The kind of the key sent, if it matched one of the fake's keys.
+        public var keyKind: PanelAPIKey.Kind?
+        /// True when `Accept` asked for JSON.
+        public var acceptsJSON: Bool
+    }
+
+    struct ScriptedFailure: Sendable {
+        var failure: Failure
+        var server: ServerID?
+        var remaining: Int
+    }
+
+    struct Window: Sendable {
+        var start: Duration
+        var count: Int
+    }
+
+    struct State: Sendable {
+        var servers: [Server]
+        var nodes: [Node]
+        var latency: Duration
+        var rateLimits: RateLimits
+        var panelDown = false
+        var failures: [ScriptedFailure] = []
+        var requests: [RecordedRequest] = []
+        var inFlight = 0
+        var peakConcurrency = 0
+        var windows: [String: Window] = [:]
+        var powerSignals: [(ServerID, PowerSignal)] = []
+        var hung: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let state: Mutex<State>
+    let flavor: Flavor
+    let now: @Sendable () -> Duration
+    /// The client key the fake accepts.
+    public let clientKey: PanelAPIKey
+    /// The application key the fake accepts.
+    public let applicationKey: PanelAPIKey
+    private let server: Mutex<LoopbackHTTPServer?>
+
+    /// `http://127.0.0.1:<port>`.
+    public let baseURL: String
+    /// The port.
+    public let port: Int
+
+    private init(
+        servers: [Server],
+        nodes: [Node],
+        latency: Duration,
+        flavor: Flavor,
+        rateLimits: RateLimits,
+        now: @escaping @Sendable () -> Duration,
+        baseURL: String,
+        port: Int
+    ) {
+        self.state = Mutex(State(servers: servers, nodes: nodes, latency: latency, rateLimits: rateLimits))
+        self.flavor = flavor
+        self.now = now
+        let (clientPrefix, applicationPrefix) = flavor == .pelican ? ("pacc_", "papp_") : ("ptlc_", "ptla_")
+        self.clientKey = PanelAPIKey(clientPrefix + "FakeClientK1" + "s3cr3tClientSecretValue0000000000Zq9X")
+        self.applicationKey = PanelAPIKey(applicationPrefix + "FakeApplic1" + "s3cr3tApplicationSecretValue0000Wv7Y")
+        self.server = Mutex(nil)
+        self.baseURL = baseURL
+        self.port = port
+    }
+
+    /// Starts a fake panel on 127.0.0.1.
+    /// - Parameters:
+    ///   - servers: Initial servers.
+    ///   - nodes: Nodes (default: one node with id 1).
+    ///   - latency: Added to every answer (real time).
+    ///   - flavor: Pterodactyl or Pelican.
+    ///   - rateLimits: Fixed-window budgets (default: the panel's 720/240).
+    ///   - now: The fake's time for its rate-limit windows (default: a continuous clock). Pass
+    ///     `{ manualClock.now.offset }` to share a test's manual clock.
+    /// - Returns: The running fake; call ``shutdown()``.
+    public static func start(
+        servers: [Server] = [],
+        nodes: [Node] = [Node(id: 1, name: "Node 1")],
+        latency: Duration = .zero,
+        flavor: Flavor = .pterodactyl,
+        rateLimits: RateLimits = RateLimits(),
+        now: (@Sendable () -> Duration)? = nil
+    ) async throws -> FakePanel {
+        let clock = ContinuousClock()
+        let origin = clock.now
+        let timeSource = now ?? { @Sendable in origin.duration(to: clock.now) }
+        let box = Mutex<FakePanel?>(nil)
+        let loopback = try await LoopbackHTTPServer.start { request in
+            guard let panel = box.withLock({ $0 }) else { return .dropConnection }
+            return await panel.handle(request)
+        }
+        let panel = FakePanel(
+            servers: servers,
+            nodes: nodes,
+            latency: latency,
+            flavor: flavor,
+            rateLimits: rateLimits,
+            now: timeSource,
+            baseURL: loopback.baseURL,
+            port: loopback.port
+        )
+        panel.server.withLock { $0 = loopback }
+        box.withLock { $0 = panel }
+        return panel
+    }
+
+    /// Releases hung requests and closes the listening socket.
+    public func shutdown() async throws {
+        releaseHungRequests()
+        let loopback = server.withLock { $0 }
+        try await loopback?.shutdown()
+    }
+
+    // MARK: - Scripting
+
+    /// Replaces a server with the result of `change` (no-op for an unknown id).
+    /// - Parameters:
+    ///   - id: The server.
+    ///   - change: Edits the server.
+    public func update(_ id: ServerID, _ change: (inout Server) -> Void) {
+        state.withLock { state in
+            guard let index = state.servers.firstIndex(where: { $0.id == id }) else { return }
+            change(&state.servers[index])
+        }
+    }
+
+    /// Puts a server into `serverState`, clearing the other conditions first.
+    ///
+    /// Power states set `current_state`; `suspended`, `installing`, `restoringBackup` set the panel `status`;
+    /// `transferring` sets `is_transferring`; `nodeMaintenance` puts the server's node in maintenance;
+    /// `nodeOffline` makes Wings unreachable for this server; `removed` deletes it; `panelUnreachable` makes the
+    /// whole fake drop every connection (undo with ``setPanelDown(_:)``).
+    /// - Parameters:
+    ///   - serverState: The state.
+    ///   - id: The server.
+    public func setState(_ serverState: ServerState, for id: ServerID) {
+        state.withLock { state in
+            guard let index = state.servers.firstIndex(where: { $0.id == id }) else { return }
+            let nodeID = state.servers[index].nodeID
+            state.servers[index].status = nil
+            state.servers[index].isTransferring = false
+            state.servers[index].daemonUnreachable = false
+            for nodeIndex in state.nodes.indices where state.nodes[nodeIndex].id == nodeID {
+                state.nodes[nodeIndex].maintenanceMode = false
+            }
+            switch serverState {
+            case .running, .starting, .stopping, .offline:
+                state.servers[index].powerState = serverState.rawValue
+                if serverState == .offline {
+                    state.servers[index].resources = ServerResources(
+                        state: .offline,
+                        diskBytes: state.servers[index].resources.diskBytes
+                    )
+                }
+            case .suspended: state.servers[index].status = "suspended"
+            case .installing: state.servers[index].status = "installing"
+            case .restoringBackup: state.servers[index].status = "restoring_backup"
+            case .transferring: state.servers[index].isTransferring = true
+            case .nodeMaintenance:
+                for nodeIndex in state.nodes.indices where state.nodes[nodeIndex].id == nodeID {
+                    state.nodes[nodeIndex].maintenanceMode = true
+                }
+            case .nodeOffline: state.servers[index].daemonUnreachable = true
+            case .removed: state.servers.remove(at: index)
+            case .panelUnreachable: state.panelDown = true
+            }
+        }
+    }
+
+    /// Sets the usage `/resources` returns (and the power state from `resources.state` when it is one).
+    /// - Parameters:
+    ///   - resources: The usage.
+    ///   - id: The server.
+    public func setResources(_ resources: ServerResources, for id: ServerID) {
+        update(id) { server in
+            server.resources = resources
+            if resources.state.isPowerState { server.powerState = resources.rawState }
+        }
+    }
+
+    /// Adds a server.
+    /// - Parameter server: The server.
+    public func addServer(_ server: Server) {
+        state.withLock { $0.servers.append(server) }
+    }
+
+    /// The current servers.
+    public var servers: [Server] { state.withLock { $0.servers } }
+
+    /// Changes a node.
+    /// - Parameters:
+    ///   - id: Node id.
+    ///   - change: Edits the node.
+    public func updateNode(_ id: Int, _ change: (inout Node) -> Void) {
+        state.withLock { state in
+            guard let index = state.nodes.firstIndex(where: { $0.id == id }) else { return }
+            change(&state.nodes[index])
+        }
+    }
+
+    /// Makes every request drop its connection (`true`) or answer normally again.
+    /// - Parameter down: Whether the panel is down.
+    public func setPanelDown(_ down: Bool) {
+        state.withLock { $0.panelDown = down }
+    }
+
+    /// Changes the latency added to every answer.
+    /// - Parameter latency: The delay.
+    public func setLatency(_ latency: Duration) {
+        state.withLock { $0.latency = latency }
+    }
+
+    /// Makes the next `times` matching requests fail as `failure`.
+    /// - Parameters:
+    ///   - failure: The scripted answer.
+    ///   - server: Only requests about this server (path containing `/servers/<id>`); `nil` matches any request.
+    ///   - times: How many requests.
+    public func failNext(_ failure: Failure, for server: ServerID? = nil, times: Int = 1) {
+        state.withLock { $0.failures.append(ScriptedFailure(failure: failure, server: server, remaining: times)) }
+    }
+
+    /// Answers every request held by ``Failure/hang`` with a dropped connection.
+    public func releaseHungRequests() {
+        let hung = state.withLock { state in
+            defer { state.hung = [] }
+            return state.hung
+        }
+        for continuation in hung { continuation.resume() }
+    }
+
+    // MARK: - Observation
+
+    /// Every request so far, oldest first.
+    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+
+    /// How many requests had exactly this path (or all requests for `nil`).
+    /// - Parameter path: A path such as `/api/client`.
+    public func requestCount(path: String? = nil) -> Int {
+        state.withLock { state in
+            guard let path else { return state.requests.count }
+            return state.requests.count { $0.path == path }
+        }
+    }
+
+    /// The most requests the fake was handling at once.
+    public var peakConcurrency: Int { state.withLock { $0.peakConcurrency } }
+
+    /// Power signals received and accepted, oldest first.
+    public var powerSignals: [(ServerID, PowerSignal)] { state.withLock { $0.powerSignals } }
+
+    /// Forgets recorded requests, power signals and the peak.
+    public func resetCounters() {
+        state.withLock { state in
+            state.requests = []
+            state.powerSignals = []
+            state.peakConcurrency = state.inFlight
+        }
+    }
+}
