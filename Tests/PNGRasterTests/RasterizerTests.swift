@@ -1,0 +1,117 @@
+import PNGRaster
+import Testing
+
+@Suite struct RasterizerTests {
+    private func coverageSum(_ canvas: Canvas) -> Double {
+        // White on transparent black: alpha is coverage.
+        var sum = 0.0
+        for index in stride(from: 3, to: canvas.pixels.count, by: 4) {
+            sum += Double(canvas.pixels[index]) / 255
+        }
+        return sum
+    }
+
+    @Test func halfCoveredPixelIsHalfBlended() {
+        var canvas = Canvas(width: 4, height: 1, background: .black)
+        canvas.fill(
+            Path(polygon: [
+                Point(x: 1.5, y: 0), Point(x: 4, y: 0), Point(x: 4, y: 1), Point(x: 1.5, y: 1),
+            ]),
+            color: .white
+        )
+        #expect(canvas.pixel(x: 0, y: 0) == .black)
+        let half = canvas.pixel(x: 1, y: 0)
+        #expect(half.r >= 126 && half.r <= 129)
+        #expect(canvas.pixel(x: 2, y: 0) == .white)
+    }
+
+    @Test func diagonalEdgeCoversHalfOfEachPixel() {
+        var canvas = Canvas(width: 3, height: 3)
+        canvas.fill(Path(polygon: [Point(x: 0, y: 0), Point(x: 3, y: 3), Point(x: 0, y: 3)]), color: .white)
+        for i in 0..<3 {
+            let alpha = canvas.pixel(x: i, y: i).a
+            #expect(alpha >= 126 && alpha <= 129)
+        }
+        #expect(canvas.pixel(x: 0, y: 2).a == 255)
+        #expect(canvas.pixel(x: 2, y: 0).a == 0)
+    }
+
+    @Test func polygonAreaMatchesGeometry() {
+        var canvas = Canvas(width: 100, height: 100)
+        let polygon = [
+            Point(x: 10.3, y: 5.7), Point(x: 90.2, y: 20.1), Point(x: 70.6, y: 94.4), Point(x: 20.9, y: 60.5),
+        ]
+        canvas.fill(Path(polygon: polygon), color: .white)
+        var area = 0.0
+        for index in 0..<polygon.count {
+            let (p, q) = (polygon[index], polygon[(index + 1) % polygon.count])
+            area += p.x * q.y - q.x * p.y
+        }
+        area = abs(area) / 2
+        #expect(abs(coverageSum(canvas) - area) / area < 0.01)
+    }
+
+    @Test func circleAreaMatchesPiRSquared() {
+        var canvas = Canvas(width: 64, height: 64)
+        canvas.fillCircle(center: Point(x: 31.7, y: 32.2), radius: 20.5, color: .white)
+        let expected = Double.pi * 20.5 * 20.5
+        #expect(abs(coverageSum(canvas) - expected) / expected < 0.01)
+    }
+
+    @Test func nonZeroWindingFillsOverlapsOnce() {
+        var canvas = Canvas(width: 20, height: 10)
+        var path = Path()
+        path.addRect(Rect(x: 0, y: 0, width: 12, height: 10))
+        path.addRect(Rect(x: 8, y: 0, width: 12, height: 10))
+        canvas.fill(path, color: .white)
+        #expect(abs(coverageSum(canvas) - 200) < 0.5)
+        #expect(canvas.pixel(x: 10, y: 5).a == 255)
+    }
+
+    @Test func clipRectangleLimitsDrawing() {
+        var canvas = Canvas(width: 20, height: 20)
+        canvas.clip = Rect(x: 5, y: 5, width: 10, height: 10)
+        canvas.fillCircle(center: Point(x: 10, y: 10), radius: 30, color: .white)
+        #expect(abs(coverageSum(canvas) - 100) < 0.5)
+        #expect(canvas.pixel(x: 4, y: 10).a == 0)
+        #expect(canvas.pixel(x: 5, y: 5).a == 255)
+    }
+
+    @Test func alphaBlendsOverBackground() {
+        var canvas = Canvas(width: 1, height: 1, background: RGBA(r: 0, g: 0, b: 200))
+        canvas.fill(Rect(x: 0, y: 0, width: 1, height: 1), color: RGBA(r: 200, g: 0, b: 0).withOpacity(0.5))
+        let pixel = canvas.pixel(x: 0, y: 0)
+        #expect(pixel.a == 255)
+        #expect(abs(Int(pixel.r) - 100) <= 1)
+        #expect(abs(Int(pixel.b) - 100) <= 1)
+    }
+
+    @Test func strokeWidthGivesExpectedArea() {
+        var canvas = Canvas(width: 60, height: 20)
+        canvas.stroke([Point(x: 5, y: 10), Point(x: 55, y: 10)], style: StrokeStyle(width: 4), color: .white)
+        #expect(abs(coverageSum(canvas) - 200) < 1)
+    }
+
+    @Test func miterJoinFillsTheCorner() {
+        var miter = Canvas(width: 40, height: 40)
+        var bevel = Canvas(width: 40, height: 40)
+        let corner = [Point(x: 5, y: 30), Point(x: 30, y: 30), Point(x: 30, y: 5)]
+        miter.stroke(corner, style: StrokeStyle(width: 6, join: .miter), color: .white)
+        bevel.stroke(corner, style: StrokeStyle(width: 6, join: .bevel), color: .white)
+        // The miter adds the outer 3×3 corner square; a bevel adds only half of it.
+        #expect(miter.pixel(x: 32, y: 32).a == 255)
+        #expect(abs(coverageSum(miter) - coverageSum(bevel) - 4.5) < 0.5)
+    }
+
+    @Test func dashedLineCoversOnlyDashes() {
+        var canvas = Canvas(width: 100, height: 4)
+        canvas.stroke(
+            [Point(x: 0, y: 2), Point(x: 100, y: 2)],
+            style: StrokeStyle(width: 2, dash: [5, 5]),
+            color: .white
+        )
+        #expect(abs(coverageSum(canvas) - 100) < 1)
+        #expect(canvas.pixel(x: 2, y: 1).a == 255)
+        #expect(canvas.pixel(x: 7, y: 1).a == 0)
+    }
+}
