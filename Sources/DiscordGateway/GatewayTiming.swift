@@ -1,0 +1,45 @@
+/// Timing and limit settings of the gateway protocol. The defaults follow Discord's documented rules; tests
+/// shrink them to milliseconds.
+public struct GatewayTiming: Sendable, Hashable {
+    /// Backoff for reconnecting after errors, zombie connections and resumable invalid sessions.
+    public var backoff: GatewayBackoff
+    /// A connection that stayed ready this long resets the backoff.
+    public var healthyConnectionDuration: Duration
+    /// The random wait after a non-resumable INVALID_SESSION before identifying again (Discord: 1–5 s).
+    public var invalidSessionDelay: ClosedRange<Duration>
+    /// The minimum time between two IDENTIFYs (Discord: one per 5 s).
+    public var identifySpacing: Duration
+    /// Outbound payloads allowed per ``sendWindow`` on one connection (Discord: 120).
+    public var sendLimit: Int
+    /// The window of ``sendLimit`` (Discord: 60 s).
+    public var sendWindow: Duration
+    /// The largest outbound payload in bytes (Discord: 4096).
+    public var maxPayloadBytes: Int
+
+    /// Creates timing settings; every parameter defaults to Discord's rule.
+    /// - Parameters:
+    ///   - backoff: reconnect backoff.
+    ///   - healthyConnectionDuration: ready time that resets the backoff.
+    ///   - invalidSessionDelay: wait range after a non-resumable invalid session.
+    ///   - identifySpacing: minimum time between identifies.
+    ///   - sendLimit: payloads per window.
+    ///   - sendWindow: the rate-limit window.
+    ///   - maxPayloadBytes: the payload size limit.
+    public init(
+        backoff: GatewayBackoff = GatewayBackoff(),
+        healthyConnectionDuration: Duration = .seconds(60),
+        invalidSessionDelay: ClosedRange<Duration> = .seconds(1) ... .seconds(5),
+        identifySpacing: Duration = .seconds(5),
+        sendLimit: Int = 120,
+        sendWindow: Duration = .seconds(60),
+        maxPayloadBytes: Int = 4096
+    ) {
+        self.backoff = backoff
+        self.healthyConnectionDuration = healthyConnectionDuration
+        self.invalidSessionDelay = invalidSessionDelay
+        self.identifySpacing = identifySpacing
+        self.sendLimit = sendLimit
+        self.sendWindow = sendWindow
+        self.maxPayloadBytes = maxPayloadBytes
+    }
+}

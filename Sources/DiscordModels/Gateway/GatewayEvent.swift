@@ -1,0 +1,26 @@
+/// A dispatch (op 0) event the bot cares about, decoded from its `d`.
+///
+/// See https://discord.com/developers/docs/events/gateway-events#receive-events
+public enum GatewayEvent: Sendable {
+    /// READY: a new session started.
+    case ready(GatewayReady)
+    /// RESUMED: a session was resumed; missed events were replayed before this.
+    case resumed
+    /// GUILD_CREATE: a guild became available (with its roles).
+    case guildCreate(Guild)
+    /// INTERACTION_CREATE: a slash command, component or modal (member roles are inside).
+    case interactionCreate(Interaction)
+    /// Any other dispatch, by name; the consumer may ignore it.
+    case other(String)
+
+    /// The dispatch name (`t`), e.g. `READY`.
+    public var name: String {
+        switch self {
+        case .ready: "READY"
+        case .resumed: "RESUMED"
+        case .guildCreate: "GUILD_CREATE"
+        case .interactionCreate: "INTERACTION_CREATE"
+        case .other(let name): name
+        }
+    }
+}
