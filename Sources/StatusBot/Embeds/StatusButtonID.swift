@@ -1,0 +1,40 @@
+import Pterodactyl
+
+/// The action behind a status-embed button, encoded in its `custom_id` as `ptero:<action>:<server>`.
+public enum StatusButtonID: Sendable, Hashable {
+    /// Send a power signal.
+    case power(PowerSignal, ServerID)
+    /// Show the server's address.
+    case showAddress(ServerID)
+
+    private static let prefix = "ptero"
+
+    /// The server the button is about.
+    public var server: ServerID {
+        switch self {
+        case .power(_, let id), .showAddress(let id): id
+        }
+    }
+
+    /// The `custom_id` string (at most 100 characters: server identifiers are 8 characters).
+    public var customID: String {
+        switch self {
+        case .power(let signal, let id): "\(Self.prefix):\(signal.rawValue):\(id.rawValue)"
+        case .showAddress(let id): "\(Self.prefix):address:\(id.rawValue)"
+        }
+    }
+
+    /// Parses a `custom_id`; `nil` for anything this bot did not make.
+    public init?(customID: String) {
+        let parts = customID.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == Self.prefix, !parts[2].isEmpty, parts[2].count <= 64 else { return nil }
+        let server = ServerID(String(parts[2]))
+        if parts[1] == "address" {
+            self = .showAddress(server)
+        } else if let signal = PowerSignal(rawValue: String(parts[1])), signal != .kill {
+            self = .power(signal, server)
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Pterodactyl
+
+/// Decides whether a status message needs an edit. Pure: the caller passes what was last shown and how long ago.
+public struct ChangeDetector: Sendable {
+    /// What an embed showed when it was last edited.
+    public struct Shown: Sendable, Equatable {
+        /// The state shown.
+        public var state: ServerState
+        /// The CPU percentage shown, when the server was running.
+        public var cpuPercent: Double?
+        /// Whether the graph image was attached.
+        public var hadGraph: Bool
+
+        /// Creates a record of what was shown.
+        public init(state: ServerState, cpuPercent: Double?, hadGraph: Bool) {
+            self.state = state
+            self.cpuPercent = cpuPercent
+            self.hadGraph = hadGraph
+        }
+    }
+
+    /// Why an edit is made (logged at debug level, counted by the benchmark).
+    public enum Reason: Sendable, Equatable, CustomStringConvertible {
+        /// Nothing was shown since the bot started.
+        case firstCheck
+        /// The power or derived state changed.
+        case stateChanged(from: ServerState, to: ServerState)
+        /// CPU moved by more than the threshold.
+        case cpuChanged(by: Double)
+        /// The graph became available (sixth sample).
+        case graphAvailable
+        /// The forced refresh interval passed.
+        case forcedRefresh
+        /// A person or the bot asked for it (power button, `/refresh_embeds`).
+        case requested
+
+        public var description: String {
+            switch self {
+            case .firstCheck: "first check"
+            case .stateChanged(let from, let to): "state \(from) → \(to)"
+            case .cpuChanged(let delta): "CPU changed by \(Int(delta.rounded())) points"
+            case .graphAvailable: "graph available"
+            case .forcedRefresh: "forced refresh"
+            case .requested: "requested"
+            }
+        }
+    }
+
+    /// CPU change in percentage points that counts as significant.
+    public var cpuChangeThreshold: Double
+    /// Longest time an embed goes without an edit.
+    public var forceUpdateInterval: Duration
+
+    /// Creates a detector.
+    public init(cpuChangeThreshold: Double, forceUpdateInterval: Duration) {
+        self.cpuChangeThreshold = cpuChangeThreshold
+        self.forceUpdateInterval = forceUpdateInterval
+    }
+
+    /// The reason to edit, or `nil` to leave the message alone.
+    /// - Parameters:
+    ///   - shown: What the message shows now (`nil` before the first edit since start).
+    ///   - current: What it would show now.
+    ///   - sinceLastEdit: Time since the last edit.
+    public func reasonToEdit(shown: Shown?, current: Shown, sinceLastEdit: Duration) -> Reason? {
+        guard let shown else { return .firstCheck }
+        if shown.state != current.state { return .stateChanged(from: shown.state, to: current.state) }
+        if let before = shown.cpuPercent, let now = current.cpuPercent, abs(now - before) > cpuChangeThreshold {
+            return .cpuChanged(by: abs(now - before))
+        }
+        if current.hadGraph && !shown.hadGraph { return .graphAvailable }
+        // A server the panel can't tell us about has nothing new to show; refreshing it would only cost calls.
+        if sinceLastEdit >= forceUpdateInterval && !Self.isStale(current.state) { return .forcedRefresh }
+        return nil
+    }
+
+    /// States in which the values shown are the last known ones, not live.
+    public static func isStale(_ state: ServerState) -> Bool {
+        state == .panelUnreachable || state == .nodeOffline
+    }
+}

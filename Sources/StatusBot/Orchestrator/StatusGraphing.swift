@@ -1,0 +1,18 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Pterodactyl
+
+/// Keeps each server's recent samples and draws its graph; the orchestrator's only view of metrics.
+public protocol StatusGraphing: Sendable {
+    /// Records a new sample of a running server.
+    func record(_ resources: ServerResources, for server: PanelServer, at time: Date) async
+    /// True once six samples exist, so a graph can be drawn (cheap: nothing is rendered).
+    func hasEnoughData(for server: ServerID) async -> Bool
+    /// The PNG graph, or `nil` while fewer than six samples exist.
+    func graph(for server: PanelServer) async -> [UInt8]?
+    /// Drops the samples of a server (stopped, removed, no longer tracked).
+    func forget(_ server: ServerID) async
+}
