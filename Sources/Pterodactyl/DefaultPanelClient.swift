@@ -352,7 +352,7 @@ public final class DefaultPanelClient<C: Clock>: PanelClient where C.Duration ==
                         api: api,
                         status: Int(response.status.code),
                         body: bytes,
-                        redirected: !response.history.isEmpty,
+                        redirected: response.history.count > 1,
                         retryAfter: retryAfter
                     )
                 else {
