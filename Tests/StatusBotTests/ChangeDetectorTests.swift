@@ -1,0 +1,98 @@
+import Pterodactyl
+import Testing
+
+@testable import StatusBot
+
+@Suite struct ChangeDetectorTests {
+    let detector = ChangeDetector(cpuChangeThreshold: 50, forceUpdateInterval: .seconds(600))
+
+    func shown(_ state: ServerState, cpu: Double? = nil, graph: Bool = false) -> ChangeDetector.Shown {
+        ChangeDetector.Shown(state: state, cpuPercent: cpu, hadGraph: graph)
+    }
+
+    @Test func firstCheckAlwaysEdits() {
+        #expect(detector.reasonToEdit(shown: nil, current: shown(.offline), sinceLastEdit: .zero) == .firstCheck)
+    }
+
+    @Test func unchangedStateMakesNoEdit() {
+        let reason = detector.reasonToEdit(
+            shown: shown(.running, cpu: 40),
+            current: shown(.running, cpu: 89),
+            sinceLastEdit: .seconds(590)
+        )
+        #expect(reason == nil)
+    }
+
+    @Test func stateChangeEdits() {
+        let reason = detector.reasonToEdit(shown: shown(.running, cpu: 5), current: shown(.stopping, cpu: 5), sinceLastEdit: .seconds(10))
+        #expect(reason == .stateChanged(from: .running, to: .stopping))
+    }
+
+    @Test func cpuJumpAboveThresholdEdits() {
+        let up = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 60.5), sinceLastEdit: .seconds(10))
+        #expect(up == .cpuChanged(by: 50.5))
+        let down = detector.reasonToEdit(shown: shown(.running, cpu: 300), current: shown(.running, cpu: 120), sinceLastEdit: .seconds(10))
+        #expect(down == .cpuChanged(by: 180))
+        let exactlyThreshold = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 60), sinceLastEdit: .seconds(10))
+        #expect(exactlyThreshold == nil)
+    }
+
+    @Test func graphBecomingAvailableEdits() {
+        let reason = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 12, graph: true), sinceLastEdit: .seconds(10))
+        #expect(reason == .graphAvailable)
+    }
+
+    @Test func forcedRefreshAfterInterval() {
+        let reason = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 10), sinceLastEdit: .seconds(600))
+        #expect(reason == .forcedRefresh)
+    }
+
+    @Test func staleStatesAreNotForceRefreshed() {
+        for state in [ServerState.panelUnreachable, .nodeOffline] {
+            let reason = detector.reasonToEdit(shown: shown(state), current: shown(state), sinceLastEdit: .seconds(3600))
+            #expect(reason == nil)
+        }
+    }
+}
+
+@Suite struct StatusButtonIDTests {
+    @Test func roundTripsEveryAction() {
+        let id = ServerID("1a2b3c4d")
+        for button in [StatusButtonID.power(.start, id), .power(.stop, id), .power(.restart, id), .showAddress(id)] {
+            #expect(StatusButtonID(customID: button.customID) == button)
+            #expect(button.customID.count <= 100)
+        }
+    }
+
+    @Test func rejectsForeignAndMalformedIDs() {
+        for text in ["", "ptero", "ptero:start", "ptero:kill:1a2b3c4d", "other:start:1a2b3c4d", "ptero:start:", "ptero:fly:abc", "ptero:start:a:b"] {
+            #expect(StatusButtonID(customID: text) == nil, "accepted \(text)")
+        }
+    }
+}
+
+@Suite struct UnitFormattingTests {
+    @Test func bytesUseBinaryUnits() {
+        #expect(UnitFormatting.bytes(0) == "0 B")
+        #expect(UnitFormatting.bytes(1023) == "1023 B")
+        #expect(UnitFormatting.bytes(1536) == "1.50 KiB")
+        #expect(UnitFormatting.bytes(512 * 1_048_576) == "512 MiB")
+        #expect(UnitFormatting.bytes(3 * 1_073_741_824 + 268_435_456) == "3.25 GiB")
+        #expect(UnitFormatting.bytes(-5) == "0 B")
+    }
+
+    @Test func durationsAreCompact() {
+        #expect(UnitFormatting.duration(milliseconds: 42_000) == "42s")
+        #expect(UnitFormatting.duration(milliseconds: 125_000) == "2m 5s")
+        #expect(UnitFormatting.duration(milliseconds: 5 * 3_600_000) == "5h 0m")
+        #expect(UnitFormatting.duration(milliseconds: 2 * 86_400_000 + 3 * 3_600_000 + 4 * 60_000) == "2d 3h 4m")
+    }
+
+    @Test func decimalsRoundAndPad() {
+        #expect(UnitFormatting.decimal(27.55, places: 1) == "27.6")
+        #expect(UnitFormatting.decimal(3, places: 2) == "3.00")
+        #expect(UnitFormatting.decimal(-0.04, places: 1) == "0.0")
+        #expect(UnitFormatting.decimal(.nan, places: 1) == "–")
+        #expect(UnitFormatting.percent(276.34) == "276.3%")
+    }
+}
