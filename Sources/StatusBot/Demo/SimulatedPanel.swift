@@ -1,0 +1,168 @@
+import Pterodactyl
+import Synchronization
+
+/// An in-memory ``PanelClient`` for `pterodisbot demo`: a few game servers on two nodes whose CPU and memory move
+/// over time, one that starts, one that stops and one suspended (see ``SimulatedServer/demo``).
+///
+/// It answers like the real panel: `/resources` of a suspended server throws
+/// ``PanelError/stateConflict(_:detail:)``, an unknown id throws ``PanelError/notFound(detail:)``, power signals
+/// move the state through `starting`/`stopping`, and within one tick repeated answers are identical (as the
+/// panel's 20 s cache makes them), so ``ServerResources/isSameSample(as:)`` sees one new sample per tick.
+///
+/// Time is explicit and deterministic: the simulation moves one tick per ``advance(ticks:)``, or, when built with
+/// ``init(servers:seed:tickInterval:clock:)``, by as many ticks as the clock says have passed whenever it is asked.
+/// Nothing sleeps. The same seed always replays the same numbers.
+public final class SimulatedPanel: PanelClient {
+    private struct State: Sendable {
+        var simulation: PanelSimulation
+        /// Ticks added by ``advance(ticks:)`` on top of the clock's.
+        var manualTicks = 0
+    }
+
+    private let state: Mutex<State>
+    /// Time since creation on the injected clock, or `nil` when only ``advance(ticks:)`` moves time.
+    private let elapsed: (@Sendable () -> Duration)?
+
+    /// Simulated time per tick: uptime and traffic grow by this much per tick.
+    public let tickInterval: Duration
+
+    /// Creates a panel whose time moves only with ``advance(ticks:)``.
+    /// - Parameters:
+    ///   - servers: The servers; defaults to the demo's six.
+    ///   - seed: Seed of the usage walk; the same seed gives the same numbers.
+    ///   - tickInterval: Simulated time per tick (use the bot's update interval).
+    public init(
+        servers: [SimulatedServer] = SimulatedServer.demo,
+        seed: UInt64 = 2024,
+        tickInterval: Duration = .seconds(10)
+    ) {
+        self.state = Mutex(State(simulation: PanelSimulation(servers: servers, seed: seed, tickInterval: tickInterval)))
+        self.elapsed = nil
+        self.tickInterval = tickInterval
+    }
+
+    /// Creates a panel driven by a clock: every call first moves the simulation by the whole ticks that have passed
+    /// on `clock` since creation (plus any ``advance(ticks:)``).
+    /// - Parameters:
+    ///   - servers: The servers; defaults to the demo's six.
+    ///   - seed: Seed of the usage walk.
+    ///   - tickInterval: Clock time per tick (use the bot's update interval so each cycle sees a new sample).
+    ///   - clock: The clock (`ContinuousClock` in the demo, a manual clock in tests).
+    public convenience init<C: Clock>(
+        servers: [SimulatedServer] = SimulatedServer.demo,
+        seed: UInt64 = 2024,
+        tickInterval: Duration,
+        clock: C
+    ) where C.Duration == Duration {
+        let start = clock.now
+        self.init(servers: servers, seed: seed, tickInterval: tickInterval, elapsed: { start.duration(to: clock.now) })
+    }
+
+    private init(
+        servers: [SimulatedServer],
+        seed: UInt64,
+        tickInterval: Duration,
+        elapsed: @escaping @Sendable () -> Duration
+    ) {
+        self.state = Mutex(State(simulation: PanelSimulation(servers: servers, seed: seed, tickInterval: tickInterval)))
+        self.elapsed = elapsed
+        self.tickInterval = tickInterval
+    }
+
+    // MARK: - Time
+
+    /// The current tick (0 at creation).
+    public var tick: Int {
+        withCurrentState { $0.simulation.tick }
+    }
+
+    /// Moves the simulation forward.
+    /// - Parameter ticks: How many ticks (each ``tickInterval`` of simulated time).
+    public func advance(ticks: Int = 1) {
+        state.withLock { state in
+            state.manualTicks += max(0, ticks)
+            catchUp(&state)
+        }
+    }
+
+    /// Brings the simulation to the tick the clock (plus manual ticks) calls for, then runs `body` under the lock.
+    private func withCurrentState<T>(_ body: (inout State) throws(PanelError) -> T) throws(PanelError) -> T {
+        try state.withLock { (state: inout State) throws(PanelError) -> T in
+            catchUp(&state)
+            return try body(&state)
+        }
+    }
+
+    private func withCurrentState<T>(_ body: (inout State) -> T) -> T {
+        state.withLock { state in
+            catchUp(&state)
+            return body(&state)
+        }
+    }
+
+    private func catchUp(_ state: inout State) {
+        var target = state.manualTicks
+        if let elapsed {
+            let passed = elapsed()
+            if passed > .zero { target += Int(passed / tickInterval) }
+        }
+        while state.simulation.tick < target { state.simulation.step() }
+    }
+
+    // MARK: - Scripting
+
+    /// Sets a server's panel `status`, e.g. `.suspended` (its `/resources` then answers 409) or `.normal`.
+    /// - Parameters:
+    ///   - status: The new status.
+    ///   - id: The server.
+    /// - Throws: ``PanelError/notFound(detail:)`` for an unknown server.
+    public func setStatus(_ status: PanelStatus, for id: ServerID) throws {
+        try withCurrentState { (state: inout State) throws(PanelError) in
+            try state.simulation.setStatus(status, for: id)
+        }
+    }
+
+    // MARK: - PanelClient
+
+    /// The servers, in the order given at creation.
+    public func servers(forceRefresh: Bool) async throws -> [PanelServer] {
+        withCurrentState { $0.simulation.servers }
+    }
+
+    /// One server.
+    public func serverDetails(_ id: ServerID) async throws -> PanelServer {
+        try withCurrentState { (state: inout State) throws(PanelError) in try state.simulation.server(id) }
+    }
+
+    /// The server's usage at the current tick.
+    public func resources(of id: ServerID) async throws -> ServerResources {
+        try withCurrentState { (state: inout State) throws(PanelError) in try state.simulation.resources(of: id) }
+    }
+
+    /// Usage of many servers, all taken at the same tick.
+    public func resources(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelError>] {
+        withCurrentState { state in
+            var results: [ServerID: Result<ServerResources, PanelError>] = [:]
+            for id in ids where results[id] == nil {
+                do throws(PanelError) {
+                    results[id] = .success(try state.simulation.resources(of: id))
+                } catch {
+                    results[id] = .failure(error)
+                }
+            }
+            return results
+        }
+    }
+
+    /// Changes the simulated power state at once (`start` → starting, then running two ticks later).
+    public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
+        try withCurrentState { (state: inout State) throws(PanelError) in
+            try state.simulation.send(signal, to: id)
+        }
+    }
+
+    /// The simulation has no request budget.
+    public func budgetWarning(forServerCount serverCount: Int, interval: Duration) -> String? {
+        nil
+    }
+}
