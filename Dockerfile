@@ -1,0 +1,78 @@
+# syntax=docker/dockerfile:1
+#
+# Pterodisbot in a container.
+#
+#   docker build -t pterodisbot .
+#   docker run -d --name pterodisbot --restart unless-stopped \
+#     -e PTERODACTYL_PANEL_URL=https://panel.example.com -e PTERODACTYL_CLIENT_API_KEY=ptlc_... \
+#     -e DISCORD_TOKEN=... -e DISCORD_ALLOWED_GUILD_ID=... \
+#     -v pterodisbot-embed:/app/embed pterodisbot
+#
+# Configuration: environment variables (see config.ini.example for every name), or a mounted file:
+#   -v "$PWD/config.ini:/app/config.ini:ro"
+# State (embed_locations.json, the heartbeat) lives in the /app/embed volume. A bind-mounted folder must be
+# writable by uid 10001:  mkdir embed && sudo chown 10001:10001 embed
+# Give the bot time to finish its last edits on shutdown: `docker stop -t 20` (compose: stop_grace_period: 20s).
+
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
+
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${SWIFT_IMAGE} AS build
+
+# zlib headers for the CZlib module (PNG deflate, gateway zlib-stream).
+RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
+    && apt-get -q update \
+    && apt-get -q install -y --no-install-recommends zlib1g-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /build
+
+# Dependencies first, so this layer stays cached while only our sources change. Package.resolved is optional.
+COPY Package.* ./
+RUN swift package resolve $([ -f Package.resolved ] && echo --force-resolved-versions)
+
+# The manifest names every target, tests included, so the whole tree is needed to load it.
+COPY Sources ./Sources
+COPY Tests ./Tests
+
+# Static Swift standard library and Foundation: the runtime image needs no Swift toolchain.
+RUN --mount=type=cache,target=/build/.build,id=pterodisbot-build \
+    swift build -c release --static-swift-stdlib --product pterodisbot \
+    && mkdir -p /staging \
+    && cp "$(swift build -c release --static-swift-stdlib --show-bin-path)/pterodisbot" /staging/ \
+    && find -L "$(swift build -c release --static-swift-stdlib --show-bin-path)/" -maxdepth 1 \
+        -name '*.resources' -exec cp -Ra {} /staging/ \; \
+    && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/
+
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE}
+
+# Only what the binary needs: CA roots for HTTPS to Discord and the panel, time zones for log times, and the
+# DejaVu font the graphs are drawn with. (zlib1g, libstdc++ and glibc are already in the base image.)
+RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
+    && apt-get -q update \
+    && apt-get -q install -y --no-install-recommends ca-certificates tzdata fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system --gid 10001 pterodisbot \
+    && useradd --system --uid 10001 --gid pterodisbot --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin pterodisbot
+
+WORKDIR /app
+COPY --from=build --chown=root:root /staging/ /app/
+RUN mkdir -p /app/embed && chown pterodisbot:pterodisbot /app/embed
+
+# Readable crash reports on stderr if the bot ever traps.
+ENV SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/app/swift-backtrace-static
+
+USER pterodisbot:pterodisbot
+VOLUME ["/app/embed"]
+
+# Healthy while the heartbeat ([Bot] HealthFile, default embed/.heartbeat) is fresher than 3 update intervals.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["/app/pterodisbot", "healthcheck"]
+
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/app/pterodisbot"]
+CMD ["run"]
