@@ -1,0 +1,336 @@
+import PNGRaster
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The two typefaces graphs use. Load once and share: each font caches its rendered glyphs.
+public struct GraphFonts: Sendable {
+    /// Tick labels, legends, axis labels.
+    public var regular: Font
+    /// Titles.
+    public var bold: Font
+
+    /// Creates a font pair.
+    public init(regular: Font, bold: Font) {
+        self.regular = regular
+        self.bold = bold
+    }
+
+    /// True when no TrueType font loaded and the built-in bitmap font is used (the caller should log a
+    /// warning once).
+    public var usesFallback: Bool { regular.isBuiltin }
+
+    /// Loads the configured font (`[Graphs] FontPath`) or DejaVu Sans from its usual locations; the bold face
+    /// is DejaVu Sans Bold when present, else the regular face. Never fails: falls back to the built-in font.
+    /// - Parameter fontPath: An explicit `.ttf` file tried first.
+    public static func load(fontPath: String? = nil) -> GraphFonts {
+        let regular = Font.firstAvailable((fontPath.map { [$0] } ?? []) + Font.defaultRegularPaths)
+        if regular.isBuiltin { return GraphFonts(regular: regular, bold: regular) }
+        let bold = Font.firstAvailable(Font.defaultBoldPaths)
+        return GraphFonts(regular: regular, bold: bold.isBuiltin ? regular : bold)
+    }
+}
+
+/// Draws CPU and memory graphs as PNG bytes in Discord's dark theme. Pure and deterministic: the same input
+/// gives the same bytes.
+public struct GraphRenderer: Sendable {
+    /// Typefaces in use.
+    public let fonts: GraphFonts
+    private let encoder = PNGEncoder(colorType: .rgb, compressionLevel: 6)
+
+    /// Creates a renderer.
+    /// - Parameter fonts: Fonts to draw with; see ``GraphFonts/load(fontPath:)``.
+    public init(fonts: GraphFonts) {
+        self.fonts = fonts
+    }
+
+    /// The CPU graph stacked over the memory graph (800 × 600 by default).
+    /// - Returns: PNG bytes, or nil when the series is not full yet.
+    /// - Throws: ``PNGRasterError`` if compression fails.
+    public func combinedPNG(_ input: GraphInput, width: Int = 800, height: Int = 600) throws -> [UInt8]? {
+        guard let canvas = combinedCanvas(input, width: width, height: height) else { return nil }
+        return try encoder.encode(canvas)
+    }
+
+    /// The CPU graph alone (800 × 400 by default).
+    /// - Returns: PNG bytes, or nil when the series is not full yet.
+    /// - Throws: ``PNGRasterError`` if compression fails.
+    public func cpuPNG(_ input: GraphInput, width: Int = 800, height: Int = 400) throws -> [UInt8]? {
+        guard let canvas = singleCanvas(input, metric: .cpu, width: width, height: height) else { return nil }
+        return try encoder.encode(canvas)
+    }
+
+    /// The memory graph alone (800 × 400 by default).
+    /// - Returns: PNG bytes, or nil when the series is not full yet.
+    /// - Throws: ``PNGRasterError`` if compression fails.
+    public func memoryPNG(_ input: GraphInput, width: Int = 800, height: Int = 400) throws -> [UInt8]? {
+        guard let canvas = singleCanvas(input, metric: .memory, width: width, height: height) else { return nil }
+        return try encoder.encode(canvas)
+    }
+
+    /// The combined figure as pixels (for tests and custom encoding); nil when the series is not full yet.
+    public func combinedCanvas(_ input: GraphInput, width: Int = 800, height: Int = 600) -> Canvas? {
+        guard input.series.hasEnoughData, width >= 200, height >= 200 else { return nil }
+        let data = PlotData(input)
+        var canvas = Canvas(width: width, height: height, background: Theme.background)
+        let w = Double(width)
+        let h = Double(height)
+        drawTitle(&canvas, "\(input.serverName) - Resource Usage", width: w)
+        let top = 72.0 * h / 600
+        let bottomMargin = 64.0
+        let gap = 58.0 * h / 600
+        let panelHeight = (h - top - bottomMargin - gap) / 2
+        let left = plotLeft(data)
+        let plotWidth = w - left - 18
+        let cpuRect = Rect(x: left, y: top, width: plotWidth, height: panelHeight.rounded())
+        let memoryRect = Rect(
+            x: left,
+            y: (top + panelHeight + gap).rounded(),
+            width: plotWidth,
+            height: panelHeight.rounded()
+        )
+        drawPanel(&canvas, data: data, metric: .cpu, rect: cpuRect, timeLabels: false)
+        drawPanel(&canvas, data: data, metric: .memory, rect: memoryRect, timeLabels: true)
+        return canvas
+    }
+
+    /// One graph as pixels; nil when the series is not full yet.
+    func singleCanvas(_ input: GraphInput, metric: Metric, width: Int, height: Int) -> Canvas? {
+        guard input.series.hasEnoughData, width >= 200, height >= 150 else { return nil }
+        let data = PlotData(input)
+        var canvas = Canvas(width: width, height: height, background: Theme.background)
+        drawTitle(&canvas, input.serverName, width: Double(width))
+        let left = plotLeft(data)
+        let rect = Rect(x: left, y: 72, width: Double(width) - left - 18, height: Double(height) - 72 - 64)
+        drawPanel(&canvas, data: data, metric: metric, rect: rect, timeLabels: true)
+        return canvas
+    }
+
+    // MARK: - Drawing
+
+    enum Metric {
+        case cpu
+        case memory
+    }
+
+    private enum Theme {
+        static let background = RGBA(hex: 0x313338)
+        static let plot = RGBA(hex: 0x2B2D31)
+        static let text = RGBA(hex: 0xDBDEE1)
+        static let mutedText = RGBA(hex: 0xB5BAC1)
+        static let grid = RGBA(hex: 0x3F4147)
+        static let frame = RGBA(hex: 0x4E5058)
+        static let cpu = RGBA(hex: 0x5865F2)
+        static let memory = RGBA(hex: 0x57F287)
+        static let limit = RGBA(hex: 0xED4245)
+        static let titleSize = 18.0
+        static let panelTitleSize = 15.0
+        static let tickSize = 12.0
+        static let labelSize = 13.0
+    }
+
+    /// Left edge of the plots: room for the rotated axis label and the widest tick label of either axis.
+    private func plotLeft(_ data: PlotData) -> Double {
+        let labels =
+            (data.cpuScale.ticks.map { data.cpuScale.label(for: $0) })
+            + data.memoryScale.ticks.map { data.memoryScale.label(for: $0) }
+        let widest = labels.map { fonts.regular.width(of: $0, size: Theme.tickSize) }.max() ?? 0
+        return (36 + widest + 10).rounded()
+    }
+
+    private func drawTitle(_ canvas: inout Canvas, _ title: String, width: Double) {
+        canvas.draw(
+            fitted(title, font: fonts.bold, size: Theme.titleSize, width: width - 20),
+            at: Point(x: width / 2, y: 26),
+            font: fonts.bold,
+            size: Theme.titleSize,
+            color: Theme.text,
+            alignment: .center
+        )
+    }
+
+    /// Shortens `text` with an ellipsis until it fits `width`.
+    private func fitted(_ text: String, font: Font, size: Double, width: Double) -> String {
+        guard font.width(of: text, size: size) > width else { return text }
+        var characters = Array(text)
+        while !characters.isEmpty, font.width(of: String(characters) + "...", size: size) > width {
+            characters.removeLast()
+        }
+        return String(characters) + "..."
+    }
+
+    private func drawPanel(_ canvas: inout Canvas, data: PlotData, metric: Metric, rect: Rect, timeLabels: Bool) {
+        let values = metric == .cpu ? data.cpu : data.memory
+        let scale = metric == .cpu ? data.cpuScale : data.memoryScale
+        let color = metric == .cpu ? Theme.cpu : Theme.memory
+        let limitRaw = metric == .cpu ? data.cpuLimit : data.memoryLimit
+
+        canvas.draw(
+            metric == .cpu ? data.cpuTitle : data.memoryTitle,
+            at: Point(x: rect.x + rect.width / 2, y: rect.y - 11),
+            font: fonts.bold,
+            size: Theme.panelTitleSize,
+            color: Theme.text,
+            alignment: .center
+        )
+        canvas.fill(rect, color: Theme.plot)
+
+        func y(forRaw value: Double) -> Double {
+            rect.maxY - min(max(scale.fraction(ofRaw: value), 0), 1.02) * rect.height
+        }
+        let xs = data.xFractions.map { rect.x + rect.width * (0.04 + 0.92 * $0) }
+        let gridStyle = StrokeStyle(width: 1, cap: .butt, dash: [4, 3])
+
+        // Grid lines on whole-pixel centres so 1 px lines stay crisp.
+        var grid = Path()
+        for tick in scale.ticks where tick > 0 {
+            let lineY = (rect.maxY - tick / scale.maximum * rect.height).rounded(.down) + 0.5
+            guard lineY > rect.y + 1 else { continue }
+            grid.append(Path.stroke([Point(x: rect.x, y: lineY), Point(x: rect.maxX, y: lineY)], style: gridStyle))
+        }
+        for x in xs {
+            let lineX = x.rounded(.down) + 0.5
+            grid.append(Path.stroke([Point(x: lineX, y: rect.y), Point(x: lineX, y: rect.maxY)], style: gridStyle))
+        }
+        canvas.fill(grid, color: Theme.grid)
+
+        // Tick labels and marks.
+        var marks = Path()
+        for tick in scale.ticks {
+            let tickY = (rect.maxY - tick / scale.maximum * rect.height).rounded(.down) + 0.5
+            marks.addRect(Rect(x: rect.x - 5, y: tickY - 0.5, width: 5, height: 1))
+            canvas.draw(
+                scale.label(for: tick),
+                at: Point(x: rect.x - 8, y: tickY),
+                font: fonts.regular,
+                size: Theme.tickSize,
+                color: Theme.mutedText,
+                alignment: .right,
+                baseline: .middle
+            )
+        }
+        for x in xs {
+            marks.addRect(Rect(x: x.rounded(.down), y: rect.maxY, width: 1, height: 5))
+        }
+        canvas.fill(marks, color: Theme.frame)
+        canvas.draw(
+            metric == .cpu ? "CPU Usage (%)" : "Memory (\(scale.unit))",
+            at: Point(x: 20, y: rect.y + rect.height / 2),
+            font: fonts.regular,
+            size: Theme.labelSize,
+            color: Theme.mutedText,
+            alignment: .center,
+            baseline: .middle,
+            rotation: .counterClockwise
+        )
+        if timeLabels {
+            for (index, x) in xs.enumerated() {
+                canvas.draw(
+                    data.timeLabels[index],
+                    at: Point(x: x, y: rect.maxY + 20),
+                    font: fonts.regular,
+                    size: Theme.tickSize,
+                    color: Theme.mutedText,
+                    alignment: .center
+                )
+            }
+            canvas.draw(
+                "Time (\(data.zoneName))",
+                at: Point(x: rect.x + rect.width / 2, y: rect.maxY + 42),
+                font: fonts.regular,
+                size: Theme.labelSize,
+                color: Theme.mutedText,
+                alignment: .center
+            )
+        }
+
+        // Data: translucent area, limit line, line, markers — clipped to the plot.
+        canvas.clip = rect
+        let points = zip(xs, values).map { Point(x: $0, y: y(forRaw: $1)) }
+        var area = Path()
+        area.move(to: Point(x: xs[0], y: rect.maxY))
+        for point in points { area.line(to: point) }
+        area.line(to: Point(x: xs[xs.count - 1], y: rect.maxY))
+        area.close()
+        canvas.fill(area, color: color.withOpacity(0.22))
+        if let limitRaw {
+            let limitY = (y(forRaw: limitRaw)).rounded(.down) + 0.5
+            canvas.stroke(
+                [Point(x: rect.x, y: max(limitY, rect.y + 1)), Point(x: rect.maxX, y: max(limitY, rect.y + 1))],
+                style: StrokeStyle(width: 1.5, dash: [7, 4]),
+                color: Theme.limit.withOpacity(0.85)
+            )
+        }
+        canvas.stroke(points, style: StrokeStyle(width: 2.5, join: .round, cap: .round), color: color)
+        var markers = Path()
+        for point in points { markers.addCircle(center: point, radius: 3.8) }
+        canvas.fill(markers, color: color)
+        var centers = Path()
+        for point in points { centers.addCircle(center: point, radius: 1.6) }
+        canvas.fill(centers, color: Theme.plot)
+        canvas.clip = nil
+
+        // Frame.
+        var frame = Path()
+        frame.addRect(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1))
+        frame.addRect(Rect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1))
+        frame.addRect(Rect(x: rect.x, y: rect.y, width: 1, height: rect.height))
+        frame.addRect(Rect(x: rect.maxX - 1, y: rect.y, width: 1, height: rect.height))
+        canvas.fill(frame, color: Theme.frame)
+
+        drawLegend(&canvas, text: metric == .cpu ? data.cpuCallout : data.memoryCallout, color: color, rect: rect)
+        if let limitRaw {
+            let label = "limit " + scale.label(for: limitRaw / scale.divisor)
+            let limitY = y(forRaw: limitRaw)
+            canvas.draw(
+                label,
+                at: Point(x: rect.maxX - 8, y: max(limitY + 15, rect.y + 16)),
+                font: fonts.regular,
+                size: 11,
+                color: Theme.limit,
+                alignment: .right
+            )
+        }
+    }
+
+    private func drawLegend(_ canvas: inout Canvas, text: String, color: RGBA, rect: Rect) {
+        let textWidth = fonts.regular.width(of: text, size: Theme.tickSize)
+        let box = Rect(x: rect.x + 8, y: rect.y + 8, width: (textWidth + 52).rounded(), height: 24)
+        canvas.fill(roundedRect(box, radius: 4), color: Theme.frame)
+        canvas.fill(roundedRect(box.insetBy(1), radius: 3), color: Theme.background.withOpacity(0.92))
+        let middle = box.y + box.height / 2
+        canvas.stroke(
+            [Point(x: box.x + 9, y: middle), Point(x: box.x + 33, y: middle)],
+            style: StrokeStyle(width: 2.5, cap: .round),
+            color: color
+        )
+        canvas.fillCircle(center: Point(x: box.x + 21, y: middle), radius: 3.5, color: color)
+        canvas.draw(
+            text,
+            at: Point(x: box.x + 41, y: middle),
+            font: fonts.regular,
+            size: Theme.tickSize,
+            color: Theme.text,
+            baseline: .middle
+        )
+    }
+
+    private func roundedRect(_ rect: Rect, radius: Double) -> Path {
+        var path = Path()
+        let r = min(radius, rect.width / 2, rect.height / 2)
+        path.move(to: Point(x: rect.x + r, y: rect.y))
+        path.line(to: Point(x: rect.maxX - r, y: rect.y))
+        path.quad(to: Point(x: rect.maxX, y: rect.y + r), control: Point(x: rect.maxX, y: rect.y))
+        path.line(to: Point(x: rect.maxX, y: rect.maxY - r))
+        path.quad(to: Point(x: rect.maxX - r, y: rect.maxY), control: Point(x: rect.maxX, y: rect.maxY))
+        path.line(to: Point(x: rect.x + r, y: rect.maxY))
+        path.quad(to: Point(x: rect.x, y: rect.maxY - r), control: Point(x: rect.x, y: rect.maxY))
+        path.line(to: Point(x: rect.x, y: rect.y + r))
+        path.quad(to: Point(x: rect.x + r, y: rect.y), control: Point(x: rect.x, y: rect.y))
+        path.close()
+        return path
+    }
+}
