@@ -45,7 +45,7 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
     ///   - random: a source of values in `0..<1` for heartbeat and backoff jitter.
     public init(
         configuration: GatewayConfiguration,
-        logger: Logger,
+        logger: Logger = Logger(label: "discord.gateway"),
         clock: C,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -231,9 +231,14 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
         // Leave with an explicit close: returning alone would make WSClient close with 1000, which ends the
         // session. If the socket is already closing or closed this does nothing.
         let shuttingDown = self.state.withLock { $0.machine.isShuttingDown }
-        let code: WebSocketErrorCode =
-            shuttingDown ? .normalClosure : .init(codeNumber: Int(GatewayStateMachine<C>.resumableCloseCode))
-        try? await outbound.close(code, reason: nil)
+        if shuttingDown {
+            // On cancellation this task can no longer write; an awaited (not fire-and-forget) task still can,
+            // so the session ends with a proper 1000 close.
+            await Task { try? await outbound.close(.normalClosure, reason: nil) }.value
+        } else {
+            let code = WebSocketErrorCode(codeNumber: Int(GatewayStateMachine<C>.resumableCloseCode))
+            try? await outbound.close(code, reason: nil)
+        }
     }
 
     // MARK: - Reader
