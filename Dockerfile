@@ -37,8 +37,7 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 
 # Static Swift standard library and Foundation: the runtime image needs no Swift toolchain.
-RUN --mount=type=cache,target=/build/.build,id=pterodisbot-build \
-    swift build -c release --static-swift-stdlib --product pterodisbot \
+RUN swift build -c release --static-swift-stdlib --product pterodisbot \
     && mkdir -p /staging \
     && cp "$(swift build -c release --static-swift-stdlib --show-bin-path)/pterodisbot" /staging/ \
     && find -L "$(swift build -c release --static-swift-stdlib --show-bin-path)/" -maxdepth 1 \

@@ -86,17 +86,12 @@ public final class SimulatedPanel: PanelClient {
     }
 
     /// Brings the simulation to the tick the clock (plus manual ticks) calls for, then runs `body` under the lock.
-    private func withCurrentState<T>(_ body: (inout State) throws(PanelError) -> T) throws(PanelError) -> T {
-        try state.withLock { (state: inout State) throws(PanelError) -> T in
+    private func withCurrentState<T: Sendable, E: Error>(
+        _ body: (inout State) throws(E) -> T
+    ) throws(E) -> T {
+        try state.withLock { (state: inout State) throws(E) -> T in
             catchUp(&state)
             return try body(&state)
-        }
-    }
-
-    private func withCurrentState<T>(_ body: (inout State) -> T) -> T {
-        state.withLock { state in
-            catchUp(&state)
-            return body(&state)
         }
     }
 
