@@ -1,0 +1,87 @@
+import DiscordModels
+
+/// The `/bot_status` card: gateway latency, panel latency and error rate over the recent cycles, last cycle
+/// duration, tracked embeds, uptime and version. Pure: the handler gathers the inputs.
+public struct BotHealthCard: Sendable, Equatable {
+    /// Last heartbeat round trip, `nil` before the first ACK.
+    public var gatewayLatency: Duration?
+    /// Recent update cycles, oldest first.
+    public var cycles: [CycleReport]
+    /// Status messages tracked now.
+    public var trackedEmbeds: Int
+    /// Time since the bot started.
+    public var uptime: Duration
+    /// ``BotVersion/current``.
+    public var version: String
+
+    /// Creates a card.
+    public init(gatewayLatency: Duration?, cycles: [CycleReport], trackedEmbeds: Int, uptime: Duration, version: String)
+    {
+        self.gatewayLatency = gatewayLatency
+        self.cycles = cycles
+        self.trackedEmbeds = trackedEmbeds
+        self.uptime = uptime
+        self.version = version
+    }
+
+    /// Mean time the cycles spent waiting for the panel, over cycles that made panel requests.
+    public var averagePanelDuration: Duration? {
+        let polled = cycles.filter { $0.panelRequests > 0 }
+        guard !polled.isEmpty else { return nil }
+        return polled.reduce(Duration.zero) { $0 + $1.panelDuration } / polled.count
+    }
+
+    /// Failed panel requests over all panel requests in the recent cycles; `nil` without requests.
+    public var panelErrorRate: Double? {
+        let requests = cycles.reduce(0) { $0 + $1.panelRequests }
+        guard requests > 0 else { return nil }
+        let errors = cycles.reduce(0) { $0 + $1.panelErrors }
+        return Double(min(errors, requests)) / Double(requests)
+    }
+
+    /// The card as an embed.
+    public var embed: Embed {
+        let requests = cycles.reduce(0) { $0 + $1.panelRequests }
+        let errors = cycles.reduce(0) { $0 + $1.panelErrors }
+        let panelLatency = averagePanelDuration.map(Self.milliseconds) ?? "no data yet"
+        let errorRate =
+            panelErrorRate.map { "\(UnitFormatting.percent($0 * 100)) (\(errors)/\(requests) requests)" }
+            ?? "no requests yet"
+        let window = cycles.isEmpty ? "" : " (last \(cycles.count) cycle\(cycles.count == 1 ? "" : "s"))"
+        let healthy = (panelErrorRate ?? 0) == 0 && gatewayLatency != nil
+        return Embed(
+            title: "Bot status",
+            color: healthy ? 0x57F287 : 0xFEE75C,
+            fields: [
+                Embed.Field(
+                    name: "Gateway latency",
+                    value: gatewayLatency.map(Self.milliseconds) ?? "unknown",
+                    inline: true
+                ),
+                Embed.Field(name: "Panel latency\(window)", value: panelLatency, inline: true),
+                Embed.Field(name: "Panel error rate", value: errorRate, inline: true),
+                Embed.Field(
+                    name: "Last cycle",
+                    value: cycles.last.map { Self.milliseconds($0.duration) } ?? "none yet",
+                    inline: true
+                ),
+                Embed.Field(name: "Tracked embeds", value: String(trackedEmbeds), inline: true),
+                Embed.Field(name: "Uptime", value: Self.uptimeText(uptime), inline: true),
+                Embed.Field(name: "Version", value: version, inline: true),
+            ]
+        )
+    }
+
+    /// `42 ms`, `1.25 s`.
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let ms = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        if ms < 1000 { return "\(UnitFormatting.decimal(ms, places: 0)) ms" }
+        return "\(UnitFormatting.decimal(ms / 1000, places: 2)) s"
+    }
+
+    static func uptimeText(_ duration: Duration) -> String {
+        let (seconds, _) = duration.components
+        return UnitFormatting.duration(milliseconds: Int(clamping: seconds) * 1000)
+    }
+}

@@ -1,0 +1,358 @@
+import DiscordModels
+import DiscordREST
+import Logging
+import Pterodactyl
+import ServiceLifecycle
+
+/// Answers slash commands and the buttons under status messages, after checking who asks.
+///
+/// The logic lives in pure pieces (``InteractionAuthorizer``, ``InteractionAction``, ``ServerPicker``,
+/// ``InteractionReplies``, ``BotHealthCard``); this actor only talks to Discord, the panel and the update loop.
+///
+/// Every interaction is answered within Discord's 3-second window: a refusal at once (type 4, ephemeral), anything
+/// else is deferred first (type 5 ephemeral, or type 6 when the picker message itself changes) before any panel
+/// call, and the result replaces the original response afterwards.
+/// See https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+///
+/// Interactions run concurrently with each other and with the update loop: ``run()`` handles each one in its own
+/// child task, and the actor only serializes its short synchronous sections (it is reentrant at every `await`).
+public actor InteractionHandler: Service {
+    private struct Listing {
+        var picker: ServerPicker
+        var at: Duration
+    }
+
+    private struct Outcome {
+        var payload: MessagePayload
+        /// A server whose status message should be refreshed after the reply (after a power signal).
+        var refresh: ServerID?
+    }
+
+    private let discord: any DiscordClient
+    private let panel: any PanelClient
+    private let embeds: any StatusEmbedControlling
+    private let store: EmbedStore
+    private let registrations: (any CommandRegistrationStore)?
+    private let gatewayLatency: @Sendable () async -> Duration?
+    private let elapsed: @Sendable () -> Duration
+    private let listingMaxAge: Duration
+    private let logger: Logger
+    private let inbox: AsyncStream<Interaction>
+    private let inboxContinuation: AsyncStream<Interaction>.Continuation
+
+    private var authorizer: InteractionAuthorizer
+    private var registeredFingerprint: String?
+    private var registering = false
+    private var listing: Listing?
+
+    /// Creates the handler.
+    /// - Parameters:
+    ///   - discord: Discord REST (interaction callbacks, original-response edits, command registration).
+    ///   - panel: The panel (server list, states, power signals, addresses).
+    ///   - embeds: The update loop (``Orchestrator`` in production).
+    ///   - store: The tracked status messages (read only: validates buttons, counts for `/bot_status`).
+    ///   - authorizer: Allowed guild and roles.
+    ///   - registrations: Where the registered command fingerprint is kept across restarts; `nil` registers once
+    ///     per process.
+    ///   - gatewayLatency: The last heartbeat round trip, `nil` when unknown.
+    ///   - elapsed: Time since the bot started (uptime; also ages the `/server_status` listing cache).
+    ///   - listingMaxAge: How long Previous/Next and a pick reuse the server states fetched for `/server_status`.
+    ///   - logger: Logger; refusals are logged at `notice` with user and guild IDs, never with tokens.
+    public init(
+        discord: any DiscordClient,
+        panel: any PanelClient,
+        embeds: any StatusEmbedControlling,
+        store: EmbedStore,
+        authorizer: InteractionAuthorizer,
+        registrations: (any CommandRegistrationStore)? = nil,
+        gatewayLatency: @escaping @Sendable () async -> Duration? = { nil },
+        elapsed: (@Sendable () -> Duration)? = nil,
+        listingMaxAge: Duration = .seconds(60),
+        logger: Logger
+    ) {
+        self.discord = discord
+        self.panel = panel
+        self.embeds = embeds
+        self.store = store
+        self.authorizer = authorizer
+        self.registrations = registrations
+        self.gatewayLatency = gatewayLatency
+        let started = ContinuousClock.now
+        self.elapsed = elapsed ?? { started.duration(to: .now) }
+        self.listingMaxAge = listingMaxAge
+        self.logger = logger
+        (inbox, inboxContinuation) = AsyncStream.makeStream(
+            of: Interaction.self,
+            bufferingPolicy: .bufferingNewest(256)
+        )
+    }
+
+    // MARK: - Entry points
+
+    /// Queues an interaction for ``run()``; returns at once, so the gateway's event loop never waits on it.
+    /// - Parameter interaction: From INTERACTION_CREATE.
+    public nonisolated func enqueue(_ interaction: Interaction) {
+        inboxContinuation.yield(interaction)
+    }
+
+    /// Handles queued interactions, each in its own child task, until graceful shutdown; interactions in flight
+    /// finish first.
+    public func run() async throws {
+        let inbox = self.inbox
+        await withDiscardingTaskGroup { group in
+            for await interaction in inbox.cancelOnGracefulShutdown() {
+                group.addTask { await self.handle(interaction) }
+            }
+        }
+    }
+
+    /// Learns the allowed guild's roles (for roles configured by name). Call on every GUILD_CREATE.
+    /// - Parameter guild: The guild.
+    public func guildAvailable(_ guild: Guild) {
+        if authorizer.learnRoles(from: guild) {
+            logger.debug(
+                "learned guild roles",
+                metadata: ["discord.guild": "\(guild.id)", "roles": "\(guild.roles.count)"]
+            )
+        }
+    }
+
+    /// Registers the slash commands in the allowed guild with one bulk overwrite, unless the same set was already
+    /// registered (by this process, or before a restart according to `registrations`). Call on every READY.
+    /// - Parameter applicationID: The bot's application (READY's `application.id`).
+    public func ready(applicationID: ApplicationID) async {
+        let guildID = authorizer.allowedGuildID
+        let commands = BotCommand.definitions
+        let fingerprint = BotCommand.fingerprint(of: commands, applicationID: applicationID, guildID: guildID)
+        guard registeredFingerprint != fingerprint, !registering else { return }
+        registering = true
+        defer { registering = false }
+        if let stored = await registrations?.lastFingerprint(), stored == fingerprint {
+            registeredFingerprint = fingerprint
+            logger.debug("slash commands unchanged; not re-registering", metadata: ["discord.guild": "\(guildID)"])
+            return
+        }
+        do {
+            _ = try await discord.bulkOverwriteGuildCommands(
+                applicationID: applicationID,
+                guildID: guildID,
+                commands: commands
+            )
+        } catch {
+            logger.error(
+                "could not register slash commands; will retry on the next READY",
+                metadata: ["discord.guild": "\(guildID)", "error": "\(error)"]
+            )
+            return
+        }
+        registeredFingerprint = fingerprint
+        logger.info(
+            "registered slash commands",
+            metadata: ["discord.guild": "\(guildID)", "commands": "\(commands.count)"]
+        )
+        do {
+            try await registrations?.save(fingerprint: fingerprint)
+        } catch {
+            logger.warning("could not remember the registered commands", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Answers one interaction: authorize, acknowledge (or refuse), do the work, edit the original response.
+    /// - Parameter interaction: From INTERACTION_CREATE.
+    public func handle(_ interaction: Interaction) async {
+        let action = InteractionAction.route(interaction)
+        var metadata: Logger.Metadata = [
+            "discord.interaction": "\(interaction.id)",
+            "discord.user": "\(interaction.invokingUser?.id.rawValue ?? "unknown")",
+            "discord.guild": "\(interaction.guildID?.rawValue ?? "none")",
+            "interaction.action": "\(action)",
+        ]
+        if case .ping = action {
+            _ = await respond(to: interaction, .pong, metadata: metadata)
+            return
+        }
+        if case .refused(let reason) = authorizer.authorize(interaction) {
+            metadata["reason"] = "\(reason)"
+            logger.notice("refused an interaction", metadata: metadata)
+            _ = await respond(to: interaction, .message(Self.text(reason.message), ephemeral: true), metadata: metadata)
+            return
+        }
+        guard let acknowledgement = action.acknowledgement else {
+            let text =
+                if case .unknownCommand = action { InteractionReplies.unknownCommand } else {
+                    InteractionReplies.unsupported
+                }
+            _ = await respond(to: interaction, .message(Self.text(text), ephemeral: true), metadata: metadata)
+            return
+        }
+        guard await respond(to: interaction, acknowledgement, metadata: metadata) else { return }
+        guard let outcome = await perform(action, for: interaction) else { return }  // cancelled
+        do {
+            _ = try await discord.editOriginalResponse(
+                applicationID: interaction.applicationID,
+                token: interaction.token,
+                payload: outcome.payload
+            )
+        } catch {
+            metadata["error"] = "\(error)"
+            logger.warning("could not edit the interaction response", metadata: metadata)
+        }
+        if let server = outcome.refresh {
+            await embeds.refresh(server)
+        }
+    }
+
+    // MARK: - Actions
+
+    private func perform(_ action: InteractionAction, for interaction: Interaction) async -> Outcome? {
+        do {
+            switch action {
+            case .command(.serverStatus):
+                let picker = try await currentListing(maxAge: .zero)
+                return Outcome(payload: picker.message(page: 0))
+            case .showPickerPage(let page):
+                let picker = try await currentListing(maxAge: listingMaxAge)
+                return Outcome(payload: picker.message(page: page))
+            case .pickServer(let value):
+                return try await pick(ServerID(value), for: interaction)
+            case .command(.refreshEmbeds):
+                return Outcome(payload: Self.text(InteractionReplies.refreshed(await embeds.refreshAll())))
+            case .command(.purgeEmbeds):
+                let result = await embeds.purgeAll()
+                return Outcome(
+                    payload: Self.text(InteractionReplies.purged(deleted: result.deleted, failed: result.failed))
+                )
+            case .command(.botStatus):
+                let card = BotHealthCard(
+                    gatewayLatency: await gatewayLatency(),
+                    cycles: await embeds.recentCycles,
+                    trackedEmbeds: await store.all.count,
+                    uptime: elapsed(),
+                    version: BotVersion.current
+                )
+                return Outcome(payload: MessagePayload(embeds: [card.embed], allowedMentions: AllowedMentions.none))
+            case .power(let signal, let id):
+                guard let server = try await validatedButtonServer(id, on: interaction) else {
+                    return Outcome(payload: Self.text(InteractionReplies.staleButton))
+                }
+                do {
+                    try await panel.sendPower(signal, to: id)
+                } catch let error as PanelError {
+                    logger.warning(
+                        "power signal failed",
+                        metadata: ["ptero.server": "\(id)", "signal": "\(signal.rawValue)", "error": "\(error)"]
+                    )
+                    return Outcome(
+                        payload: Self.text(InteractionReplies.powerFailed(signal, to: server.name, error: error))
+                    )
+                }
+                logger.info(
+                    "power signal sent",
+                    metadata: [
+                        "ptero.server": "\(id)", "signal": "\(signal.rawValue)",
+                        "discord.user": "\(interaction.invokingUser?.id.rawValue ?? "unknown")",
+                    ]
+                )
+                return Outcome(payload: Self.text(InteractionReplies.powerSent(signal, to: server.name)), refresh: id)
+            case .showAddress(let id):
+                guard try await validatedButtonServer(id, on: interaction) != nil else {
+                    return Outcome(payload: Self.text(InteractionReplies.staleButton))
+                }
+                let details = try await panel.serverDetails(id)
+                return Outcome(payload: Self.text(InteractionReplies.address(of: details)))
+            case .ping, .unknownCommand, .unsupported:
+                return Outcome(payload: Self.text(InteractionReplies.unsupported))
+            }
+        } catch let error as PanelError {
+            if case .notFound = error { return Outcome(payload: Self.text(InteractionReplies.unknownServer)) }
+            return Outcome(payload: Self.text(InteractionReplies.panelFailed(error)))
+        } catch let error as MessageSinkError {
+            return Outcome(
+                payload: Self.text(
+                    "⚠️ Could not post the status message here: \(error). The bot needs View Channel, Send Messages, "
+                        + "Embed Links and Attach Files in this channel."
+                )
+            )
+        } catch {
+            return nil  // cancelled: the bot is shutting down
+        }
+    }
+
+    /// A server picked in the `/server_status` select: check it is listed, then post and track its message.
+    private func pick(_ id: ServerID, for interaction: Interaction) async throws -> Outcome {
+        guard let channel = interaction.channelID ?? interaction.channel?.id else {
+            return Outcome(payload: Self.text(InteractionReplies.noChannel, clearComponents: true))
+        }
+        var picker = try await currentListing(maxAge: listingMaxAge)
+        if !picker.contains(id) { picker = try await currentListing(maxAge: .zero) }
+        guard let entry = picker.entries.first(where: { $0.server.id == id }) else {
+            return Outcome(payload: Self.text(InteractionReplies.unknownServer, clearComponents: true))
+        }
+        let messageID = try await embeds.track(id, in: channel)
+        logger.info(
+            "status message posted from /server_status",
+            metadata: [
+                "ptero.server": "\(id)", "discord.channel": "\(channel)", "discord.message": "\(messageID)",
+                "discord.user": "\(interaction.invokingUser?.id.rawValue ?? "unknown")",
+            ]
+        )
+        return Outcome(payload: Self.text(InteractionReplies.tracking(entry.server.name), clearComponents: true))
+    }
+
+    /// A button's server, when its message is the one tracked for it and the panel still lists it; `nil` for a
+    /// button on an untracked, outdated or foreign message.
+    private func validatedButtonServer(_ id: ServerID, on interaction: Interaction) async throws -> PanelServer? {
+        guard let location = await store.location(for: id) else { return nil }
+        if let message = interaction.message?.id, message != location.messageID { return nil }
+        if let server = try await panel.servers(forceRefresh: false).first(where: { $0.id == id }) { return server }
+        if let server = try await panel.servers(forceRefresh: true).first(where: { $0.id == id }) { return server }
+        throw PanelError.notFound(detail: "server \(id) is not listed")
+    }
+
+    /// The servers with their states, reused for `maxAge`.
+    private func currentListing(maxAge: Duration) async throws -> ServerPicker {
+        let now = elapsed()
+        if let listing, maxAge > .zero, now - listing.at <= maxAge { return listing.picker }
+        let servers = try await panel.servers(forceRefresh: false)
+        // Servers in a conflict state would only answer 409; their state is already known from the list.
+        let polled = servers.filter { $0.conflictState == nil }.map(\.id)
+        let results = polled.isEmpty ? [:] : try await panel.resources(of: polled)
+        let picker = ServerPicker(
+            entries: servers.map {
+                ServerPicker.Entry(server: $0, state: $0.conflictState ?? results[$0.id]?.serverState)
+            }
+        )
+        listing = Listing(picker: picker, at: elapsed())
+        return picker
+    }
+
+    // MARK: - Discord
+
+    /// Sends the interaction callback; `false` (logged) when Discord refused it, e.g. because it came too late.
+    private func respond(to interaction: Interaction, _ response: InteractionResponse, metadata: Logger.Metadata) async
+        -> Bool
+    {
+        do {
+            try await discord.createInteractionResponse(
+                interactionID: interaction.id,
+                token: interaction.token,
+                response: response
+            )
+            return true
+        } catch {
+            var metadata = metadata
+            metadata["error"] = "\(error)"
+            logger.warning("could not answer an interaction", metadata: metadata)
+            return false
+        }
+    }
+
+    private static func text(_ content: String, clearComponents: Bool = false) -> MessagePayload {
+        MessagePayload(
+            content: content,
+            embeds: clearComponents ? [] : nil,
+            components: clearComponents ? [] : nil,
+            allowedMentions: AllowedMentions.none
+        )
+    }
+}
