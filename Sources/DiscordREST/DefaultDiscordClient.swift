@@ -98,6 +98,17 @@ public final class DefaultDiscordClient: DiscordClient {
         await state.statistics
     }
 
+    /// Requests waiting behind an earlier request with the same rate-limit key (diagnostics and tests).
+    public func queuedRequestCount() async -> Int {
+        await queues.queuedCount
+    }
+
+    /// Returns once at least `count` requests wait behind earlier ones with the same key, so a test can order
+    /// its requests without sleeping.
+    public func waitForQueuedRequests(count: Int) async {
+        await queues.waitForQueued(count: count)
+    }
+
     /// `true` once Discord rejected the token; every later request throws ``DiscordRESTError/tokenRejected(route:)``.
     public var isStopped: Bool {
         get async { await state.stopped }
@@ -290,13 +301,20 @@ private actor ClientState {
 actor SerialQueues {
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var observers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// Callers parked behind another request with the same key.
+    var queuedCount: Int { waiting.values.reduce(0) { $0 + $1.count } }
 
     func enter(_ key: String) async {
         guard busy.contains(key) else {
             busy.insert(key)
             return
         }
-        await withCheckedContinuation { waiting[key, default: []].append($0) }
+        await withCheckedContinuation { continuation in
+            waiting[key, default: []].append(continuation)
+            notifyObservers()
+        }
     }
 
     func leave(_ key: String) {
@@ -307,5 +325,17 @@ actor SerialQueues {
         } else {
             busy.remove(key)
         }
+    }
+
+    func waitForQueued(count: Int) async {
+        if queuedCount >= count { return }
+        await withCheckedContinuation { observers.append((count, $0)) }
+    }
+
+    private func notifyObservers() {
+        let count = queuedCount
+        let ready = observers.filter { $0.count <= count }
+        observers.removeAll { $0.count <= count }
+        for observer in ready { observer.continuation.resume() }
     }
 }
