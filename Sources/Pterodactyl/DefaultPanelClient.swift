@@ -366,9 +366,9 @@ public final class DefaultPanelClient<C: Clock>: PanelClient where C.Duration ==
                 error = failure
             } catch let failure as PanelError {
                 error = failure
-            } catch {
-                if Task.isCancelled || error is CancellationError { throw CancellationError() }
-                throw error.asTransportFailure
+            } catch let transportError {
+                if Task.isCancelled || transportError is CancellationError { throw CancellationError() }
+                error = transportError.asTransportFailure
             }
             logger.debug(
                 "panel request failed",
@@ -500,7 +500,7 @@ extension Error {
         if let error = self as? HTTPClientError {
             switch error {
             case .connectTimeout, .deadlineExceeded, .readTimeout, .writeTimeout:
-                return .panelUnreachable(reason: "timed out")
+                return .panelUnreachable(reason: PanelError.timedOutReason)
             case .remoteConnectionClosed:
                 return .panelUnreachable(reason: "the connection was closed without an answer")
             case .redirectLimitReached, .redirectCycleDetected:
@@ -512,7 +512,9 @@ extension Error {
         // NIOPosix's connection errors (refused, DNS) are not visible from this target; read their text.
         let text = String(describing: self).lowercased()
         if text.contains("refused") { return .panelUnreachable(reason: "connection refused") }
-        if text.contains("timeout") || text.contains("timed out") { return .panelUnreachable(reason: "timed out") }
+        if text.contains("timeout") || text.contains(PanelError.timedOutReason) {
+            return .panelUnreachable(reason: PanelError.timedOutReason)
+        }
         if text.contains("dns") || text.contains("resolve") || text.contains("lookup") {
             return .panelUnreachable(reason: "the panel's host name did not resolve")
         }

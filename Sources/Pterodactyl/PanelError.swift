@@ -50,6 +50,9 @@ public enum PanelError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An Application API call was made but no application key is configured.
     case missingApplicationKey
 
+    /// The ``panelUnreachable(reason:)`` reason for a request that ran out of time.
+    public static let timedOutReason = "timed out"
+
     /// The server state this error stands for, or `nil` when it is not about one server's state.
     public var derivedState: ServerState? {
         switch self {

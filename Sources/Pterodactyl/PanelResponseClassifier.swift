@@ -85,7 +85,9 @@ enum PanelResponseClassifier {
     /// True when an idempotent request that failed this way may be tried again.
     static func isRetryable(_ error: PanelError) -> Bool {
         switch error {
-        case .panelUnreachable, .panelUnavailable, .rateLimited: true
+        // A timeout already cost a whole request timeout; trying again would stretch the cycle even more.
+        case .panelUnreachable(let reason): reason != PanelError.timedOutReason
+        case .panelUnavailable, .rateLimited: true
         case .unexpectedStatus(let status, _, _): status >= 500
         default: false
         }

@@ -394,6 +394,30 @@ import Testing
         }
     }
 
+    @Test func droppedConnectionsAreRetriedButTimeoutsAreNot() async throws {
+        let clock = ManualClock()
+        let server = FakePanel.Server.numbered(1)
+        let configuration = PanelClientConfiguration(
+            requestTimeout: .milliseconds(200),
+            retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .seconds(1))
+        )
+        try await withPanel(servers: [server], configuration: configuration, clock: clock) { fake, client in
+            fake.failNext(.dropConnection, for: server.id)
+            async let resources = client.resources(of: server.id)
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .seconds(1))
+            let state = try await resources.state
+            #expect(state == .running)
+            #expect(fake.requestCount() == 2)
+
+            fake.resetCounters()
+            fake.failNext(.hang, for: server.id)
+            let error = await panelError { _ = try await client.resources(of: server.id) }
+            #expect(error == .panelUnreachable(reason: PanelError.timedOutReason))
+            #expect(fake.requestCount() == 1)
+        }
+    }
+
     @Test func steadyPollingNeverHitsTheRateLimit() async throws {
         let clock = ManualClock()
         let servers = (1...150).map { FakePanel.Server.numbered($0) }
