@@ -334,6 +334,8 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
                 )
                 logger.debug("Resuming", metadata: ["gateway.seq": "\(sequence.map(String.init) ?? "null")"])
                 try await self.send(.resume(resume), outbound: outbound)
+            case .ignore:
+                break
             }
         case .heartbeatRequest:
             let action = self.state.withLock { $0.machine.receivedHeartbeatRequest(now: now) }

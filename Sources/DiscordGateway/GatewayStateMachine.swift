@@ -55,6 +55,8 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
         case identify
         /// Send RESUME for this session and sequence.
         case resume(sessionID: String, sequence: Int?)
+        /// The connection is closing (shutdown requested): send nothing.
+        case ignore
     }
 
     /// What the heartbeat timer should do now.
@@ -194,6 +196,9 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
     ///   - now: the current instant.
     /// - Returns: identify or resume.
     public mutating func receivedHello(heartbeatInterval: Duration, now: Instant) -> HelloAction {
+        if self.isShuttingDown || self.phase == .closing || self.phase == .stopped {
+            return .ignore
+        }
         let jitter = min(max(self.random(), 0), 1)
         self.heartbeat = Heartbeat(
             interval: heartbeatInterval,

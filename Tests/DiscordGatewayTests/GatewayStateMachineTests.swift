@@ -445,6 +445,14 @@ struct GatewayStateMachineTests {
         #expect(machine.start(now: at(20)) == .shutdown)
     }
 
+    @Test func helloDuringShutdownSendsNothing() {
+        var machine = makeMachine()
+        _ = machine.start(now: at(0))
+        #expect(machine.shutdown() == .close(code: 1000))
+        #expect(machine.receivedHello(heartbeatInterval: .seconds(40), now: at(10)) == .ignore)
+        #expect(machine.heartbeatTick(now: at(10)) == .stop)
+    }
+
     @Test func shutdownWhileIdleNeedsNoClose() {
         var machine = makeMachine()
         #expect(machine.shutdown() == .none)
