@@ -143,7 +143,7 @@ extension DiscordClient {
     /// - Throws: ``DiscordRESTError``.
     public func getOriginalResponse(applicationID: ApplicationID, token: Secret) async throws -> Message {
         try await sendDecoding(
-            DiscordRequest(route: .originalResponse(.GET, applicationID: applicationID, token: token)),
+            DiscordRequest(route: .getOriginalResponse(applicationID: applicationID, token: token)),
             as: Message.self
         )
     }
@@ -162,7 +162,7 @@ extension DiscordClient {
         payload: MessagePayload,
         files: [DiscordFile] = []
     ) async throws -> Message {
-        let route = Route.originalResponse(.PATCH, applicationID: applicationID, token: token)
+        let route = Route.editOriginalResponse(applicationID: applicationID, token: token)
         return try await sendDecoding(Self.request(route, payload: payload, files: files), as: Message.self)
     }
 
@@ -173,7 +173,7 @@ extension DiscordClient {
     /// - Throws: ``DiscordRESTError``.
     public func deleteOriginalResponse(applicationID: ApplicationID, token: Secret) async throws {
         try await sendExpectingSuccess(
-            DiscordRequest(route: .originalResponse(.DELETE, applicationID: applicationID, token: token))
+            DiscordRequest(route: .deleteOriginalResponse(applicationID: applicationID, token: token))
         )
     }
 

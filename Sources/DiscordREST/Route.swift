@@ -146,8 +146,22 @@ extension Route {
         )
     }
 
-    /// GET/PATCH/DELETE /webhooks/{application.id}/{interaction.token}/messages/@original
-    public static func originalResponse(_ method: HTTPMethod, applicationID: ApplicationID, token: Secret) -> Route {
+    /// GET /webhooks/{application.id}/{interaction.token}/messages/@original
+    public static func getOriginalResponse(applicationID: ApplicationID, token: Secret) -> Route {
+        originalResponse(.GET, applicationID: applicationID, token: token)
+    }
+
+    /// PATCH /webhooks/{application.id}/{interaction.token}/messages/@original
+    public static func editOriginalResponse(applicationID: ApplicationID, token: Secret) -> Route {
+        originalResponse(.PATCH, applicationID: applicationID, token: token)
+    }
+
+    /// DELETE /webhooks/{application.id}/{interaction.token}/messages/@original
+    public static func deleteOriginalResponse(applicationID: ApplicationID, token: Secret) -> Route {
+        originalResponse(.DELETE, applicationID: applicationID, token: token)
+    }
+
+    private static func originalResponse(_ method: HTTPMethod, applicationID: ApplicationID, token: Secret) -> Route {
         Route(
             method: method,
             template: "/webhooks/{application.id}/{interaction.token}/messages/@original",
