@@ -111,9 +111,10 @@ public struct Canvas: Sendable {
                     previous = point
                 }
             }
+            let colorAlpha = Float(color.a)
             pixels.withUnsafeMutableBufferPointer { target in
                 raster.resolve { row, column, coverage in
-                    let alpha = Int((coverage * Float(color.a)).rounded())
+                    let alpha = Int(coverage * colorAlpha + 0.5)
                     if alpha > 0 {
                         Canvas.blend(
                             target,

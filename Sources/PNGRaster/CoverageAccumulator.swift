@@ -77,13 +77,19 @@ struct CoverageAccumulator {
     }
 
     /// Walks the box row by row, reporting each covered pixel's coverage (0...1], and clears the buffer.
+    @inline(__always)
     func resolve(_ body: (_ row: Int, _ column: Int, _ coverage: Float) -> Void) {
         for row in 0..<height {
             let base = row * stride
             var sum: Float = 0
             for column in 0..<width {
-                sum += buffer[base + column]
+                let cell = buffer[base + column]
+                // Outside every shape: nothing to add and nothing to draw.
+                if cell == 0, sum == 0 { continue }
+                sum += cell
                 buffer[base + column] = 0
+                // Snap rounding residue after a shape closes, so the skip above applies again.
+                if abs(sum) < 1e-4 { sum = 0 }
                 let coverage = min(1, abs(sum))
                 if coverage >= 0.5 / 255 {
                     body(row, column, coverage)

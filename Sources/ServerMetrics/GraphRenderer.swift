@@ -39,7 +39,7 @@ public struct GraphFonts: Sendable {
 public struct GraphRenderer: Sendable {
     /// Typefaces in use.
     public let fonts: GraphFonts
-    private let encoder = PNGEncoder(colorType: .rgb, compressionLevel: 6)
+    private let encoder = PNGEncoder(colorType: .rgb, compressionLevel: 3)
 
     /// Creates a renderer.
     /// - Parameter fonts: Fonts to draw with; see ``GraphFonts/load(fontPath:)``.
@@ -184,24 +184,30 @@ public struct GraphRenderer: Sendable {
         let xs = data.xFractions.map { rect.x + rect.width * (0.04 + 0.92 * $0) }
         let gridStyle = StrokeStyle(width: 1, cap: .butt, dash: [4, 3])
 
-        // Grid lines on whole-pixel centres so 1 px lines stay crisp.
-        var grid = Path()
+        // Grid lines on whole-pixel centres so 1 px lines stay crisp; each line is filled on its own so the
+        // rasterizer only visits that line's bounding box.
         for tick in scale.ticks where tick > 0 {
             let lineY = (rect.maxY - tick / scale.maximum * rect.height).rounded(.down) + 0.5
             guard lineY > rect.y + 1 else { continue }
-            grid.append(Path.stroke([Point(x: rect.x, y: lineY), Point(x: rect.maxX, y: lineY)], style: gridStyle))
+            canvas.stroke(
+                [Point(x: rect.x, y: lineY), Point(x: rect.maxX, y: lineY)],
+                style: gridStyle,
+                color: Theme.grid
+            )
         }
         for x in xs {
             let lineX = x.rounded(.down) + 0.5
-            grid.append(Path.stroke([Point(x: lineX, y: rect.y), Point(x: lineX, y: rect.maxY)], style: gridStyle))
+            canvas.stroke(
+                [Point(x: lineX, y: rect.y), Point(x: lineX, y: rect.maxY)],
+                style: gridStyle,
+                color: Theme.grid
+            )
         }
-        canvas.fill(grid, color: Theme.grid)
 
         // Tick labels and marks.
-        var marks = Path()
         for tick in scale.ticks {
             let tickY = (rect.maxY - tick / scale.maximum * rect.height).rounded(.down) + 0.5
-            marks.addRect(Rect(x: rect.x - 5, y: tickY - 0.5, width: 5, height: 1))
+            canvas.fill(Rect(x: rect.x - 5, y: tickY - 0.5, width: 5, height: 1), color: Theme.frame)
             canvas.draw(
                 scale.label(for: tick),
                 at: Point(x: rect.x - 8, y: tickY),
@@ -213,9 +219,8 @@ public struct GraphRenderer: Sendable {
             )
         }
         for x in xs {
-            marks.addRect(Rect(x: x.rounded(.down), y: rect.maxY, width: 1, height: 5))
+            canvas.fill(Rect(x: x.rounded(.down), y: rect.maxY, width: 1, height: 5), color: Theme.frame)
         }
-        canvas.fill(marks, color: Theme.frame)
         canvas.draw(
             metric == .cpu ? "CPU Usage (%)" : "Memory (\(scale.unit))",
             at: Point(x: 20, y: rect.y + rect.height / 2),
@@ -247,6 +252,12 @@ public struct GraphRenderer: Sendable {
             )
         }
 
+        // Frame.
+        canvas.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), color: Theme.frame)
+        canvas.fill(Rect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1), color: Theme.frame)
+        canvas.fill(Rect(x: rect.x, y: rect.y, width: 1, height: rect.height), color: Theme.frame)
+        canvas.fill(Rect(x: rect.maxX - 1, y: rect.y, width: 1, height: rect.height), color: Theme.frame)
+
         // Data: translucent area, limit line, line, markers — clipped to the plot.
         canvas.clip = rect
         let points = zip(xs, values).map { Point(x: $0, y: y(forRaw: $1)) }
@@ -264,22 +275,15 @@ public struct GraphRenderer: Sendable {
                 color: Theme.limit.withOpacity(0.85)
             )
         }
+        // The line and markers may overhang the plot by their own thickness, so values at zero or at the top
+        // of the axis stay fully visible.
+        canvas.clip = Rect(x: rect.x, y: rect.y - 5, width: rect.width, height: rect.height + 10)
         canvas.stroke(points, style: StrokeStyle(width: 2.5, join: .round, cap: .round), color: color)
-        var markers = Path()
-        for point in points { markers.addCircle(center: point, radius: 3.8) }
-        canvas.fill(markers, color: color)
-        var centers = Path()
-        for point in points { centers.addCircle(center: point, radius: 1.6) }
-        canvas.fill(centers, color: Theme.plot)
+        for point in points {
+            canvas.fillCircle(center: point, radius: 3.8, color: color)
+            canvas.fillCircle(center: point, radius: 1.6, color: Theme.plot)
+        }
         canvas.clip = nil
-
-        // Frame.
-        var frame = Path()
-        frame.addRect(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1))
-        frame.addRect(Rect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1))
-        frame.addRect(Rect(x: rect.x, y: rect.y, width: 1, height: rect.height))
-        frame.addRect(Rect(x: rect.maxX - 1, y: rect.y, width: 1, height: rect.height))
-        canvas.fill(frame, color: Theme.frame)
 
         drawLegend(&canvas, text: metric == .cpu ? data.cpuCallout : data.memoryCallout, color: color, rect: rect)
         if let limitRaw {

@@ -1,0 +1,60 @@
+import PNGRaster
+import ServerMetrics
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Graph figures: median time to render and encode one combined 800×600 graph, the PNG size, and the split
+/// between drawing and encoding.
+func graphBenchmarks() async throws -> [BenchFigure] {
+    let fonts = GraphFonts.load()
+    let renderer = GraphRenderer(fonts: fonts)
+    let input = GraphRenderer.demoInput(timeZone: TimeZone(secondsFromGMT: 0) ?? .current)
+    let iterations = 200
+    var size = 0
+    let total = try Measure.durations(iterations: iterations, warmup: 5) {
+        size = try renderer.combinedPNG(input)?.count ?? 0
+    }
+    let draw = Measure.durations(iterations: iterations, warmup: 2) {
+        _ = renderer.combinedCanvas(input)
+    }
+    let canvas = renderer.combinedCanvas(input) ?? Canvas(width: 800, height: 600)
+    let encoder = PNGEncoder()
+    let encode = try Measure.durations(iterations: iterations, warmup: 2) {
+        _ = try encoder.encode(canvas)
+    }
+    let context = [
+        "iterations": String(iterations),
+        "size": "800x600",
+        "font": fonts.usesFallback ? "builtin bitmap" : "DejaVu Sans",
+    ]
+    return [
+        BenchFigure(
+            name: "graph.render_combined.median_ms",
+            value: Measure.medianMilliseconds(total),
+            unit: "ms",
+            context: context.merging(["goal": "<= 2 ms", "matplotlib": "~300 ms"]) { $1 }
+        ),
+        BenchFigure(
+            name: "graph.png_size.bytes",
+            value: Double(size),
+            unit: "bytes",
+            context: context.merging(["goal": "<= 40960 bytes", "matplotlib": "~56 KB"]) { $1 }
+        ),
+        BenchFigure(
+            name: "graph.draw_only.median_ms",
+            value: Measure.medianMilliseconds(draw),
+            unit: "ms",
+            context: context
+        ),
+        BenchFigure(
+            name: "graph.encode_only.median_ms",
+            value: Measure.medianMilliseconds(encode),
+            unit: "ms",
+            context: context
+        ),
+    ]
+}
