@@ -193,7 +193,7 @@ import Testing
         // An edit without files drops the graph (the embed no longer shows one either).
         try await sink.editMessage(id, in: channel, statusMessage(title: "Valheim", state: "offline", graph: nil))
         #expect(try files() == ["index.html"])
-        #expect(!(try page()).contains("embed-image"))
+        #expect(!(try page()).contains("class=\"embed-image"))
     }
 
     @Test func editKeepsAnExistingAttachmentListedByID() async throws {
@@ -268,7 +268,7 @@ import Testing
         defer { cleanUp() }
         let sink = makeSink()
         _ = try await sink.createMessage(in: channel, statusMessage(title: "Grid", graph: nil))
-        let columns = (try page()).matches(of: #/grid-column: (\d+) / (\d+); grid-row: (\d+)/#).map {
+        let columns = (try page()).matches(of: #/style="grid-column: (\d+) / (\d+); grid-row: (\d+)"/#).map {
             "\($0.output.1)-\($0.output.2)@\($0.output.3)"
         }
         // Five inline fields: three, then two; the non-inline address takes a full row.
