@@ -60,7 +60,7 @@ struct GatewayWireTests {
         guard case .invalidSession(resumable: true) = try decode(#"{"op":9,"d":true}"#).body,
             case .invalidSession(resumable: false) = try decode(#"{"op":9,"d":false}"#).body,
             case .reconnect = try decode(#"{"op":7,"d":null}"#).body,
-            case .heartbeatRequest = try decode(#"{"op":1,"d":null}"#).body,
+            case .heartbeatRequest = try decode(#"{"d":null,"op":1}"#).body,
             case .heartbeatAck = try decode(#"{"op":11}"#).body,
             case .dispatch(.resumed) = try decode(#"{"op":0,"s":5,"t":"RESUMED","d":{}}"#).body
         else {
@@ -90,8 +90,8 @@ struct GatewayWireTests {
     }
 
     @Test func heartbeatEncodesNullBeforeAnyDispatch() throws {
-        #expect(try GatewayCommand.heartbeat(sequence: nil).jsonText() == #"{"op":1,"d":null}"#)
-        #expect(try GatewayCommand.heartbeat(sequence: 12).jsonText() == #"{"op":1,"d":12}"#)
+        #expect(try GatewayCommand.heartbeat(sequence: nil).jsonText() == #"{"d":null,"op":1}"#)
+        #expect(try GatewayCommand.heartbeat(sequence: 12).jsonText() == #"{"d":12,"op":1}"#)
     }
 
     @Test func identifyCarriesIntentsPropertiesPresenceAndTheTokenLast() throws {
@@ -102,8 +102,8 @@ struct GatewayWireTests {
             presence: .watching(serverCount: 1)
         )
         let json = try GatewayCommand.identify(identify).jsonText()
-        #expect(json.hasPrefix(#"{"op":2,"d":{"intents":1,"#))
-        #expect(json.hasSuffix(#""token":"secret-token"}}"#))
+        #expect(json.hasPrefix(#"{"d":{"compress":false,"intents":1,"#))
+        #expect(json.hasSuffix(#""token":"secret-token"},"op":2}"#))
         #expect(json.contains(#""browser":"pterodisbot""#))
         #expect(json.contains(#""name":"1 server""#))
         #expect(json.contains(#""type":3"#))
@@ -127,7 +127,7 @@ struct GatewayWireTests {
 
     @Test func resumeEncodesSessionAndSequence() throws {
         let json = try GatewayCommand.resume(GatewayResume(token: "t", sessionID: "abc", sequence: nil)).jsonText()
-        #expect(json == #"{"op":6,"d":{"session_id":"abc","seq":null,"token":"t"}}"#)
+        #expect(json == #"{"d":{"seq":null,"session_id":"abc","token":"t"},"op":6}"#)
     }
 
     @Test func closeCodesAreClassifiedInOnePlace() {

@@ -28,11 +28,14 @@ public enum GatewayCommand: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The JSON text of the whole payload, `{"op":…,"d":…}`.
+    /// The JSON text of the whole payload, `{"d":…,"op":…}` with sorted keys.
     /// - Returns: UTF-8 JSON.
     /// - Throws: `EncodingError` if a field cannot be encoded.
     public func jsonText() throws -> String {
         let encoder = JSONEncoder()
+        // Sorted keys make the text deterministic, and put `token` last in IDENTIFY and RESUME, so a truncated
+        // dump of a frame's first bytes never shows any of it.
+        encoder.outputFormatting = [.sortedKeys]
         let data: Data =
             switch self {
             case .heartbeat(let sequence):

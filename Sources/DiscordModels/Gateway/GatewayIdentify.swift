@@ -75,7 +75,7 @@ public struct GatewayIdentify: Sendable, Hashable, Encodable, CustomStringConver
         case token, properties, compress, presence, intents
     }
 
-    /// Encodes the token last, so a truncated hex dump of the frame never shows any of it.
+    /// Encodes all fields (``GatewayCommand/jsonText()`` sorts the keys, which puts `token` last).
     /// - Throws: `EncodingError` from the encoder.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -126,7 +126,7 @@ public struct GatewayResume: Sendable, Hashable, Encodable, CustomStringConverti
         case sequence = "seq"
     }
 
-    /// Encodes all fields, the token last; `seq` is written as `null` when nil.
+    /// Encodes all fields; `seq` is written as `null` when nil.
     /// - Throws: `EncodingError` from the encoder.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
