@@ -377,6 +377,33 @@ import Foundation
         }
     }
 
+    @Test func gatewayEventsAreHandledInOrder() async throws {
+        try await F.with(servers: Self.three, allowedRoles: [.name("Game Ops")]) { f in
+            try await f.track(ServerID("a0000001"))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do { try await f.handler.run() } catch { Issue.record(error) }
+                }
+                // READY without an application ID: looked up with GET /applications/@me.
+                let bot = User(id: "600000000000000099", username: "pterodisbot")
+                f.handler.receive(
+                    .ready(GatewayReady(user: bot, sessionID: "s", resumeGatewayURL: "wss://example.invalid"))
+                )
+                f.handler.receive(
+                    .guildCreate(Guild(id: F.guild, name: "Home", roles: [Role(id: F.operatorRole, name: "Game Ops")]))
+                )
+                f.handler.receive(.interactionCreate(F.component("ptero:restart:a0000001", roles: [F.operatorRole])))
+                f.handler.receive(.other("TYPING_START"))
+                await f.discord.waitForCalls(4)  // GET application, PUT commands, callback, edit
+                group.cancelAll()
+            }
+            #expect(f.fake.powerSignals.count == 1)  // the role name was known before the press was authorized
+            #expect(f.discord.registrations.count == 1)
+            #expect(f.discord.calls.map(\.route).contains("GET /applications/@me"))
+            #expect(f.discord.edits.map(\.content) == ["Restart sent to Valheim-01"])
+        }
+    }
+
     // MARK: - Maintenance commands
 
     @Test func refreshEmbedsReportsCounts() async throws {

@@ -104,6 +104,12 @@ final class RecordingDiscord: DiscordClient {
         }
         if route.hasSuffix("/callback") || route.hasPrefix("DELETE") { return DiscordResponse(status: 204) }
         if route.hasPrefix("PUT") { return DiscordResponse(status: 200, body: body) }
+        if route == "GET /applications/@me" {
+            return DiscordResponse(
+                status: 200,
+                body: Array(#"{"id": "200000000000000001", "name": "Pterodisbot"}"#.utf8)
+            )
+        }
         return DiscordResponse(
             status: 200,
             body: Array(#"{"id": "900000000000000001", "channel_id": "300000000000000001"}"#.utf8)

@@ -37,8 +37,8 @@ public actor InteractionHandler: Service {
     private let elapsed: @Sendable () -> Duration
     private let listingMaxAge: Duration
     private let logger: Logger
-    private let inbox: AsyncStream<Interaction>
-    private let inboxContinuation: AsyncStream<Interaction>.Continuation
+    private let inbox: AsyncStream<GatewayEvent>
+    private let inboxContinuation: AsyncStream<GatewayEvent>.Continuation
 
     private var authorizer: InteractionAuthorizer
     private var registeredFingerprint: String?
@@ -82,27 +82,63 @@ public actor InteractionHandler: Service {
         self.listingMaxAge = listingMaxAge
         self.logger = logger
         (inbox, inboxContinuation) = AsyncStream.makeStream(
-            of: Interaction.self,
+            of: GatewayEvent.self,
             bufferingPolicy: .bufferingNewest(256)
         )
     }
 
     // MARK: - Entry points
 
-    /// Queues an interaction for ``run()``; returns at once, so the gateway's event loop never waits on it.
-    /// - Parameter interaction: From INTERACTION_CREATE.
-    public nonisolated func enqueue(_ interaction: Interaction) {
-        inboxContinuation.yield(interaction)
+    /// Queues a gateway event for ``run()``; returns at once, so the gateway's event loop never waits on it.
+    ///
+    /// READY registers the commands, GUILD_CREATE updates the roles (in order, before any later interaction is
+    /// authorized), INTERACTION_CREATE is answered; other events are ignored.
+    /// - Parameter event: An event from the gateway.
+    public nonisolated func receive(_ event: GatewayEvent) {
+        inboxContinuation.yield(event)
     }
 
-    /// Handles queued interactions, each in its own child task, until graceful shutdown; interactions in flight
-    /// finish first.
+    /// Queues an interaction for ``run()``; returns at once.
+    /// - Parameter interaction: From INTERACTION_CREATE.
+    public nonisolated func enqueue(_ interaction: Interaction) {
+        inboxContinuation.yield(.interactionCreate(interaction))
+    }
+
+    /// Handles queued events until graceful shutdown: each interaction and each registration in its own child
+    /// task, guild updates in arrival order. Interactions in flight finish first.
     public func run() async throws {
         let inbox = self.inbox
         await withDiscardingTaskGroup { group in
-            for await interaction in inbox.cancelOnGracefulShutdown() {
-                group.addTask { await self.handle(interaction) }
+            for await event in inbox.cancelOnGracefulShutdown() {
+                switch event {
+                case .interactionCreate(let interaction):
+                    group.addTask { await self.handle(interaction) }
+                case .guildCreate(let guild):
+                    guildAvailable(guild)
+                case .ready(let ready):
+                    group.addTask { await self.ready(ready) }
+                case .resumed, .other:
+                    break
+                }
             }
+        }
+    }
+
+    /// Registers the commands for the application named in READY (or, when READY omits it, the one
+    /// GET /applications/@me returns).
+    /// - Parameter ready: The READY payload.
+    public func ready(_ ready: GatewayReady) async {
+        if let applicationID = ready.applicationID {
+            await self.ready(applicationID: applicationID)
+            return
+        }
+        do {
+            await self.ready(applicationID: try await discord.getCurrentApplication().id)
+        } catch {
+            logger.error(
+                "could not look up the application; slash commands not registered",
+                metadata: ["error": "\(error)"]
+            )
         }
     }
 
