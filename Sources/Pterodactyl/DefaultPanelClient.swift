@@ -235,7 +235,7 @@ public final class DefaultPanelClient<C: Clock>: PanelClient where C.Duration ==
         return Double(serverCount) * 60 / intervalSeconds + listPages * 60 / refreshSeconds
     }
 
-    /// See ``PanelClient/budgetWarning(forServerCount:interval:)``. The steady budget is 90 % of the configured
+    /// See ``PanelClient/budgetWarning(forServerCount:interval:)``. The steady budget is about 80 % of the configured
     /// limit (the rest is burst headroom, see ``TokenBucket``).
     public func budgetWarning(forServerCount serverCount: Int, interval: Duration) -> String? {
         let needed = requiredRequestsPerMinute(forServerCount: serverCount, interval: interval)
@@ -245,7 +245,7 @@ public final class DefaultPanelClient<C: Clock>: PanelClient where C.Duration ==
         let stretched = Self.seconds(interval) * needed / steady
         return "polling \(serverCount) servers every \(Self.format(Self.seconds(interval))) s needs about "
             + "\(Int(needed.rounded(.up))) Client API requests per minute, but the budget allows \(Int(steady)) "
-            + "(90 % of [Pterodactyl] ClientRateLimitPerMinute = \(limit)); each cycle will stretch to about "
+            + "(about 80 % of [Pterodactyl] ClientRateLimitPerMinute = \(limit)); each cycle will stretch to about "
             + "\(Self.format(stretched)) s. Raise the panel's APP_API_CLIENT_RATELIMIT and ClientRateLimitPerMinute, "
             + "or poll fewer servers or less often."
     }

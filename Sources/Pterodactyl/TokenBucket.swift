@@ -1,9 +1,10 @@
 /// A token bucket that never lets more than `limitPerMinute` requests start in any 60-second span.
 ///
 /// The panel counts requests in a fixed 60 s window that opens at the first request (Laravel's `RateLimiter`).
-/// A bucket of capacity `C` refilled at `(L - C)` per minute admits at most `C + (L - C) = L` requests in any
-/// 60 s span, so it can never overrun a fixed window either. `C` is a tenth of the limit, which allows a short
-/// burst while keeping 90 % of the budget as the steady rate.
+/// A bucket of capacity `C` refilled at `R` per minute admits at most `C + R` requests in any 60 s span, so with
+/// `C + R ≤ L` it can never overrun a fixed window either. `C` is a tenth of the limit (a short burst) and `R` is
+/// `L - 2C`, about 80 % of the limit as the reference advises: the remaining tenth absorbs requests that reach
+/// the panel later than they were granted (latency jitter across a window boundary).
 ///
 /// Requests *reserve* a token: the bucket may go negative, and each caller is told how long to wait, so callers
 /// are served in arrival order. Pure value: time is passed in.
@@ -21,7 +22,7 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
     public init(limitPerMinute: Int) {
         let limit = Double(max(2, limitPerMinute))
         capacity = max(1, (limit / 10).rounded(.down))
-        refillPerSecond = (limit - capacity) / 60
+        refillPerSecond = max(limit - 2 * capacity, limit / 2) / 60
         tokens = capacity
     }
 
