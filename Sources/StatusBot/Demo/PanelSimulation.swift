@@ -214,7 +214,7 @@ struct PanelSimulation: Sendable {
             machine.spec.cpuLoad * 1.4
         )
         machine.memoryTarget = clamp(
-            machine.memoryTarget + 0.006 * random.gaussian(),
+            machine.memoryTarget + 0.012 * random.gaussian(),
             machine.spec.memoryLoad * 0.8,
             min(0.97, machine.spec.memoryLoad * 1.2)
         )
@@ -228,11 +228,11 @@ struct PanelSimulation: Sendable {
             machine.cpu = clamp(machine.cpu * 0.5 + 0.02 * random.unit(), 0.005, 0.98)
         default:
             // Mean-reverting walk with small noise and rare short spikes (a player joining, an autosave).
-            var next = machine.cpu + 0.3 * (machine.cpuTarget - machine.cpu) + 0.035 * random.gaussian()
-            if random.unit() < 0.06 { next += 0.15 + 0.1 * random.unit() }
+            var next = machine.cpu + 0.3 * (machine.cpuTarget - machine.cpu) + 0.045 * random.gaussian()
+            if random.unit() < 0.08 { next += 0.12 + 0.1 * random.unit() }
             machine.cpu = clamp(next, 0.005, 0.98)
             machine.memory = clamp(
-                machine.memory + 0.2 * (machine.memoryTarget - machine.memory) + 0.004 * random.gaussian(),
+                machine.memory + 0.25 * (machine.memoryTarget - machine.memory) + 0.01 * random.gaussian(),
                 0.02,
                 0.99
             )
