@@ -6,7 +6,11 @@ import Foundation
 
 // Each area adds its cases to this list; `swift run -c release pterodisbot-bench [filter]` runs those whose
 // name contains the filter and prints one JSON object per figure.
-let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = []
+let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
+    ("graph", { try await graphBenchmarks() }),
+    ("panel", { try await panelBenchmarks() }),
+    ("rest", { try await restBenchmarks() }),
+]
 
 let filter = CommandLine.arguments.dropFirst().first
 let encoder = JSONEncoder()

@@ -468,7 +468,7 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
         if error.isConfigurationError {
             logger.error("panel rejected the bot's key", metadata: meta)
         } else {
-            logger.warning("panel request failed", metadata: meta)
+            logger.warning("panel problem; affected embeds show it until it clears", metadata: meta)
         }
     }
 

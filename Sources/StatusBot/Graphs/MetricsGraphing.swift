@@ -1,0 +1,68 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import Pterodactyl
+import ServerMetrics
+import Synchronization
+
+/// ``StatusGraphing`` over ServerMetrics: a six-point series per server and the combined CPU/memory graph.
+public final class MetricsGraphing: StatusGraphing {
+    private let metrics = MetricsManager<ServerID>()
+    private let renderer: GraphRenderer
+    private let timeZone: TimeZone
+    private let logger: Logger
+    /// Last rendered graph per server, reused while the series is unchanged (track and edit ask for it twice).
+    private let cache = Mutex<[ServerID: (input: GraphInput, png: [UInt8])]>([:])
+
+    /// Creates the graphing service.
+    /// - Parameters:
+    ///   - fonts: Fonts for the renderer (``GraphFonts/load(fontPath:)`` falls back to a built-in font).
+    ///   - timeZone: Time zone of the x-axis labels.
+    ///   - logger: Logger for render failures.
+    public init(fonts: GraphFonts, timeZone: TimeZone = .current, logger: Logger) {
+        self.renderer = GraphRenderer(fonts: fonts)
+        self.timeZone = timeZone
+        self.logger = logger
+    }
+
+    public func record(_ resources: ServerResources, for server: PanelServer, at time: Date) async {
+        let point = MetricPoint(
+            timestamp: time,
+            cpuPercent: resources.cpuAbsolute,
+            memoryMiB: Double(resources.memoryBytes) / 1_048_576
+        )
+        await metrics.append(point, for: server.id)
+    }
+
+    public func hasEnoughData(for server: ServerID) async -> Bool {
+        await metrics.hasEnoughData(for: server)
+    }
+
+    public func graph(for server: PanelServer) async -> [UInt8]? {
+        guard let series = await metrics.series(for: server.id), series.hasEnoughData else { return nil }
+        let input = GraphInput(
+            serverName: server.name,
+            series: series,
+            cpuLimitPercent: server.limits.cpuPercent > 0 ? Double(server.limits.cpuPercent) : nil,
+            memoryLimitMiB: server.limits.memoryMiB > 0 ? Double(server.limits.memoryMiB) : nil,
+            timeZone: timeZone
+        )
+        if let cached = cache.withLock({ $0[server.id] }), cached.input == input { return cached.png }
+        do {
+            guard let png = try renderer.combinedPNG(input) else { return nil }
+            cache.withLock { $0[server.id] = (input, png) }
+            return png
+        } catch {
+            logger.warning("could not draw graph", metadata: ["ptero.server": "\(server.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    public func forget(_ server: ServerID) async {
+        await metrics.remove(server)
+        cache.withLock { $0[server] = nil }
+    }
+}

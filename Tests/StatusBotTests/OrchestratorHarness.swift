@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import DiscordModels
+import DiscordREST
+import Foundation
+import Logging
+import Pterodactyl
+import ServerMetrics
+import TestSupport
+
+@testable import StatusBot
+
+/// The real orchestrator wired to the loopback fakes of the panel and Discord, on a manual clock.
+final class OrchestratorHarness: Sendable {
+    static let channel: ChannelID = "300000000000000001"
+    static let token = Secret("MTEwMDAwMDAwMDAwMDAwMDAx.fake.harness-token-not-real-0123456789")
+
+    let clock: ManualClock
+    let panel: FakePanel
+    let discord: FakeDiscordREST
+    let httpClient: HTTPClient
+    let storePath: String
+    let logs = LogCapture()
+    let orchestrator: Orchestrator<ManualClock>
+    let store: EmbedStore
+    let panelClient: DefaultPanelClient<ManualClock>
+    let discordClient: DefaultDiscordClient
+
+    /// Starts the fakes and an orchestrator; `reuse` continues with another harness's fakes and store (a restart).
+    init(servers: [FakePanel.Server], configuration: OrchestratorConfiguration = OrchestratorConfiguration(), restartOf previous: OrchestratorHarness? = nil) async throws {
+        let clock = previous?.clock ?? ManualClock()
+        self.clock = clock
+        if let previous {
+            panel = previous.panel
+            discord = previous.discord
+            storePath = previous.storePath
+        } else {
+            panel = try await FakePanel.start(servers: servers, now: { clock.now.offset })
+            discord = try await FakeDiscordREST.start(
+                clock: clock,
+                configuration: FakeDiscordRESTConfiguration(expectedToken: Self.token.exposedValue)
+            )
+            storePath = FileManager.default.temporaryDirectory
+                .appendingPathComponent("orchestrator-\(UUID().uuidString)/embed_locations.json").path
+        }
+        httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: panelHTTPClientConfiguration())
+        let logger = logs.logger(
+            level: .trace,
+            secrets: []  // no scrubbing: the secrecy test checks the raw lines
+        )
+        panelClient = DefaultPanelClient(
+            httpClient: httpClient,
+            baseURL: panel.baseURL,
+            clientKey: panel.clientKey,
+            applicationKey: panel.applicationKey,
+            configuration: PanelClientConfiguration(retryPolicy: .none),
+            clock: clock,
+            logger: logger
+        )
+        discordClient = DefaultDiscordClient(
+            httpClient: httpClient,
+            token: Self.token,
+            configuration: DiscordClientConfiguration(
+                apiBaseURL: discord.baseURL,
+                retry: DiscordREST.RetryPolicy(maxAttempts: 1)
+            ),
+            clock: clock,
+            random: { 0.5 },
+            logger: logger
+        )
+        let file = EmbedStoreFile(path: storePath)
+        store = EmbedStore(file: file, initial: file.load().locations)
+        orchestrator = Orchestrator(
+            configuration: configuration,
+            panel: panelClient,
+            sink: DiscordStatusMessageSink(client: discordClient),
+            store: store,
+            graphs: MetricsGraphing(fonts: GraphFonts.load(), timeZone: TimeZone(identifier: "UTC")!, logger: logger),
+            clock: clock,
+            wallClock: { Date(timeIntervalSince1970: 1_764_622_800 + clock.now.offset.components.seconds.asDouble) },
+            logger: logger
+        )
+    }
+
+    /// Stops this harness's HTTP client; `keepFakes` leaves the fakes running for a restart.
+    func shutdown(keepFakes: Bool = false) async throws {
+        try await httpClient.shutdown()
+        if !keepFakes {
+            try await panel.shutdown()
+            try await discord.shutdown()
+            try? FileManager.default.removeItem(atPath: (storePath as NSString).deletingLastPathComponent)
+        }
+    }
+
+    /// Discord requests that edit, create or delete messages.
+    var messageRequests: [FakeDiscordRequest] {
+        get async { await discord.requests.filter { $0.path.contains("/messages") } }
+    }
+
+    /// Running usage with a growing uptime, so each call is a new panel sample.
+    func setRunning(_ id: ServerID, cpu: Double, memoryMiB: Int = 1024, sample: Int) {
+        panel.setResources(
+            ServerResources(
+                state: .running,
+                rawState: "running",
+                memoryBytes: memoryMiB * 1_048_576,
+                cpuAbsolute: cpu,
+                diskBytes: 2 * 1_073_741_824,
+                networkRxBytes: 1000 * sample,
+                networkTxBytes: 500 * sample,
+                uptimeMilliseconds: 60_000 + sample * 10_000
+            ),
+            for: id
+        )
+    }
+}
+
+extension Int64 {
+    var asDouble: Double { Double(self) }
+}
