@@ -1,0 +1,186 @@
+import DiscordModels
+import Pterodactyl
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import StatusBot
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A status-message sink that records what the orchestrator wrote.
+final class RecordingSink: StatusMessageSink {
+    enum Operation: Equatable {
+        case create(ChannelID, MessageID)
+        case edit(ChannelID, MessageID)
+        case delete(ChannelID, MessageID)
+    }
+
+    private let state = Mutex<(next: Int, operations: [Operation])>((1, []))
+
+    var operations: [Operation] { state.withLock { $0.operations } }
+
+    func createMessage(in channel: ChannelID, _ message: OutgoingMessage) async throws -> MessageID {
+        state.withLock { state in
+            let id = MessageID("55500000000000000\(state.next)")
+            state.next += 1
+            state.operations.append(.create(channel, id))
+            return id
+        }
+    }
+
+    func editMessage(_ id: MessageID, in channel: ChannelID, _ message: OutgoingMessage) async throws {
+        state.withLock { $0.operations.append(.edit(channel, id)) }
+    }
+
+    func deleteMessage(_ id: MessageID, in channel: ChannelID) async throws {
+        state.withLock { $0.operations.append(.delete(channel, id)) }
+    }
+}
+
+/// Graphs are not under test here.
+struct NoGraphs: StatusGraphing {
+    func record(_ resources: ServerResources, for server: PanelServer, at time: Date) async {}
+    func hasEnoughData(for server: ServerID) async -> Bool { false }
+    func graph(for server: PanelServer) async -> [UInt8]? { nil }
+    func forget(_ server: ServerID) async {}
+}
+
+/// The handler driving the real ``Orchestrator`` (through its ``StatusEmbedControlling`` conformance), with the
+/// real panel client against ``FakePanel``.
+@Suite struct InteractionOrchestratorTests {
+    typealias F = InteractionFixture
+
+    struct Parts {
+        var fake: FakePanel
+        var sink: RecordingSink
+        var store: EmbedStore
+        var orchestrator: Orchestrator<ManualClock>
+        var handler: InteractionHandler
+        var discord: RecordingDiscord
+    }
+
+    static let servers = [
+        FakePanel.Server.game(1, "Valheim-01"),
+        FakePanel.Server.game(2, "Ark", state: "offline"),
+    ]
+
+    func withOrchestrator(_ body: (Parts) async throws -> Void) async throws {
+        let clock = ManualClock()
+        let fake = try await FakePanel.start(servers: Self.servers, rateLimits: .unlimited, now: { clock.now.offset })
+        do {
+            try await withPanelHTTPClient { http in
+                let panel = DefaultPanelClient(
+                    httpClient: http,
+                    baseURL: fake.baseURL,
+                    clientKey: fake.clientKey,
+                    configuration: PanelClientConfiguration(clientRateLimitPerMinute: 100_000, retryPolicy: .none),
+                    clock: clock
+                )
+                let logger = LogCapture().logger()
+                let sink = RecordingSink()
+                let store = EmbedStore(file: nil)
+                let orchestrator = Orchestrator(
+                    configuration: OrchestratorConfiguration(),
+                    panel: panel,
+                    sink: sink,
+                    store: store,
+                    graphs: NoGraphs(),
+                    clock: clock,
+                    logger: logger
+                )
+                let discord = RecordingDiscord()
+                let handler = InteractionHandler(
+                    discord: discord,
+                    panel: panel,
+                    embeds: orchestrator,
+                    store: store,
+                    authorizer: InteractionAuthorizer(allowedGuildID: F.guild, allowedRoles: [.id(F.adminRole)]),
+                    logger: logger
+                )
+                try await body(
+                    Parts(
+                        fake: fake,
+                        sink: sink,
+                        store: store,
+                        orchestrator: orchestrator,
+                        handler: handler,
+                        discord: discord
+                    )
+                )
+            }
+        } catch {
+            try await fake.shutdown()
+            throw error
+        }
+        try await fake.shutdown()
+    }
+
+    func pick(_ server: String) -> Interaction {
+        F.component("ptero-pick:select:0", type: .stringSelect, values: [server], message: nil)
+    }
+
+    @Test func selectionPostsThenReplacesTheEmbed() async throws {
+        try await withOrchestrator { p in
+            await p.handler.handle(pick("a0000001"))
+            let first = try #require(await p.store.location(for: ServerID("a0000001")))
+            #expect(first.channelID == F.channel)
+            #expect(p.sink.operations == [.create(F.channel, first.messageID)])
+
+            await p.handler.handle(pick("a0000001"))
+            let second = try #require(await p.store.location(for: ServerID("a0000001")))
+            #expect(second.messageID != first.messageID)
+            #expect(
+                p.sink.operations == [
+                    .create(F.channel, first.messageID), .delete(F.channel, first.messageID),
+                    .create(F.channel, second.messageID),
+                ]
+            )
+            #expect(
+                p.discord.edits.map(\.content)
+                    == Array(
+                        repeating: "✅ Posted the live status of Valheim-01 in this channel; it updates automatically.",
+                        count: 2
+                    )
+            )
+        }
+    }
+
+    @Test func powerButtonOnTrackedEmbedSignalsOnceAndEditsIt() async throws {
+        try await withOrchestrator { p in
+            await p.handler.handle(pick("a0000002"))
+            let location = try #require(await p.store.location(for: ServerID("a0000002")))
+            await p.handler.handle(F.component("ptero:start:a0000002", message: location.messageID))
+            #expect(p.fake.powerSignals.count == 1)
+            #expect(p.fake.powerSignals.first?.1 == .start)
+            #expect(p.sink.operations.last == .edit(F.channel, location.messageID))
+            #expect(p.discord.edits.last?.content == "Start sent to Ark")
+        }
+    }
+
+    @Test func refreshPurgeAndStatusUseTheRealLoop() async throws {
+        try await withOrchestrator { p in
+            await p.handler.handle(pick("a0000001"))
+            await p.handler.handle(pick("a0000002"))
+            await p.orchestrator.tick()
+            await p.handler.handle(F.command("refresh_embeds"))
+            #expect(
+                p.discord.edits.last?.content?.hasPrefix("🔄 Refreshed 2 tracked status messages: 2 updated") == true
+            )
+
+            await p.handler.handle(F.command("bot_status"))
+            let card = try #require(p.discord.edits.last?.embeds?.first)
+            #expect(fieldMap(card)["Tracked embeds"] == "2")
+            #expect(fieldMap(card)["Panel error rate"] == "0.0% (0/2 requests)")
+
+            await p.handler.handle(F.command("purge_embeds"))
+            #expect(p.discord.edits.last?.content == "🗑️ Deleted 2 status messages. No status messages are tracked now.")
+            #expect(await p.store.all.isEmpty)
+            #expect(p.sink.operations.filter { if case .delete = $0 { true } else { false } }.count == 2)
+        }
+    }
+}
