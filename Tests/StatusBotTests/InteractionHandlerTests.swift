@@ -13,10 +13,10 @@ import Foundation
 
 /// The handler end to end: real ``DefaultPanelClient`` against the loopback ``FakePanel``, Discord requests built
 /// by the real endpoint methods and recorded, the update loop recorded.
-@Suite struct InteractionHandlerTests {
+@Suite(.timeLimit(.minutes(1))) struct InteractionHandlerTests {
     typealias F = InteractionFixture
 
-    static let valheim = FakePanel.Server.game(
+    static let valheim = FakePanel.Server.interactionGame(
         1,
         "Valheim-01",
         description: "Viking survival",
@@ -25,8 +25,8 @@ import Foundation
             ServerAllocation(id: 11, ip: "203.0.113.10", port: 2457, isDefault: false),
         ]
     )
-    static let ark = FakePanel.Server.game(2, "Ark", state: "offline")
-    static let minecraft = FakePanel.Server.game(3, "Minecraft", state: "starting")
+    static let ark = FakePanel.Server.interactionGame(2, "Ark", state: "offline")
+    static let minecraft = FakePanel.Server.interactionGame(3, "Minecraft", state: "starting")
     static let three = [valheim, ark, minecraft]
 
     func firstSelect(in payload: MessagePayload) -> StringSelect? {
@@ -408,7 +408,7 @@ import Foundation
 
     @Test func refreshEmbedsReportsCounts() async throws {
         try await F.with(servers: Self.three) { f in
-            await f.embeds.script(refreshAll: CycleReport(tracked: 4, edited: 2, reposted: 1, dropped: 1))
+            await f.embeds.script(refreshAll: CycleReport.counts(tracked: 4, edited: 2, reposted: 1, dropped: 1))
             await f.handler.handle(F.command("refresh_embeds"))
             #expect(await f.embeds.calls == [.refreshAll])
             #expect(f.discord.callbacks == [.deferredMessage(ephemeral: true)])
@@ -432,7 +432,7 @@ import Foundation
 
     @Test func botStatusShowsHealthCard() async throws {
         try await F.with(servers: Self.three, gatewayLatency: .milliseconds(87)) { f in
-            var cycle = CycleReport(tracked: 2)
+            var cycle = CycleReport.counts(tracked: 2)
             cycle.panelRequests = 4
             cycle.panelErrors = 1
             cycle.panelDuration = .milliseconds(120)
@@ -443,7 +443,7 @@ import Foundation
             await f.handler.handle(F.command("bot_status"))
             #expect(f.discord.callbacks == [.deferredMessage(ephemeral: true)])
             let embed = try #require(f.discord.edits.first?.embeds?.first)
-            let fields = fieldMap(embed)
+            let fields = embedFieldValues(embed)
             #expect(fields["Gateway latency"] == "87 ms")
             #expect(fields["Panel latency (last 1 cycle)"] == "120 ms")
             #expect(fields["Panel error rate"] == "25.0% (1/4 requests)")

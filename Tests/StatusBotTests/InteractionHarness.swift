@@ -162,7 +162,7 @@ actor RecordingEmbeds: StatusEmbedControlling {
 
     func refresh(_ server: ServerID) async -> CycleReport {
         calls.append(.refresh(server))
-        return CycleReport(tracked: 1, edited: 1)
+        return CycleReport.counts(tracked: 1, edited: 1)
     }
 
     func refreshAll() async -> CycleReport {
@@ -179,13 +179,16 @@ actor RecordingEmbeds: StatusEmbedControlling {
 }
 
 extension CycleReport {
-    init(tracked: Int = 0, edited: Int = 0, reposted: Int = 0, dropped: Int = 0, failed: Int = 0) {
-        self.init()
-        self.tracked = tracked
-        self.edited = edited
-        self.reposted = reposted
-        self.dropped = dropped
-        self.failed = failed
+    static func counts(tracked: Int = 0, edited: Int = 0, reposted: Int = 0, dropped: Int = 0, failed: Int = 0)
+        -> CycleReport
+    {
+        var report = CycleReport()
+        report.tracked = tracked
+        report.edited = edited
+        report.reposted = reposted
+        report.dropped = dropped
+        report.failed = failed
+        return report
     }
 }
 
@@ -411,13 +414,13 @@ final class InteractionFixture: Sendable {
             channelID: channel,
             member: guild == nil ? nil : GuildMember(user: user, roles: roles),
             user: guild == nil ? user : nil,
-            message: message.map { Message.stub(id: $0) }
+            message: message.map { Message.interactionStub(id: $0) }
         )
     }
 }
 
 extension Message {
-    static func stub(id: MessageID) -> Message {
+    static func interactionStub(id: MessageID) -> Message {
         // The decoder needs only `id` and `channel_id`; the rest is tolerant.
         try! JSONDecoder().decode(
             Message.self,
@@ -428,7 +431,7 @@ extension Message {
 
 extension FakePanel.Server {
     /// A numbered server with a name, description, state and allocations.
-    static func game(
+    static func interactionGame(
         _ index: Int,
         _ name: String,
         state: String = "running",
@@ -446,7 +449,7 @@ extension FakePanel.Server {
 }
 
 /// An embed's fields by name.
-func fieldMap(_ embed: Embed) -> [String: String] {
+func embedFieldValues(_ embed: Embed) -> [String: String] {
     var map: [String: String] = [:]
     for field in embed.fields ?? [] { map[field.name] = field.value }
     return map

@@ -13,7 +13,7 @@ import Foundation
 #endif
 
 /// A status-message sink that records what the orchestrator wrote.
-final class RecordingSink: StatusMessageSink {
+final class InteractionTestSink: StatusMessageSink {
     enum Operation: Equatable {
         case create(ChannelID, MessageID)
         case edit(ChannelID, MessageID)
@@ -43,7 +43,7 @@ final class RecordingSink: StatusMessageSink {
 }
 
 /// Graphs are not under test here.
-struct NoGraphs: StatusGraphing {
+struct InteractionTestNoGraphs: StatusGraphing {
     func record(_ resources: ServerResources, for server: PanelServer, at time: Date) async {}
     func hasEnoughData(for server: ServerID) async -> Bool { false }
     func graph(for server: PanelServer) async -> [UInt8]? { nil }
@@ -52,12 +52,12 @@ struct NoGraphs: StatusGraphing {
 
 /// The handler driving the real ``Orchestrator`` (through its ``StatusEmbedControlling`` conformance), with the
 /// real panel client against ``FakePanel``.
-@Suite struct InteractionOrchestratorTests {
+@Suite(.timeLimit(.minutes(1))) struct InteractionOrchestratorTests {
     typealias F = InteractionFixture
 
     struct Parts {
         var fake: FakePanel
-        var sink: RecordingSink
+        var sink: InteractionTestSink
         var store: EmbedStore
         var orchestrator: Orchestrator<ManualClock>
         var handler: InteractionHandler
@@ -65,8 +65,8 @@ struct NoGraphs: StatusGraphing {
     }
 
     static let servers = [
-        FakePanel.Server.game(1, "Valheim-01"),
-        FakePanel.Server.game(2, "Ark", state: "offline"),
+        FakePanel.Server.interactionGame(1, "Valheim-01"),
+        FakePanel.Server.interactionGame(2, "Ark", state: "offline"),
     ]
 
     func withOrchestrator(_ body: (Parts) async throws -> Void) async throws {
@@ -82,14 +82,14 @@ struct NoGraphs: StatusGraphing {
                     clock: clock
                 )
                 let logger = LogCapture().logger()
-                let sink = RecordingSink()
+                let sink = InteractionTestSink()
                 let store = EmbedStore(file: nil)
                 let orchestrator = Orchestrator(
                     configuration: OrchestratorConfiguration(),
                     panel: panel,
                     sink: sink,
                     store: store,
-                    graphs: NoGraphs(),
+                    graphs: InteractionTestNoGraphs(),
                     clock: clock,
                     logger: logger
                 )
@@ -174,8 +174,8 @@ struct NoGraphs: StatusGraphing {
 
             await p.handler.handle(F.command("bot_status"))
             let card = try #require(p.discord.edits.last?.embeds?.first)
-            #expect(fieldMap(card)["Tracked embeds"] == "2")
-            #expect(fieldMap(card)["Panel error rate"] == "0.0% (0/2 requests)")
+            #expect(embedFieldValues(card)["Tracked embeds"] == "2")
+            #expect(embedFieldValues(card)["Panel error rate"] == "0.0% (0/2 requests)")
 
             await p.handler.handle(F.command("purge_embeds"))
             #expect(p.discord.edits.last?.content == "🗑️ Deleted 2 status messages. No status messages are tracked now.")

@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func refreshAndPurgeReportCounts() {
-        var report = CycleReport(tracked: 5, edited: 3, reposted: 1, dropped: 1)
+        var report = CycleReport.counts(tracked: 5, edited: 3, reposted: 1, dropped: 1)
         #expect(
             InteractionReplies.refreshed(report)
                 == "🔄 Refreshed 5 tracked status messages: 3 updated, 1 repaired (re-posted), 1 dropped."
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func healthCardSummarizesCycles() {
-        var first = CycleReport(tracked: 3)
+        var first = CycleReport.counts(tracked: 3)
         first.panelRequests = 3
         first.panelDuration = .milliseconds(100)
         first.duration = .milliseconds(400)
@@ -61,7 +61,7 @@ import Testing
         )
         #expect(card.averagePanelDuration == .milliseconds(200))
         #expect(card.panelErrorRate == 1.0 / 6.0)
-        let fields = fieldMap(card.embed)
+        let fields = embedFieldValues(card.embed)
         #expect(fields["Gateway latency"] == "42 ms")
         #expect(fields["Panel latency (last 2 cycles)"] == "200 ms")
         #expect(fields["Panel error rate"] == "16.7% (1/6 requests)")
@@ -73,7 +73,7 @@ import Testing
 
     @Test func healthCardWithoutDataSaysSo() {
         let card = BotHealthCard(gatewayLatency: nil, cycles: [], trackedEmbeds: 0, uptime: .seconds(5), version: "1")
-        let fields = fieldMap(card.embed)
+        let fields = embedFieldValues(card.embed)
         #expect(fields["Gateway latency"] == "unknown")
         #expect(fields["Panel latency"] == "no data yet")
         #expect(fields["Panel error rate"] == "no requests yet")
