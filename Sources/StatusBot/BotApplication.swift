@@ -1,18 +1,211 @@
-/// The composition root: builds the HTTP client, Discord REST and gateway, the panel client and the
-/// orchestrator from a ``BotConfiguration`` and runs them in one service group.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AsyncHTTPClient
+import DiscordGateway
+import DiscordModels
+import DiscordREST
+import Logging
+import Pterodactyl
+import ServerMetrics
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// The composition root: builds the HTTP client, Discord REST and gateway, the panel client, the orchestrator
+/// and the interaction handler from a ``BotConfiguration`` and runs them in one service group.
 public enum BotApplication {
-    /// Runs the bot until SIGTERM/SIGINT.
+    /// Runs the bot until SIGTERM/SIGINT (graceful, at most 10 s) or a fatal error.
     /// - Parameter configuration: A validated configuration with a `[Discord]` section.
+    /// - Throws: ``BotApplicationError`` or a fatal gateway/REST error, with what to fix.
     public static func run(configuration: BotConfiguration) async throws {
-        // Wired to the orchestrator in the status-embed work (issue 7).
-        throw BotApplicationError.notWired
+        guard let discord = configuration.discord else { throw BotApplicationError.missingDiscordSection }
+        let logger = Logger(label: "pterodisbot")
+        // One client for Discord and the panel; redirects are refused (a panel redirect means a bad key).
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: panelHTTPClientConfiguration())
+        do {
+            try await run(configuration, discord: discord, httpClient: httpClient, logger: logger)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
+    private static func run(
+        _ configuration: BotConfiguration,
+        discord: BotConfiguration.Discord,
+        httpClient: HTTPClient,
+        logger: Logger
+    ) async throws {
+        let discordClient = DefaultDiscordClient(
+            httpClient: httpClient,
+            token: discord.token,
+            configuration: DiscordClientConfiguration(apiBaseURL: discord.apiBaseURL, version: BotVersion.current),
+            clock: ContinuousClock(),
+            logger: Logger(label: "discord.rest")
+        )
+        let gatewayInfo: GatewayBotInfo
+        do {
+            gatewayInfo = try await discordClient.getGatewayBot()
+        } catch {
+            throw BotApplicationError.discordUnavailable(String(describing: error))
+        }
+
+        let panel = DefaultPanelClient(
+            httpClient: httpClient,
+            baseURL: configuration.panel.url,
+            clientKey: PanelAPIKey(configuration.panel.clientAPIKey.exposedValue),
+            applicationKey: configuration.panel.applicationAPIKey.map { PanelAPIKey($0.exposedValue) },
+            configuration: PanelClientConfiguration(configuration.panel),
+            logger: Logger(label: "pterodactyl")
+        )
+
+        let storeFile = EmbedStoreFile(path: configuration.bot.embedStorePath)
+        let loaded = storeFile.load()
+        if let movedTo = loaded.movedCorruptFileTo {
+            logger.error(
+                "the embed store was corrupt and was moved aside; starting with no tracked messages",
+                metadata: ["path": "\(movedTo)", "error": "\(loaded.corruptionReason ?? "unknown")"]
+            )
+        }
+        let store = EmbedStore(file: storeFile, initial: loaded.locations)
+        logger.info("loaded tracked status messages", metadata: ["count": "\(loaded.locations.count)"])
+
+        let limit = gatewayInfo.sessionStartLimit
+        let gateway = GatewayConnection(
+            configuration: GatewayConfiguration(
+                gatewayURL: gatewayInfo.url,
+                token: discord.token,
+                presence: .watching(serverCount: loaded.locations.count),
+                compression: GatewayCompression(rawValue: discord.gatewayCompression.rawValue) ?? .none,
+                sessionStartLimit: GatewaySessionStartLimit(
+                    total: limit.total,
+                    remaining: limit.remaining,
+                    resetAfterMilliseconds: limit.resetAfter,
+                    maxConcurrency: limit.maxConcurrency
+                )
+            ),
+            logger: Logger(label: "discord.gateway")
+        )
+
+        let fonts = GraphFonts.load(fontPath: configuration.graphs.fontPath)
+        if fonts.usesFallback {
+            logger.warning("no TrueType font found (install fonts-dejavu-core or set [Graphs] FontPath); using the built-in font")
+        }
+        let healthFile = configuration.bot.healthFile
+        let presence = PresenceTracker(count: loaded.locations.count)
+        let orchestrator = Orchestrator(
+            configuration: OrchestratorConfiguration(configuration.bot),
+            panel: panel,
+            sink: DiscordStatusMessageSink(client: discordClient),
+            store: store,
+            graphs: MetricsGraphing(fonts: fonts, logger: logger),
+            clock: ContinuousClock(),
+            logger: logger,
+            onCycleCompleted: { report in
+                do {
+                    try HealthFile.write(to: healthFile, now: Date())
+                } catch {
+                    logger.warning("could not write the health file", metadata: ["path": "\(healthFile)", "error": "\(error)"])
+                }
+                if presence.changed(to: report.tracked) {
+                    try? await gateway.updatePresence(.watching(serverCount: report.tracked))
+                }
+            }
+        )
+        let handler = InteractionHandler(
+            discord: discordClient,
+            panel: panel,
+            embeds: orchestrator,
+            store: store,
+            authorizer: InteractionAuthorizer(allowedGuildID: discord.allowedGuildID, allowedRoles: discord.allowedRoles),
+            registrations: FileCommandRegistrationStore(path: configuration.bot.embedStorePath + ".commands"),
+            gatewayLatency: { gateway.latency() },
+            logger: Logger(label: "pterodisbot.interactions")
+        )
+        let router = GatewayEventRouter(events: gateway.events, handler: handler)
+
+        // Shutdown runs in reverse order: events stop first, the orchestrator finishes its cycle, the gateway
+        // closes last so interactions in flight can still be answered.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: gateway), .init(service: orchestrator), .init(service: handler), .init(service: router),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        logger.info("pterodisbot \(BotVersion.current) starting", metadata: ["panel": "\(configuration.panel.url)"])
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask { await exitOnSecondSignal(logger: logger) }
+            // The signal watcher never ends on its own; once the group is done, stop it.
+            defer { tasks.cancelAll() }
+            try await group.run()
+        }
+    }
+
+    /// The first SIGTERM/SIGINT starts a graceful shutdown (the service group handles it); a second one means
+    /// "now": exit at once.
+    private static func exitOnSecondSignal(logger: Logger) async {
+        var count = 0
+        for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+            count += 1
+            if count == 2 {
+                logger.warning("second signal: exiting without waiting for the shutdown to finish")
+                exit(130)
+            }
+        }
+    }
+}
+
+/// Remembers the server count last shown in the bot's presence, so it is only updated when it changes.
+final class PresenceTracker: Sendable {
+    private let count: Mutex<Int>
+
+    init(count: Int) { self.count = Mutex(count) }
+
+    /// True (and remembered) when `newCount` differs from the last one.
+    func changed(to newCount: Int) -> Bool {
+        count.withLock { current in
+            guard current != newCount else { return false }
+            current = newCount
+            return true
+        }
+    }
+}
+
+/// Hands gateway events to the interaction handler; ends with the gateway's event stream or at shutdown.
+struct GatewayEventRouter: Service {
+    let events: AsyncStream<GatewayEvent>
+    let handler: InteractionHandler
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            for await event in events { handler.receive(event) }
+        }
     }
 }
 
 /// Errors raised while assembling the bot.
 public enum BotApplicationError: Error, CustomStringConvertible {
-    /// The orchestrator is not wired yet.
-    case notWired
+    /// `run` needs `[Discord]`.
+    case missingDiscordSection
+    /// GET /gateway/bot failed; the text says why (a rejected token says so).
+    case discordUnavailable(String)
 
-    public var description: String { "the orchestrator is not wired yet" }
+    public var description: String {
+        switch self {
+        case .missingDiscordSection: "the [Discord] section is required to run the bot"
+        case .discordUnavailable(let reason): "could not reach Discord to start: \(reason)"
+        }
+    }
 }

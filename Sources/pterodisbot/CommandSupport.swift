@@ -31,10 +31,8 @@ enum CommandSupport {
         }
     }
 
-    /// Bootstraps swift-log with the configured level, scrubbing the configured secrets from every line.
-    static func bootstrapLogging(_ configuration: BotConfiguration) {
-        let level = configuration.bot.logLevel
-        let secrets = configuration.secretValues
+    /// Bootstraps swift-log once with `level`, scrubbing `secrets` from every line.
+    static func bootstrapLogging(level: Logger.Level, secrets: [String]) {
         LoggingSystem.bootstrap { label in
             BotLogHandler(label: label, level: level, secrets: secrets)
         }

@@ -9,7 +9,8 @@ struct Pterodisbot: AsyncParsableCommand {
         abstract: "Live status embeds and power buttons for Pterodactyl and Pelican game servers, in Discord.",
         version: BotVersion.current,
         subcommands: [
-            RunCommand.self, CheckConfigCommand.self,
+            RunCommand.self, CheckConfigCommand.self, DemoCommand.self, PreviewCommand.self, HealthcheckCommand.self,
+            RenderGraphCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try CommandSupport.loadConfiguration(path: options.config, scope: .full)
-        CommandSupport.bootstrapLogging(configuration)
+        CommandSupport.bootstrapLogging(level: configuration.bot.logLevel, secrets: configuration.secretValues)
         try await BotApplication.run(configuration: configuration)
     }
 }

@@ -1,0 +1,59 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import Pterodactyl
+import ServerMetrics
+
+/// `pterodisbot demo`: the real orchestrator against the simulated panel, writing the HTML preview.
+public enum DemoRunner {
+    /// Runs the demo to completion.
+    /// - Parameters:
+    ///   - folder: Where the page and graphs go.
+    ///   - cycles: How many update cycles to run (graphs appear from the sixth).
+    ///   - pause: Real time between cycles, so a browser with the page open watches it change.
+    ///   - fontPath: A TrueType font, or `nil` for DejaVu Sans (or the built-in font).
+    ///   - logger: Progress and warnings.
+    /// - Returns: The path of the page.
+    /// - Throws: When a status message cannot be written (the preview folder is not writable).
+    @discardableResult
+    public static func run(
+        folder: String = DemoScenario.folder,
+        cycles: Int = DemoScenario.cycles,
+        pause: Duration = .milliseconds(250),
+        fontPath: String? = nil,
+        logger: Logger
+    ) async throws -> String {
+        let panel = DemoScenario.makePanel()
+        let sink = DemoScenario.makeSink(folder: folder)
+        let start = Date()
+        let fonts = GraphFonts.load(fontPath: fontPath)
+        if fonts.usesFallback {
+            logger.warning("no TrueType font found (install fonts-dejavu-core); graphs use the built-in font")
+        }
+        let orchestrator = Orchestrator(
+            configuration: OrchestratorConfiguration(updateInterval: DemoScenario.tickInterval, cpuChangeThreshold: 5),
+            panel: panel,
+            sink: sink,
+            store: EmbedStore(file: nil),
+            graphs: MetricsGraphing(fonts: fonts, logger: logger),
+            clock: ContinuousClock(),
+            // Simulated time: each cycle is ten seconds of the panel's life, whatever the real pause.
+            wallClock: { start.addingTimeInterval(Double(panel.tick) * Double(DemoScenario.tickInterval.components.seconds)) },
+            logger: logger
+        )
+        for server in try await panel.servers() {
+            try await orchestrator.track(server.id, in: DemoScenario.channel)
+        }
+        logger.info("demo page started", metadata: ["path": "\(sink.indexPath)"])
+        for cycle in 1...max(1, cycles) {
+            panel.advance()
+            let report = await orchestrator.tick()
+            logger.info("cycle \(cycle)/\(cycles): \(report.edited) status message(s) edited")
+            if cycle < cycles { try await Task.sleep(for: pause) }
+        }
+        return sink.indexPath
+    }
+}

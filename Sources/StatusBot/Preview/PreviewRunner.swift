@@ -1,0 +1,94 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AsyncHTTPClient
+import DiscordModels
+import Logging
+import Pterodactyl
+import ServerMetrics
+
+/// `pterodisbot preview`: the real panel, the HTML preview in place of Discord. Needs only `[Pterodactyl]`.
+public enum PreviewRunner {
+    /// The preview's one channel.
+    static let channel: ChannelID = "1000000000000000002"
+
+    /// Polls the panel `cycles` times, every `UpdateInterval`, and writes what the bot would post.
+    /// - Parameters:
+    ///   - configuration: A configuration read with the `panelOnly` scope.
+    ///   - folder: Where the page and graphs go.
+    ///   - cycles: Update cycles to run (graphs need six fresh panel samples: at least two minutes).
+    ///   - maxServers: How many servers to show at most.
+    ///   - logger: Progress and panel problems.
+    /// - Returns: The path of the page.
+    /// - Throws: ``PanelError`` when the panel rejects the keys or cannot be reached at start.
+    @discardableResult
+    public static func run(
+        configuration: BotConfiguration,
+        folder: String = "preview",
+        cycles: Int,
+        maxServers: Int = 25,
+        logger: Logger
+    ) async throws -> String {
+        let sink = HTMLPreviewSink(
+            folder: folder,
+            title: "Pterodisbot preview",
+            autoRefreshSeconds: Int(configuration.bot.updateInterval.components.seconds),
+            channelNames: [channel: "preview"]
+        )
+        return try await withPanelHTTPClient { httpClient in
+            let panel = DefaultPanelClient(
+                httpClient: httpClient,
+                baseURL: configuration.panel.url,
+                clientKey: PanelAPIKey(configuration.panel.clientAPIKey.exposedValue),
+                applicationKey: configuration.panel.applicationAPIKey.map { PanelAPIKey($0.exposedValue) },
+                configuration: PanelClientConfiguration(configuration.panel),
+                logger: logger
+            )
+            let orchestrator = Orchestrator(
+                configuration: OrchestratorConfiguration(configuration.bot),
+                panel: panel,
+                sink: sink,
+                // A fresh in-memory store: the real store's message IDs do not exist in the preview.
+                store: EmbedStore(file: nil),
+                graphs: MetricsGraphing(fonts: GraphFonts.load(fontPath: configuration.graphs.fontPath), logger: logger),
+                clock: ContinuousClock(),
+                logger: logger
+            )
+            let servers = try await panel.servers(forceRefresh: true)
+            logger.info("panel answered", metadata: ["servers": "\(servers.count)"])
+            for server in servers.prefix(maxServers) {
+                try await orchestrator.track(server.id, in: channel)
+            }
+            for cycle in 1...max(1, cycles) {
+                if cycle > 1 { try await Task.sleep(for: configuration.bot.updateInterval) }
+                let report = await orchestrator.tick()
+                logger.info("cycle \(cycle)/\(cycles): \(report.edited) edited, \(report.panelErrors) panel error(s)")
+            }
+            return sink.indexPath
+        }
+    }
+}
+
+extension PanelClientConfiguration {
+    /// The panel client's settings from `[Pterodactyl]`.
+    public init(_ panel: BotConfiguration.Panel) {
+        self.init(
+            clientRateLimitPerMinute: panel.clientRateLimitPerMinute,
+            applicationRateLimitPerMinute: panel.applicationRateLimitPerMinute,
+            maxConcurrentRequests: panel.maxConcurrentRequests
+        )
+    }
+}
+
+extension OrchestratorConfiguration {
+    /// The loop's settings from `[Bot]`.
+    public init(_ bot: BotConfiguration.Bot) {
+        self.init(
+            updateInterval: bot.updateInterval,
+            forceUpdateInterval: bot.forceUpdateInterval,
+            cpuChangeThreshold: bot.cpuChangeThreshold
+        )
+    }
+}
