@@ -178,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "pterodisbotTests",
-            dependencies: ["pterodisbot", "StatusBot", "TestSupport"],
+            dependencies: ["pterodisbot", "StatusBot", "TestSupport", "DiscordModels", "Pterodactyl"],
             swiftSettings: swiftSettings
         ),
     ]
