@@ -98,7 +98,8 @@ public struct AllowedMentions: Sendable, Hashable, Codable {
         self.repliedUser = repliedUser
     }
 
-    /// Nothing pings (what a status bot wants).
+    /// Nothing pings (what a status bot wants). Write `AllowedMentions.none` in full where an optional is expected,
+    /// since a bare `.none` there means `nil`.
     public static var none: AllowedMentions { AllowedMentions(parse: []) }
 
     enum CodingKeys: String, CodingKey {

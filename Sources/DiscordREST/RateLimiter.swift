@@ -19,7 +19,7 @@ public struct RateLimitInfo: Sendable, Equatable {
     public var remaining: Int?
     /// `X-RateLimit-Reset-After` (fractional seconds).
     public var resetAfter: Duration?
-    /// For a 429: the longer of the body's `retry_after` and the `Retry-After` header.
+    /// For a 429: the body's `retry_after`, or the `Retry-After` header when the body has none.
     public var retryAfter: Duration?
     /// For a 429: `global: true` in the body, `X-RateLimit-Global`, or `X-RateLimit-Scope: global`.
     public var isGlobal: Bool
@@ -64,10 +64,8 @@ public struct RateLimitInfo: Sendable, Equatable {
         if status == 429 {
             var wait = header("Retry-After").flatMap(Self.seconds)
             if let parsed = try? JSONDecoder().decode(TooManyRequestsBody.self, from: Data(body)) {
-                if let seconds = parsed.retryAfter {
-                    let fromBody = Self.duration(seconds)
-                    wait = max(wait ?? fromBody, fromBody)
-                }
+                // The body's value is exact; the header is rounded up to whole seconds, so it is only a fallback.
+                if let seconds = parsed.retryAfter { wait = Self.duration(seconds) }
                 if parsed.global == true { isGlobal = true }
             }
             retryAfter = wait
@@ -156,6 +154,8 @@ public actor RateLimiter {
         var limit: Int?
         var remaining: Int
         var resetAt: Duration?
+        /// Longest `Reset-After` seen: an estimate of the window, used to predict the next reset after a refill.
+        var window: Duration?
     }
 
     private let configuration: Configuration
@@ -194,7 +194,8 @@ public actor RateLimiter {
         var bucket = buckets[key]
         if var state = bucket, let resetAt = state.resetAt, resetAt <= now {
             state.remaining = state.limit ?? max(state.remaining, 1)
-            state.resetAt = nil
+            // Until a response reports the new window, assume it is as long as the longest one seen.
+            state.resetAt = state.window.map { resetAt + $0 }
             bucket = state
             buckets[key] = state
         }
@@ -236,6 +237,7 @@ public actor RateLimiter {
         let key = bucketKey(for: route)
         var state = buckets[key] ?? Bucket(limit: nil, remaining: 1, resetAt: nil)
         if let limit = info.limit { state.limit = limit }
+        if let resetAfter = info.resetAfter { state.window = max(state.window ?? .zero, resetAfter) }
         if let remaining = info.remaining {
             state.remaining = remaining
             state.resetAt = info.resetAfter.map { now + $0 } ?? state.resetAt

@@ -24,7 +24,11 @@ import Testing
         try await RESTHarness.with { h in
             let created = try await h.client.createMessage(
                 channelID: channel,
-                payload: MessagePayload(content: "hi", embeds: [Embed(title: "Status")], allowedMentions: .none)
+                payload: MessagePayload(
+                    content: "hi",
+                    embeds: [Embed(title: "Status")],
+                    allowedMentions: AllowedMentions.none
+                )
             )
             #expect(created.channelID == channel)
             let edited = try await h.client.editMessage(

@@ -127,3 +127,38 @@ import Testing
         }
     }
 }
+
+@Suite struct EditBurstTests {
+    @Test func aBurstOfEditsOnOneChannelGetsNoTooManyRequests() async throws {
+        try await RESTHarness.with { h in
+            let channel: ChannelID = "900000000000000003"
+            let message = try await h.client.createMessage(channelID: channel, payload: MessagePayload(content: "0"))
+            let edits = 40
+            let burst = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 1...edits {
+                        group.addTask {
+                            _ = try await h.client.editMessage(
+                                channelID: channel,
+                                messageID: message.id,
+                                payload: MessagePayload(content: "\(index)")
+                            )
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            // Drive the manual clock: each time the head of the queue parks on a reset, jump to it. The create and
+            // the edits share the 5-per-5-s bucket, so 41 requests need exactly 8 further windows.
+            let windows = (edits + 1 + 4) / 5 - 1
+            for _ in 0..<windows {
+                await h.clock.waitForSleepers(count: 1)
+                h.clock.advanceToNextDeadline()
+            }
+            try await burst.value
+            #expect(await h.discord.rateLimitedCount == 0)
+            #expect(await h.discord.requests.count == edits + 1)
+            #expect(h.clock.now.offset == .seconds(5 * windows))
+        }
+    }
+}

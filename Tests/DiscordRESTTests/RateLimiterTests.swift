@@ -146,7 +146,9 @@ import Testing
             body: Array(#"{"retry_after":0.5,"global":true}"#.utf8)
         )
         #expect(global.isGlobal)
-        #expect(global.retryAfter == .seconds(7))
+        #expect(global.retryAfter == .milliseconds(500))
+        let headerOnly = RateLimitInfo(status: 429, header: { $0 == "Retry-After" ? "7" : nil }, body: [])
+        #expect(headerOnly.retryAfter == .seconds(7))
     }
 
     @Test func retryDelaysGrowExponentiallyWithBoundedJitter() {
