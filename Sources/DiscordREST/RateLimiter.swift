@@ -167,6 +167,8 @@ public actor RateLimiter {
     private var globalBlockedUntil: Duration?
     /// Send times of global-bound requests within the last second.
     private var recentGlobalSends: [Duration] = []
+    /// Index of the first send time still inside the one-second window.
+    private var globalHead = 0
     /// Times of 401/403/non-shared-429 answers within the last 10 minutes.
     private var invalidAnswers: [Duration] = []
 
@@ -203,9 +205,16 @@ public actor RateLimiter {
             return bounded(resetAt - now, global: false)
         }
         if !route.isExemptFromGlobalLimit {
-            recentGlobalSends.removeAll { now - $0 >= .seconds(1) }
-            if recentGlobalSends.count >= configuration.globalRequestsPerSecond, let oldest = recentGlobalSends.first {
-                return bounded(oldest + .seconds(1) - now, global: true)
+            // Send times only grow, so expired entries are at the front; skip them with a moving head.
+            while globalHead < recentGlobalSends.count, now - recentGlobalSends[globalHead] >= .seconds(1) {
+                globalHead += 1
+            }
+            if globalHead > 64, globalHead * 2 > recentGlobalSends.count {
+                recentGlobalSends.removeFirst(globalHead)
+                globalHead = 0
+            }
+            if recentGlobalSends.count - globalHead >= configuration.globalRequestsPerSecond {
+                return bounded(recentGlobalSends[globalHead] + .seconds(1) - now, global: true)
             }
             recentGlobalSends.append(now)
         }
