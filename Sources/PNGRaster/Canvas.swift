@@ -11,6 +11,10 @@ public struct Canvas: Sendable {
     public private(set) var pixels: [UInt8]
     /// Drawing is limited to this rectangle when set (in addition to the canvas bounds).
     public var clip: Rect?
+    /// Antialiasing steps for filled shapes: 0 (the default) keeps 255 steps; a small count such as 16 rounds
+    /// each pixel's coverage to that many steps, which looks the same at graph scale but keeps the number of
+    /// distinct colours low, so ``PNGEncoder`` can write a compact palette image.
+    public var coverageLevels: Int = 0
     /// Reused coverage accumulation buffer, so drawing does not allocate per shape.
     private var accumulator: [Float] = []
 
@@ -24,14 +28,11 @@ public struct Canvas: Sendable {
         self.height = max(1, height)
         var pixels = [UInt8](repeating: 0, count: self.width * self.height * 4)
         if background != .clear {
-            pixels.withUnsafeMutableBufferPointer { buffer in
-                var index = 0
-                while index < buffer.count {
-                    buffer[index] = background.r
-                    buffer[index + 1] = background.g
-                    buffer[index + 2] = background.b
-                    buffer[index + 3] = background.a
-                    index += 4
+            let word = SpanBlender.word(background)
+            pixels.withUnsafeMutableBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                for index in 0..<(raw.count / 4) {
+                    base.storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self)
                 }
             }
         }
@@ -112,17 +113,21 @@ public struct Canvas: Sendable {
                 }
             }
             let colorAlpha = Float(color.a)
-            pixels.withUnsafeMutableBufferPointer { target in
-                raster.resolve { row, column, coverage in
-                    let alpha = Int(coverage * colorAlpha + 0.5)
-                    if alpha > 0 {
-                        Canvas.blend(
-                            target,
-                            index: ((y0 + row) * canvasWidth + x0 + column) * 4,
-                            color: color,
-                            alpha: alpha
-                        )
+            let levels = min(max(coverageLevels, 0), 255)
+            let steps = Float(levels)
+            pixels.withUnsafeMutableBytes { target in
+                var blender = SpanBlender(color: color)
+                raster.resolveSpans { row, start, end, coverage in
+                    let alpha: Int
+                    if levels > 0 {
+                        let step = Int(coverage * steps + 0.5)
+                        alpha = (step * Int(color.a) + levels / 2) / levels
+                    } else {
+                        alpha = Int(coverage * colorAlpha + 0.5)
                     }
+                    guard alpha > 0 else { return }
+                    let rowStart = (y0 + row) * canvasWidth + x0
+                    blender.blend(target, from: rowStart + start, to: rowStart + end, alpha: alpha)
                 }
             }
         }
@@ -146,13 +151,10 @@ public struct Canvas: Sendable {
         let y1 = min(bounds.y1, Int(rect.maxY))
         guard x1 > x0, y1 > y0, color.a > 0 else { return }
         let canvasWidth = width
-        pixels.withUnsafeMutableBufferPointer { target in
+        pixels.withUnsafeMutableBytes { target in
+            var blender = SpanBlender(color: color)
             for y in y0..<y1 {
-                var index = (y * canvasWidth + x0) * 4
-                for _ in x0..<x1 {
-                    Canvas.blend(target, index: index, color: color, alpha: Int(color.a))
-                    index += 4
-                }
+                blender.blend(target, from: y * canvasWidth + x0, to: y * canvasWidth + x1, alpha: Int(color.a))
             }
         }
     }
@@ -235,6 +237,59 @@ public struct Canvas: Sendable {
             target[index + 1] = mix(color.g, target[index + 1])
             target[index + 2] = mix(color.b, target[index + 2])
             target[index + 3] = UInt8((outAlpha255 + 127) / 255)
+        }
+    }
+}
+
+/// Blends one colour over runs of pixels, remembering the last destination word and result so that uniform
+/// areas (a translucent fill over a flat background) cost a compare and a store per pixel. Gives exactly the
+/// bytes of ``Canvas/blend(_:index:color:alpha:)``.
+struct SpanBlender {
+    let color: RGBA
+    let opaqueWord: UInt32
+    private var lastDestination: UInt32 = 0
+    private var lastAlpha = -1
+    private var lastResult: UInt32 = 0
+
+    init(color: RGBA) {
+        self.color = color
+        var opaque = color
+        opaque.a = 255
+        opaqueWord = Self.word(opaque)
+    }
+
+    /// The word whose in-memory bytes are `color`'s r, g, b, a.
+    static func word(_ color: RGBA) -> UInt32 {
+        UInt32(littleEndian: UInt32(color.r) | UInt32(color.g) << 8 | UInt32(color.b) << 16 | UInt32(color.a) << 24)
+    }
+
+    /// Blends at `alpha` (1...255) into pixels `start..<end` (pixel indices, not bytes).
+    @inline(__always)
+    mutating func blend(_ target: UnsafeMutableRawBufferPointer, from start: Int, to end: Int, alpha: Int) {
+        guard end > start, let base = target.baseAddress else { return }
+        if alpha >= 255 {
+            for index in start..<end {
+                base.storeBytes(of: opaqueWord, toByteOffset: index &* 4, as: UInt32.self)
+            }
+            return
+        }
+        for index in start..<end {
+            let destination = base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
+            if destination != lastDestination || alpha != lastAlpha {
+                lastDestination = destination
+                lastAlpha = alpha
+                lastResult = Self.blended(destination, color: color, alpha: alpha)
+            }
+            base.storeBytes(of: lastResult, toByteOffset: index &* 4, as: UInt32.self)
+        }
+    }
+
+    /// Source-over of `color` at `alpha` onto one pixel word, with the arithmetic of ``Canvas/blend``.
+    static func blended(_ destination: UInt32, color: RGBA, alpha: Int) -> UInt32 {
+        var bytes = destination
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            Canvas.blend(raw.bindMemory(to: UInt8.self), index: 0, color: color, alpha: alpha)
+            return raw.load(as: UInt32.self)
         }
     }
 }

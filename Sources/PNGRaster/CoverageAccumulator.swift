@@ -99,4 +99,38 @@ struct CoverageAccumulator {
             buffer[base + width + 1] = 0
         }
     }
+
+    /// Like ``resolve(_:)`` but reports runs: each call covers columns `start..<end` of `row` with one coverage
+    /// (0...1]. Inside a shape, where no edge deposits anything, whole spans come in one call, so callers can
+    /// fill them without per-pixel coverage work. Clears the buffer.
+    @inline(__always)
+    func resolveSpans(_ body: (_ row: Int, _ start: Int, _ end: Int, _ coverage: Float) -> Void) {
+        for row in 0..<height {
+            let base = row * stride
+            var sum: Float = 0
+            var column = 0
+            while column < width {
+                let cell = buffer[base + column]
+                if cell == 0 {
+                    // A run without edges keeps the running sum: find where it ends.
+                    var end = column + 1
+                    while end < width, buffer[base + end] == 0 { end += 1 }
+                    if sum != 0 {
+                        let coverage = min(1, abs(sum))
+                        if coverage >= 0.5 / 255 { body(row, column, end, coverage) }
+                    }
+                    column = end
+                    continue
+                }
+                sum += cell
+                buffer[base + column] = 0
+                if abs(sum) < 1e-4 { sum = 0 }
+                let coverage = min(1, abs(sum))
+                if coverage >= 0.5 / 255 { body(row, column, column + 1, coverage) }
+                column += 1
+            }
+            buffer[base + width] = 0
+            buffer[base + width + 1] = 0
+        }
+    }
 }

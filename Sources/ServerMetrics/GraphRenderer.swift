@@ -39,7 +39,8 @@ public struct GraphFonts: Sendable {
 public struct GraphRenderer: Sendable {
     /// Typefaces in use.
     public let fonts: GraphFonts
-    private let encoder = PNGEncoder(colorType: .rgb, compressionLevel: 3)
+    /// The PNG settings used for every graph: indexed colour when the picture has at most 256 colours.
+    public let encoder = PNGEncoder(colorType: .palette, compressionLevel: 3)
 
     /// Creates a renderer.
     /// - Parameter fonts: Fonts to draw with; see ``GraphFonts/load(fontPath:)``.
@@ -76,6 +77,7 @@ public struct GraphRenderer: Sendable {
         guard input.series.hasEnoughData, width >= 200, height >= 200 else { return nil }
         let data = PlotData(input)
         var canvas = Canvas(width: width, height: height, background: Theme.background)
+        canvas.coverageLevels = Theme.coverageLevels
         let w = Double(width)
         let h = Double(height)
         drawTitle(&canvas, "\(input.serverName) - Resource Usage", width: w)
@@ -102,6 +104,7 @@ public struct GraphRenderer: Sendable {
         guard input.series.hasEnoughData, width >= 200, height >= 150 else { return nil }
         let data = PlotData(input)
         var canvas = Canvas(width: width, height: height, background: Theme.background)
+        canvas.coverageLevels = Theme.coverageLevels
         drawTitle(&canvas, input.serverName, width: Double(width))
         let left = plotLeft(data)
         let rect = Rect(x: left, y: 72, width: Double(width) - left - 18, height: Double(height) - 72 - 64)
@@ -126,6 +129,8 @@ public struct GraphRenderer: Sendable {
         static let cpu = RGBA(hex: 0x5865F2)
         static let memory = RGBA(hex: 0x57F287)
         static let limit = RGBA(hex: 0xED4245)
+        /// Antialiasing steps for shapes: smooth to the eye, and few enough colours for a palette PNG.
+        static let coverageLevels = 16
         static let titleSize = 18.0
         static let panelTitleSize = 15.0
         static let tickSize = 12.0

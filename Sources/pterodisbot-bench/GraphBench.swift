@@ -22,11 +22,22 @@ func graphBenchmarks() async throws -> [BenchFigure] {
         _ = renderer.combinedCanvas(input)
     }
     let canvas = renderer.combinedCanvas(input) ?? Canvas(width: 800, height: 600)
-    let encoder = PNGEncoder()
+    let encoder = renderer.encoder
     let encode = try Measure.durations(iterations: iterations, warmup: 2) {
         _ = try encoder.encode(canvas)
     }
+    // Set GRAPH_BENCH_PNG=/path/out.png to look at the picture that was measured.
+    if let path = ProcessInfo.processInfo.environment["GRAPH_BENCH_PNG"], let png = try renderer.combinedPNG(input) {
+        try Data(png).write(to: URL(fileURLWithPath: path))
+    }
+    var distinctColors = Set<UInt32>()
+    canvas.pixels.withUnsafeBytes { raw in
+        for index in 0..<(canvas.width * canvas.height) {
+            distinctColors.insert(raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+        }
+    }
     let context = [
+        "colors": String(distinctColors.count),
         "iterations": String(iterations),
         "size": "800x600",
         "font": fonts.usesFallback ? "builtin bitmap" : "DejaVu Sans",

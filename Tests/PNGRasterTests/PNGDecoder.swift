@@ -2,7 +2,8 @@ import CZlib
 import PNGRaster
 
 /// A minimal PNG reader for checking our encoder: validates the signature and every chunk CRC, reads IHDR,
-/// inflates the IDAT stream with zlib and undoes the five row filters.
+/// inflates the IDAT stream with zlib and undoes the five row filters. Palette images keep their indices in
+/// `pixels` and their colours in `palette`; ``rgbaPixels`` expands either kind to RGBA.
 struct DecodedPNG {
     var width: Int
     var height: Int
@@ -11,8 +12,12 @@ struct DecodedPNG {
     var channels: Int
     var chunkTypes: [String]
     var filterTypes: [UInt8]
-    /// Unfiltered pixel bytes, `channels` per pixel.
+    /// Unfiltered pixel bytes, `channels` per pixel (palette indices for colour type 3).
     var pixels: [UInt8]
+    /// PLTE entries as RGBA, alpha taken from tRNS (255 past its end); empty without PLTE.
+    var palette: [RGBA]
+    /// The raw tRNS body, if present.
+    var transparency: [UInt8]?
 
     enum Failure: Error, Equatable {
         case signature
@@ -21,6 +26,7 @@ struct DecodedPNG {
         case header
         case inflate(code: Int32)
         case filter(UInt8)
+        case palette
     }
 
     init(_ bytes: [UInt8]) throws {
@@ -32,6 +38,8 @@ struct DecodedPNG {
         var offset = 8
         var header: [UInt8] = []
         var idat: [UInt8] = []
+        var plte: [UInt8] = []
+        var trns: [UInt8]?
         chunkTypes = []
         while offset < bytes.count {
             guard offset + 12 <= bytes.count else { throw Failure.truncated }
@@ -48,6 +56,8 @@ struct DecodedPNG {
             chunkTypes.append(type)
             if type == "IHDR" { header = body }
             if type == "IDAT" { idat.append(contentsOf: body) }
+            if type == "PLTE" { plte = body }
+            if type == "tRNS" { trns = body }
             offset += 12 + length
         }
         guard header.count == 13 else { throw Failure.header }
@@ -55,9 +65,21 @@ struct DecodedPNG {
         height = Int(header[4]) << 24 | Int(header[5]) << 16 | Int(header[6]) << 8 | Int(header[7])
         bitDepth = header[8]
         colorType = header[9]
-        guard bitDepth == 8, colorType == 2 || colorType == 6, header[10] == 0, header[11] == 0, header[12] == 0
+        guard bitDepth == 8, [2, 3, 6].contains(colorType), header[10] == 0, header[11] == 0, header[12] == 0
         else { throw Failure.header }
-        channels = colorType == 2 ? 3 : 4
+        channels = colorType == 2 ? 3 : colorType == 3 ? 1 : 4
+        transparency = trns
+        palette = []
+        if colorType == 3 {
+            guard !plte.isEmpty, plte.count % 3 == 0, plte.count <= 768, (trns?.count ?? 0) <= plte.count / 3
+            else { throw Failure.palette }
+            for entry in 0..<(plte.count / 3) {
+                let alpha = trns.map { entry < $0.count ? $0[entry] : 255 } ?? 255
+                palette.append(
+                    RGBA(r: plte[entry * 3], g: plte[entry * 3 + 1], b: plte[entry * 3 + 2], a: alpha)
+                )
+            }
+        }
         let rowBytes = width * channels
         let raw = try Self.inflate(idat, expected: (rowBytes + 1) * height)
         var pixels = [UInt8](repeating: 0, count: rowBytes * height)
@@ -85,7 +107,30 @@ struct DecodedPNG {
                 pixels[y * rowBytes + x] = value &+ UInt8(predictor & 0xFF)
             }
         }
+        let entries = palette.count
+        if colorType == 3, pixels.contains(where: { Int($0) >= entries }) { throw Failure.palette }
         self.pixels = pixels
+    }
+
+    /// The image as RGBA bytes, four per pixel (opaque alpha for RGB).
+    var rgbaPixels: [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(width * height * 4)
+        switch colorType {
+        case 3:
+            for index in pixels {
+                let color = palette[Int(index)]
+                result.append(contentsOf: [color.r, color.g, color.b, color.a])
+            }
+        case 2:
+            for start in stride(from: 0, to: pixels.count, by: 3) {
+                result.append(contentsOf: pixels[start..<(start + 3)])
+                result.append(255)
+            }
+        default:
+            result = pixels
+        }
+        return result
     }
 
     static func inflate(_ input: [UInt8], expected: Int) throws -> [UInt8] {

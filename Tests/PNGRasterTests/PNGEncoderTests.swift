@@ -47,6 +47,96 @@ import Testing
         #expect(first == second)
     }
 
+    private func distinctColors(_ canvas: Canvas) -> Int {
+        var colors = Set<[UInt8]>()
+        for index in stride(from: 0, to: canvas.pixels.count, by: 4) {
+            colors.insert(Array(canvas.pixels[index..<(index + 4)]))
+        }
+        return colors.count
+    }
+
+    /// A canvas with exactly `count` distinct opaque colours, one per pixel along the top rows.
+    private func canvas(withColors count: Int) -> Canvas {
+        var canvas = Canvas(width: 40, height: 12, background: RGBA(r: 0, g: 0, b: 0))
+        for index in 1..<count {
+            let color = RGBA(r: UInt8(index & 0xFF), g: UInt8(index >> 8), b: 7)
+            canvas.fill(Rect(x: Double(index % 40), y: Double(index / 40), width: 1, height: 1), color: color)
+        }
+        return canvas
+    }
+
+    @Test func paletteOutputDecodesToTheExactCanvas() throws {
+        var canvas = sampleCanvas()
+        canvas.fill(Rect(x: 0, y: 17, width: 37, height: 6), color: RGBA(hex: 0x2B2D31))
+        let decoded = try DecodedPNG(try PNGEncoder(colorType: .palette).encode(canvas))
+        #expect(decoded.colorType == 3)
+        #expect(decoded.channels == 1)
+        #expect(decoded.chunkTypes == ["IHDR", "PLTE", "IDAT", "IEND"])
+        #expect(decoded.transparency == nil)
+        #expect(decoded.palette.count == distinctColors(canvas))
+        #expect(decoded.rgbaPixels == canvas.pixels)
+        // The first pixel's colour is entry 0 (palette in order of first appearance).
+        #expect(decoded.palette.first == RGBA(hex: 0x313338))
+        // Rows equal to the row above use Up (all zeros), the others are unfiltered.
+        #expect(decoded.filterTypes.last == 2)
+        #expect(decoded.filterTypes[0] == 0)
+        #expect(decoded.filterTypes.allSatisfy { $0 == 0 || $0 == 2 })
+    }
+
+    @Test func paletteKeepsTranslucencyInTRNS() throws {
+        var canvas = Canvas(width: 9, height: 5)
+        canvas.fill(Rect(x: 2, y: 1, width: 4, height: 3), color: RGBA(r: 200, g: 10, b: 20, a: 90))
+        canvas.fill(Rect(x: 7, y: 2, width: 2, height: 3), color: RGBA(r: 1, g: 2, b: 3))
+        let decoded = try DecodedPNG(try PNGEncoder(colorType: .palette).encode(canvas))
+        #expect(decoded.colorType == 3)
+        #expect(decoded.chunkTypes == ["IHDR", "PLTE", "tRNS", "IDAT", "IEND"])
+        #expect(decoded.palette.count == 3)
+        // tRNS stops at the last translucent entry: clear (0) and the red (1); the opaque entry 2 is implied.
+        #expect(decoded.transparency == [0, 90])
+        #expect(decoded.rgbaPixels == canvas.pixels)
+    }
+
+    @Test func exactly256ColoursStillUseAPalette() throws {
+        let canvas = canvas(withColors: 256)
+        #expect(distinctColors(canvas) == 256)
+        let decoded = try DecodedPNG(try PNGEncoder(colorType: .palette).encode(canvas))
+        #expect(decoded.colorType == 3)
+        #expect(decoded.palette.count == 256)
+        #expect(decoded.rgbaPixels == canvas.pixels)
+    }
+
+    @Test func moreThan256ColoursFallBackToRGB() throws {
+        let canvas = canvas(withColors: 257)
+        #expect(distinctColors(canvas) == 257)
+        let bytes = try PNGEncoder(colorType: .palette).encode(canvas)
+        let decoded = try DecodedPNG(bytes)
+        #expect(decoded.colorType == 2)
+        #expect(decoded.chunkTypes == ["IHDR", "IDAT", "IEND"])
+        #expect(decoded.rgbaPixels == canvas.pixels)
+        #expect(bytes == (try PNGEncoder(colorType: .rgb).encode(canvas)))
+    }
+
+    @Test func moreThan256ColoursWithTransparencyFallBackToRGBA() throws {
+        var canvas = Canvas(width: 20, height: 20)
+        for index in 0..<300 {
+            let color = RGBA(r: UInt8(index & 0xFF), g: UInt8(index >> 8), b: 9, a: index == 299 ? 40 : 255)
+            canvas.fill(Rect(x: Double(index % 20), y: Double(index / 20), width: 1, height: 1), color: color)
+        }
+        let decoded = try DecodedPNG(try PNGEncoder(colorType: .palette).encode(canvas))
+        #expect(decoded.colorType == 6)
+        #expect(decoded.pixels == canvas.pixels)
+    }
+
+    @Test func paletteEncodingIsDeterministic() throws {
+        var canvas = sampleCanvas()
+        canvas.coverageLevels = 16
+        let encoder = PNGEncoder(colorType: .palette, compressionLevel: 3)
+        let first = try encoder.encode(canvas)
+        #expect(first == (try encoder.encode(canvas)))
+        #expect(first == (try PNGEncoder(colorType: .palette, compressionLevel: 3).encode(canvas)))
+        #expect(try DecodedPNG(first).rgbaPixels == canvas.pixels)
+    }
+
     @Test func crc32MatchesKnownVectors() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum([UInt8]()) == 0)

@@ -36,6 +36,23 @@ import Testing
         #expect(canvas.pixel(x: 2, y: 0).a == 0)
     }
 
+    @Test func coverageLevelsRoundEdgesToFewSteps() {
+        var exact = Canvas(width: 64, height: 64)
+        exact.fillCircle(center: Point(x: 31.7, y: 32.2), radius: 20.5, color: .white)
+        var stepped = Canvas(width: 64, height: 64)
+        stepped.coverageLevels = 4
+        stepped.fillCircle(center: Point(x: 31.7, y: 32.2), radius: 20.5, color: .white)
+        var alphas = Set<UInt8>()
+        for index in stride(from: 3, to: stepped.pixels.count, by: 4) { alphas.insert(stepped.pixels[index]) }
+        #expect(alphas.isSubset(of: [0, 64, 128, 191, 255]))
+        #expect(alphas.count >= 4)
+        // Rounding each pixel keeps the area: within 1% of the exact fill.
+        #expect(abs(coverageSum(stepped) - coverageSum(exact)) / coverageSum(exact) < 0.01)
+        for index in stride(from: 3, to: stepped.pixels.count, by: 4) {
+            #expect(abs(Int(stepped.pixels[index]) - Int(exact.pixels[index])) <= 32)
+        }
+    }
+
     @Test func polygonAreaMatchesGeometry() {
         var canvas = Canvas(width: 100, height: 100)
         let polygon = [
