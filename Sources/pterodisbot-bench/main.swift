@@ -10,6 +10,7 @@ let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
     ("graph", { try await graphBenchmarks() }),
     ("panel", { try await panelBenchmarks() }),
     ("rest", { try await restBenchmarks() }),
+    ("orchestrator", { try await orchestratorBenchmarks() }),
 ]
 
 let filter = CommandLine.arguments.dropFirst().first

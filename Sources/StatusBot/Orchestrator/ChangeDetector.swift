@@ -34,6 +34,18 @@ public struct ChangeDetector: Sendable {
         /// A person or the bot asked for it (power button, `/refresh_embeds`).
         case requested
 
+        /// A short stable name for counting (`state`, `cpu`, `graph`, `forced`, `first`, `requested`).
+        public var kind: String {
+            switch self {
+            case .firstCheck: "first"
+            case .stateChanged: "state"
+            case .cpuChanged: "cpu"
+            case .graphAvailable: "graph"
+            case .forcedRefresh: "forced"
+            case .requested: "requested"
+            }
+        }
+
         public var description: String {
             switch self {
             case .firstCheck: "first check"

@@ -305,6 +305,7 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
         switch outcome {
         case .edited(let hadGraph):
             report.edited += 1
+            report.editReasons[job.reason.kind, default: 0] += 1
             channelBlockedUntil[location.channelID] = nil
             shown[id] = Shown(value: shownValue(job.snapshot, hadGraph: hadGraph), at: clock.now)
             logger.trace("edited status message", metadata: ["ptero.server": "\(id)", "reason": "\(job.reason)"])

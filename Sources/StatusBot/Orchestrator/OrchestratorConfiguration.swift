@@ -41,6 +41,8 @@ public struct CycleReport: Sendable, Equatable {
     public var tracked: Int = 0
     /// Messages edited.
     public var edited: Int = 0
+    /// Edits by reason (``ChangeDetector/Reason/kind``), for the benchmark and debugging.
+    public var editReasons: [String: Int] = [:]
     /// Messages re-posted (30046) or posted anew.
     public var reposted: Int = 0
     /// Embeds no longer tracked (message or channel gone, server removed).
