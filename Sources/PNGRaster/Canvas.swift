@@ -26,17 +26,18 @@ public struct Canvas: Sendable {
     public init(width: Int, height: Int, background: RGBA = .clear) {
         self.width = max(1, width)
         self.height = max(1, height)
-        var pixels = [UInt8](repeating: 0, count: self.width * self.height * 4)
-        if background != .clear {
-            let word = SpanBlender.word(background)
-            pixels.withUnsafeMutableBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                for index in 0..<(raw.count / 4) {
+        let count = self.width * self.height * 4
+        let word = SpanBlender.word(background)
+        // Written once, as whole pixels, instead of zeroing first.
+        pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            if let base = raw.baseAddress {
+                for index in 0..<(count / 4) {
                     base.storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self)
                 }
             }
+            initialized = count
         }
-        self.pixels = pixels
     }
 
     /// The colour of one pixel (`.clear` outside the canvas).
@@ -273,14 +274,20 @@ struct SpanBlender {
             }
             return
         }
-        for index in start..<end {
+        if alpha != lastAlpha {
+            lastAlpha = alpha
+            lastDestination = base.loadUnaligned(fromByteOffset: start &* 4, as: UInt32.self)
+            lastResult = Self.blended(lastDestination, color: color, alpha: alpha)
+        }
+        var index = start
+        while index < end {
             let destination = base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
-            if destination != lastDestination || alpha != lastAlpha {
+            if destination != lastDestination {
                 lastDestination = destination
-                lastAlpha = alpha
                 lastResult = Self.blended(destination, color: color, alpha: alpha)
             }
             base.storeBytes(of: lastResult, toByteOffset: index &* 4, as: UInt32.self)
+            index &+= 1
         }
     }
 

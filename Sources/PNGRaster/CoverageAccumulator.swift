@@ -114,6 +114,7 @@ struct CoverageAccumulator {
                 if cell == 0 {
                     // A run without edges keeps the running sum: find where it ends.
                     var end = column + 1
+                    end = zeroRunEnd(from: end, limit: base + width, base: base)
                     while end < width, buffer[base + end] == 0 { end += 1 }
                     if sum != 0 {
                         let coverage = min(1, abs(sum))
@@ -132,5 +133,25 @@ struct CoverageAccumulator {
             buffer[base + width] = 0
             buffer[base + width + 1] = 0
         }
+    }
+
+    /// Skips eight cells at a time while all of them are exactly zero (as bits), from column `start` of the row
+    /// starting at `base`; returns the first column of the first chunk that is not all zero (or the row end
+    /// when fewer than eight cells remain). The caller finishes the scan cell by cell.
+    @inline(__always)
+    private func zeroRunEnd(from start: Int, limit: Int, base: Int) -> Int {
+        guard let pointer = buffer.baseAddress else { return start }
+        let raw = UnsafeRawPointer(pointer)
+        var index = base &+ start
+        while index &+ 8 <= limit {
+            let offset = index &* 4
+            let a = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let b = raw.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self)
+            let c = raw.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self)
+            let d = raw.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self)
+            if a | b | c | d != 0 { break }
+            index &+= 8
+        }
+        return index &- base
     }
 }

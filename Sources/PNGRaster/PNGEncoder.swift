@@ -63,20 +63,26 @@ public struct PNGEncoder: Sendable {
     /// The PNG file bytes for `canvas`.
     /// - Throws: ``PNGRasterError/compressionFailed(code:)`` if zlib fails (only on memory exhaustion).
     public func encode(_ canvas: Canvas) throws(PNGRasterError) -> [UInt8] {
-        var palette: IndexedImage?
+        var palette: [UInt32]?
+        var compressed: [UInt8] = []
         var channels = colorType == .rgba ? 4 : 3
         if colorType == .palette {
-            switch Self.indexed(canvas) {
-            case .indexed(let image): palette = image
-            case .tooManyColors(let opaque): channels = opaque ? 3 : 4
+            if let image = try Self.indexedData(canvas, level: compressionLevel) {
+                palette = image.colors
+                compressed = image.compressed
+            } else {
+                channels = Self.isOpaque(canvas) ? 3 : 4
             }
         }
-        let compressed: [UInt8]
-        if let palette {
-            compressed = try Self.deflate(palette.filteredRows, level: compressionLevel, strategy: Z_RLE)
-        } else {
+        if palette == nil {
             let filtered = Self.filter(canvas, channels: channels)
-            compressed = try Self.deflate(filtered, level: compressionLevel, strategy: Z_DEFAULT_STRATEGY)
+            let deflater = try Deflater(level: compressionLevel, strategy: Z_DEFAULT_STRATEGY)
+            var failure: PNGRasterError?
+            filtered.withUnsafeBufferPointer { bytes in
+                do throws(PNGRasterError) { try deflater.append(bytes) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            compressed = try deflater.finish()
         }
         var output: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         output.reserveCapacity(compressed.count + 1024 + 64)
@@ -89,9 +95,9 @@ public struct PNGEncoder: Sendable {
         Self.appendChunk("IHDR", header, to: &output)
         if let palette {
             var entries: [UInt8] = []
-            entries.reserveCapacity(palette.colors.count * 3)
+            entries.reserveCapacity(palette.count * 3)
             var alphas: [UInt8] = []
-            for color in palette.colors {
+            for color in palette {
                 entries.append(UInt8(truncatingIfNeeded: color))
                 entries.append(UInt8(truncatingIfNeeded: color >> 8))
                 entries.append(UInt8(truncatingIfNeeded: color >> 16))
@@ -118,110 +124,129 @@ public struct PNGEncoder: Sendable {
         output.appendBigEndian(UInt32(truncatingIfNeeded: crc))
     }
 
-    /// A palette image: colours in order of first appearance (as little-endian RGBA words, red in the low
-    /// byte) and the filtered scanlines of indices, ready to deflate.
-    struct IndexedImage {
-        var colors: [UInt32]
-        var filteredRows: [UInt8]
+    /// True when every pixel has alpha 255.
+    static func isOpaque(_ canvas: Canvas) -> Bool {
+        canvas.pixels.withUnsafeBufferPointer { pixels in
+            var index = 3
+            while index < pixels.count {
+                if pixels[index] != 255 { return false }
+                index += 4
+            }
+            return true
+        }
     }
 
-    enum IndexingResult {
-        case indexed(IndexedImage)
-        /// More than 256 colours; `opaque` tells whether every pixel seen so far had alpha 255 (all pixels are
-        /// then checked, so it is exact).
-        case tooManyColors(opaque: Bool)
+    /// Maps RGBA pixel words to palette indices in order of first appearance, with a small open-addressing
+    /// hash table (1024 slots, so the load factor stays at or below one quarter).
+    struct PaletteBuilder {
+        /// Colours as little-endian RGBA words (red in the low byte).
+        private(set) var colors: [UInt32] = []
+        private var keys = [UInt32](repeating: 0, count: 1024)
+        /// Index + 1 per slot; 0 marks an empty slot.
+        private var slots = [UInt16](repeating: 0, count: 1024)
+        private var lastColor: UInt32 = 0
+        private var lastIndex: UInt8 = 0
+        private var hasLast = false
+
+        init() {
+            colors.reserveCapacity(256)
+        }
+
+        /// Writes the indices of `width` pixels starting at `pixels` to `line`; false once a 257th colour
+        /// appears (the line is then incomplete).
+        mutating func indexRow(_ pixels: UnsafeRawPointer, width: Int, into line: UnsafeMutablePointer<UInt8>) -> Bool {
+            @inline(__always) func word(_ index: Int) -> UInt32 {
+                UInt32(littleEndian: pixels.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self))
+            }
+            var x = 0
+            while x < width {
+                let color = word(x)
+                // Runs of one colour are common: look the colour up once per run.
+                var end = x &+ 1
+                while end < width, word(end) == color { end &+= 1 }
+                if !hasLast || color != lastColor {
+                    guard let index = lookUp(color) else { return false }
+                    lastIndex = index
+                    lastColor = color
+                    hasLast = true
+                }
+                (line + x).update(repeating: lastIndex, count: end &- x)
+                x = end
+            }
+            return true
+        }
+
+        private mutating func lookUp(_ color: UInt32) -> UInt8? {
+            var slot = Int((color &* 0x9E37_79B1) >> 22)
+            while true {
+                let stored = slots[slot]
+                if stored == 0 {
+                    guard colors.count < 256 else { return nil }
+                    colors.append(color)
+                    slots[slot] = UInt16(colors.count)
+                    keys[slot] = color
+                    return UInt8(colors.count - 1)
+                }
+                if keys[slot] == color { return UInt8(stored - 1) }
+                slot = (slot + 1) & 1023
+            }
+        }
     }
 
-    /// Maps every pixel to a palette index with a small open-addressing hash table and writes the scanlines.
+    /// The palette and the zlib stream of the indexed scanlines, or nil when the canvas has more than 256
+    /// colours.
     ///
-    /// Each row is written with the Up filter when it equals the row above (a run of zeros) and unfiltered
-    /// otherwise: for indices, differences between neighbours are not smaller than the indices themselves,
-    /// while the unfiltered bytes keep long runs that deflate takes as run lengths.
-    static func indexed(_ canvas: Canvas) -> IndexingResult {
+    /// Rows are indexed and compressed in small batches, so no full-size intermediate buffer exists. A row
+    /// equal to the row above is written with the Up filter (all zeros); other rows are unfiltered: for indices,
+    /// differences between neighbours are no smaller than the indices, while unfiltered rows keep long runs
+    /// that deflate's run-length strategy codes cheaply.
+    static func indexedData(_ canvas: Canvas, level: Int32) throws(PNGRasterError) -> (
+        colors: [UInt32], compressed: [UInt8]
+    )? {
         let width = canvas.width
         let height = canvas.height
         let rowBytes = width + 1
-        var output = [UInt8](repeating: 0, count: rowBytes * height)
-        var colors: [UInt32] = []
-        colors.reserveCapacity(256)
-        // 1024 slots keep the load factor at or below one quarter; a slot holds index + 1 (0 is empty).
-        let slotCount = 1024
-        var keys = [UInt32](repeating: 0, count: slotCount)
-        var slots = [UInt16](repeating: 0, count: slotCount)
-        var overflow = false
-        canvas.pixels.withUnsafeBytes { raw in
-            output.withUnsafeMutableBufferPointer { out in
-                keys.withUnsafeMutableBufferPointer { keys in
-                    slots.withUnsafeMutableBufferPointer { slots in
-                        guard let target = out.baseAddress, let base = raw.baseAddress else { return }
-                        var lastColor: UInt32 = 0
-                        var lastIndex: UInt8 = 0
-                        var hasLast = false
-                        for y in 0..<height {
-                            let line = target + y * rowBytes + 1
-                            let rowStart = y * width
-                            // A row equal to the one above stays all zeros under the Up filter.
-                            if y > 0,
-                                memcmp(base + rowStart * 4, base + (rowStart - width) * 4, width * 4) == 0
-                            {
-                                line[-1] = 2
-                                continue
-                            }
-                            for x in 0..<width {
-                                let color = UInt32(
-                                    littleEndian: raw.loadUnaligned(
-                                        fromByteOffset: (rowStart &+ x) &* 4,
-                                        as: UInt32.self
-                                    )
-                                )
-                                if hasLast, color == lastColor {
-                                    line[x] = lastIndex
-                                    continue
-                                }
-                                var slot = Int((color &* 0x9E37_79B1) >> 22)
-                                while true {
-                                    let stored = slots[slot]
-                                    if stored == 0 {
-                                        if colors.count == 256 {
-                                            overflow = true
-                                            return
-                                        }
-                                        colors.append(color)
-                                        slots[slot] = UInt16(colors.count)
-                                        keys[slot] = color
-                                        lastIndex = UInt8(colors.count - 1)
-                                        break
-                                    }
-                                    if keys[slot] == color {
-                                        lastIndex = UInt8(stored - 1)
-                                        break
-                                    }
-                                    slot = (slot + 1) & (slotCount - 1)
-                                }
-                                lastColor = color
-                                hasLast = true
-                                line[x] = lastIndex
-                            }
+        let rowsPerBatch = max(1, 16_384 / rowBytes)
+        var batch = [UInt8](repeating: 0, count: rowsPerBatch * rowBytes)
+        var builder = PaletteBuilder()
+        let deflater = try Deflater(level: level, strategy: Z_RLE)
+        var failure: PNGRasterError?
+        let complete = canvas.pixels.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return false }
+            var y = 0
+            while y < height {
+                let rows = min(rowsPerBatch, height - y)
+                let filled = batch.withUnsafeMutableBufferPointer { out -> Bool in
+                    guard let target = out.baseAddress else { return false }
+                    for row in 0..<rows {
+                        let line = target + row * rowBytes + 1
+                        let pixels = base + (y + row) * width * 4
+                        if y + row > 0, memcmp(pixels, pixels - width * 4, width * 4) == 0 {
+                            line[-1] = 2
+                            line.update(repeating: 0, count: width)
+                            continue
                         }
+                        line[-1] = 0
+                        guard builder.indexRow(pixels, width: width, into: line) else { return false }
+                    }
+                    return true
+                }
+                guard filled else { return false }
+                batch.withUnsafeBufferPointer { bytes in
+                    do throws(PNGRasterError) {
+                        try deflater.append(UnsafeBufferPointer(rebasing: bytes[0..<(rows * rowBytes)]))
+                    } catch {
+                        failure = error
                     }
                 }
+                if failure != nil { return false }
+                y += rows
             }
+            return true
         }
-        guard !overflow else {
-            var opaque = true
-            canvas.pixels.withUnsafeBufferPointer { pixels in
-                var index = 3
-                while index < pixels.count {
-                    if pixels[index] != 255 {
-                        opaque = false
-                        return
-                    }
-                    index += 4
-                }
-            }
-            return .tooManyColors(opaque: opaque)
-        }
-        return .indexed(IndexedImage(colors: colors, filteredRows: output))
+        if let failure { throw failure }
+        guard complete else { return nil }
+        return (builder.colors, try deflater.finish())
     }
 
     /// Packs and filters every row: one filter byte followed by the row's residuals.
@@ -279,36 +304,72 @@ public struct PNGEncoder: Sendable {
         return output
     }
 
-    /// zlib-wrapped deflate of `input` in one call.
-    static func deflate(_ input: [UInt8], level: Int32, strategy: Int32) throws(PNGRasterError) -> [UInt8] {
-        var stream = z_stream()
-        var status = deflateInit2_(
-            &stream,
+}
+
+/// A zlib deflate stream fed in pieces. The `z_stream` lives at a fixed address, as zlib requires.
+final class Deflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var output: [UInt8] = []
+    private var chunk = [UInt8](repeating: 0, count: 16_384)
+
+    /// Starts a stream with a 32 KiB window and memory level 8 (smaller blocks adapt their codes better).
+    init(level: Int32, strategy: Int32) throws(PNGRasterError) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = deflateInit2_(
+            stream,
             level,
             Z_DEFLATED,
             15,
-            9,
+            8,
             strategy,
             zlibVersion(),
             Int32(MemoryLayout<z_stream>.size)
         )
-        guard status == Z_OK else { throw .compressionFailed(code: status) }
-        defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, UInt(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
-        var input = input
-        status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = UInt32(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = UInt32(target.count)
-                return CZlib.deflate(&stream, Z_FINISH)
-            }
+        guard status == Z_OK else {
+            stream.deallocate()
+            throw .compressionFailed(code: status)
         }
-        guard status == Z_STREAM_END else { throw .compressionFailed(code: status) }
-        output.removeLast(output.count - Int(stream.total_out))
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Compresses `bytes` (output is buffered until ``finish()``).
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) throws(PNGRasterError) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: base)
+        stream.pointee.avail_in = UInt32(bytes.count)
+        while stream.pointee.avail_in > 0 {
+            try run(flush: Z_NO_FLUSH)
+        }
+    }
+
+    /// Ends the stream and returns all compressed bytes.
+    func finish() throws(PNGRasterError) -> [UInt8] {
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        while try run(flush: Z_FINISH) != Z_STREAM_END {}
         return output
+    }
+
+    @discardableResult
+    private func run(flush: Int32) throws(PNGRasterError) -> Int32 {
+        let capacity = chunk.count
+        let stream = stream
+        let (status, produced) = chunk.withUnsafeMutableBufferPointer { target in
+            stream.pointee.next_out = target.baseAddress
+            stream.pointee.avail_out = UInt32(capacity)
+            let status = deflate(stream, flush)
+            return (status, capacity - Int(stream.pointee.avail_out))
+        }
+        guard status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && produced == 0) else {
+            throw .compressionFailed(code: status)
+        }
+        output.append(contentsOf: chunk[0..<produced])
+        return status
     }
 }
 
