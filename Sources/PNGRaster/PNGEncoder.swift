@@ -155,14 +155,25 @@ public struct PNGEncoder: Sendable {
         /// Writes the indices of `width` pixels starting at `pixels` to `line`; false once a 257th colour
         /// appears (the line is then incomplete).
         mutating func indexRow(_ pixels: UnsafeRawPointer, width: Int, into line: UnsafeMutablePointer<UInt8>) -> Bool {
+            @inline(__always) func rawWord(_ index: Int) -> UInt32 {
+                pixels.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
+            }
             @inline(__always) func word(_ index: Int) -> UInt32 {
-                UInt32(littleEndian: pixels.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self))
+                UInt32(littleEndian: rawWord(index))
             }
             var x = 0
             while x < width {
                 let color = word(x)
                 // Runs of one colour are common: look the colour up once per run.
                 var end = x &+ 1
+                // Four pixels per step while the run lasts, then one at a time.
+                let pair = UInt64(truncatingIfNeeded: rawWord(x)) &* 0x1_0000_0001
+                while end &+ 4 <= width,
+                    pixels.loadUnaligned(fromByteOffset: end &* 4, as: UInt64.self) == pair,
+                    pixels.loadUnaligned(fromByteOffset: end &* 4 &+ 8, as: UInt64.self) == pair
+                {
+                    end &+= 4
+                }
                 while end < width, word(end) == color { end &+= 1 }
                 if !hasLast || color != lastColor {
                     guard let index = lookUp(color) else { return false }
