@@ -169,6 +169,37 @@ public struct Canvas: Sendable {
 
     /// Strokes a polyline with `style` (solid or dashed, any width, round/miter/bevel joins).
     public mutating func stroke(_ points: [Point], style: StrokeStyle, color: RGBA) {
+        // A horizontal or vertical segment with butt caps is a row of rectangles (one per dash): fill them
+        // directly, which takes the whole-pixel fast path for grid lines on pixel centres.
+        if points.count == 2, style.cap == .butt, style.width > 0, style.width.isFinite,
+            points[0].x.isFinite, points[0].y.isFinite, points[1].x.isFinite, points[1].y.isFinite,
+            points[0].x == points[1].x || points[0].y == points[1].y
+        {
+            let halfWidth = style.width / 2
+            let pattern = style.dash.filter { $0 > 0 && $0.isFinite }
+            let pieces = pattern.count >= 2 ? Path.dashPieces(points, pattern: pattern) : [points]
+            for piece in pieces {
+                let start = piece[0]
+                let end = piece[piece.count - 1]
+                let rect =
+                    start.y == end.y
+                    ? Rect(
+                        x: min(start.x, end.x),
+                        y: start.y - halfWidth,
+                        width: abs(end.x - start.x),
+                        height: style.width
+                    )
+                    : Rect(
+                        x: start.x - halfWidth,
+                        y: min(start.y, end.y),
+                        width: style.width,
+                        height: abs(end.y - start.y)
+                    )
+                guard rect.width > 1e-9, rect.height > 1e-9 else { continue }
+                fill(rect, color: color)
+            }
+            return
+        }
         fill(Path.stroke(points, style: style), color: color)
     }
 

@@ -53,6 +53,26 @@ import Testing
         }
     }
 
+    @Test func axisAlignedStrokesMatchTheGeneralOutline() {
+        let cases: [([Point], StrokeStyle)] = [
+            ([Point(x: 2, y: 5.5), Point(x: 37, y: 5.5)], StrokeStyle(width: 1, cap: .butt, dash: [4, 3])),
+            ([Point(x: 9.5, y: 30), Point(x: 9.5, y: 1)], StrokeStyle(width: 1, cap: .butt, dash: [4, 3])),
+            ([Point(x: 0.3, y: 12.25), Point(x: 39.7, y: 12.25)], StrokeStyle(width: 1.5, cap: .butt, dash: [7, 4])),
+            ([Point(x: 20.2, y: 3), Point(x: 20.2, y: 27.6)], StrokeStyle(width: 2.5, cap: .butt)),
+        ]
+        for (points, style) in cases {
+            for levels in [0, 16] {
+                var fast = Canvas(width: 40, height: 32, background: RGBA(hex: 0x2B2D31))
+                fast.coverageLevels = levels
+                fast.stroke(points, style: style, color: RGBA(hex: 0xED4245).withOpacity(0.85))
+                var general = Canvas(width: 40, height: 32, background: RGBA(hex: 0x2B2D31))
+                general.coverageLevels = levels
+                general.fill(Path.stroke(points, style: style), color: RGBA(hex: 0xED4245).withOpacity(0.85))
+                #expect(fast.pixels == general.pixels, "\(points) \(style.width) levels \(levels)")
+            }
+        }
+    }
+
     @Test func polygonAreaMatchesGeometry() {
         var canvas = Canvas(width: 100, height: 100)
         let polygon = [
