@@ -145,7 +145,13 @@ let package = Package(
         ),
         .testTarget(
             name: "DiscordRESTTests",
-            dependencies: ["DiscordREST", "DiscordModels", "TestSupport"],
+            dependencies: [
+                "DiscordREST", "DiscordModels", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -56,42 +56,13 @@ public struct GatewayBotInfo: Sendable, Hashable, Codable {
     /// Recommended shard count.
     public var shards: Int
     /// Identify budget.
-    public var sessionStartLimit: SessionStartLimit
+    public var sessionStartLimit: GatewaySessionStartLimit
 
     /// Creates gateway info (for tests and fakes).
-    public init(url: String, shards: Int, sessionStartLimit: SessionStartLimit) {
+    public init(url: String, shards: Int, sessionStartLimit: GatewaySessionStartLimit) {
         self.url = url
         self.shards = shards
         self.sessionStartLimit = sessionStartLimit
-    }
-
-    /// How many identifies are left.
-    public struct SessionStartLimit: Sendable, Hashable, Codable {
-        /// Total identifies allowed per reset period.
-        public var total: Int
-        /// Identifies left.
-        public var remaining: Int
-        /// Milliseconds until `remaining` resets.
-        public var resetAfter: Int
-        /// Identifies allowed per 5 seconds.
-        public var maxConcurrency: Int
-
-        /// Creates a limit.
-        public init(total: Int, remaining: Int, resetAfter: Int, maxConcurrency: Int) {
-            self.total = total
-            self.remaining = remaining
-            self.resetAfter = resetAfter
-            self.maxConcurrency = maxConcurrency
-        }
-
-        /// Time until `remaining` resets.
-        public var resetAfterDuration: Duration { .milliseconds(resetAfter) }
-
-        enum CodingKeys: String, CodingKey {
-            case total, remaining
-            case resetAfter = "reset_after"
-            case maxConcurrency = "max_concurrency"
-        }
     }
 
     enum CodingKeys: String, CodingKey {

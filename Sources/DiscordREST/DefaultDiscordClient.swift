@@ -171,7 +171,7 @@ public final class DefaultDiscordClient: DiscordClient {
                     "request failed",
                     metadata: ["error": "\(reason)", "discord.attempt": "\(failedAttempts)"]
                 )
-                guard failedAttempts < configuration.retry.maxAttempts else {
+                guard failedAttempts < configuration.retry.maxAttempts, route.isIdempotent else {
                     throw DiscordRESTError.transport(route: route.description, reason: reason)
                 }
                 try await backoff(retry: failedAttempts)
@@ -218,7 +218,7 @@ public final class DefaultDiscordClient: DiscordClient {
                 continue
             case 500...599:
                 failedAttempts += 1
-                guard failedAttempts < configuration.retry.maxAttempts else { return response }
+                guard failedAttempts < configuration.retry.maxAttempts, route.isIdempotent else { return response }
                 try await backoff(retry: failedAttempts)
                 continue
             default:

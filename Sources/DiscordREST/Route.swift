@@ -9,6 +9,11 @@ import NIOHTTP1
 public struct Route: Sendable, Equatable, CustomStringConvertible {
     /// HTTP method.
     public let method: HTTPMethod
+
+    /// Whether sending the request twice has the same effect as once. A POST that failed with a 5xx or a
+    /// dropped connection may still have been carried out (a message posted), so it is never retried: a
+    /// duplicate status message is worse than one missed cycle.
+    public var isIdempotent: Bool { method != .POST }
     /// Path template, e.g. `/channels/{channel.id}/messages/{message.id}`; safe to log.
     public let template: String
     /// The filled path. May contain an interaction token: never log it, use ``description``.

@@ -79,19 +79,13 @@ public enum BotApplication {
         let store = EmbedStore(file: storeFile, initial: loaded.locations)
         logger.info("loaded tracked status messages", metadata: ["count": "\(loaded.locations.count)"])
 
-        let limit = gatewayInfo.sessionStartLimit
         let gateway = GatewayConnection(
             configuration: GatewayConfiguration(
                 gatewayURL: gatewayInfo.url,
                 token: discord.token,
                 presence: .watching(serverCount: loaded.locations.count),
                 compression: GatewayCompression(rawValue: discord.gatewayCompression.rawValue) ?? .none,
-                sessionStartLimit: GatewaySessionStartLimit(
-                    total: limit.total,
-                    remaining: limit.remaining,
-                    resetAfterMilliseconds: limit.resetAfter,
-                    maxConcurrency: limit.maxConcurrency
-                )
+                sessionStartLimit: gatewayInfo.sessionStartLimit
             ),
             logger: Logger(label: "discord.gateway")
         )

@@ -112,7 +112,9 @@ struct GatewayHarness: Sendable {
 
     /// Starts the fake and the gateway, runs `body`, then cancels the gateway and stops the fake.
     static func run<T: Sendable>(
-        server serverConfiguration: FakeGatewayServer.Configuration = .init(),
+        // A long default interval: tests that are not about heartbeats must not see a missed ACK (and a zombie
+        // reconnect) when a loaded machine delays one by more than a 50 ms interval.
+        server serverConfiguration: FakeGatewayServer.Configuration = .init(heartbeatInterval: .seconds(30)),
         compression: GatewayCompression = .none,
         presence: GatewayPresenceUpdate? = .watching(serverCount: 3),
         random: Double = 0.5,

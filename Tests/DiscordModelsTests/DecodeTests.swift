@@ -122,7 +122,7 @@ import Testing
         #expect(gateway.url == "wss://gateway.discord.gg")
         #expect(gateway.shards == 1)
         #expect(gateway.sessionStartLimit.remaining == 997)
-        #expect(gateway.sessionStartLimit.resetAfterDuration == .milliseconds(14_400_000))
+        #expect(gateway.sessionStartLimit.resetAfter == .milliseconds(14_400_000))
         #expect(gateway.sessionStartLimit.maxConcurrency == 1)
         let application = try Fixture.decode(Application.self, "application")
         #expect(application.id == "1100000000000000001")

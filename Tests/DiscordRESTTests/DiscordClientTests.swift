@@ -253,6 +253,23 @@ import Testing
         }
     }
 
+    @Test func failedPostsAreNeverRetriedSoNothingIsPostedTwice() async throws {
+        try await RESTHarness.with { h in
+            await h.discord.failNext(.serverError(status: 502), method: "POST")
+            await h.discord.failNext(.dropConnection, method: "POST")
+            let channel: ChannelID = "300000000000000001"
+            let first = await #expect(throws: DiscordRESTError.self) {
+                _ = try await h.client.createMessage(channelID: channel, payload: MessagePayload(content: "a"))
+            }
+            #expect(first?.status == 502)
+            await #expect(throws: DiscordRESTError.self) {
+                _ = try await h.client.createMessage(channelID: channel, payload: MessagePayload(content: "b"))
+            }
+            #expect(await h.discord.requests.map(\.method) == ["POST", "POST"])
+            #expect(h.clock.sleeperCount == 0)
+        }
+    }
+
     @Test func bulkOverwritesGuildCommands() async throws {
         try await RESTHarness.with { h in
             let commands = [

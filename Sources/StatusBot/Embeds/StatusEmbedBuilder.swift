@@ -42,7 +42,7 @@ public struct StatusEmbedBuilder: Sendable {
             attachments: attachments,
             allowedMentions: AllowedMentions(parse: [])
         )
-        return OutgoingMessage(payload: payload, files: files)
+        return OutgoingMessage(payload: payload.clampedToLimits(), files: files)
     }
 
     // MARK: - Parts
