@@ -1,13 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AsyncHTTPClient
 import DiscordGateway
 import DiscordModels
@@ -18,6 +8,17 @@ import ServerMetrics
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The composition root: builds the HTTP client, Discord REST and gateway, the panel client, the orchestrator
 /// and the interaction handler from a ``BotConfiguration`` and runs them in one service group.
@@ -92,7 +93,9 @@ public enum BotApplication {
 
         let fonts = GraphFonts.load(fontPath: configuration.graphs.fontPath)
         if fonts.usesFallback {
-            logger.warning("no TrueType font found (install fonts-dejavu-core or set [Graphs] FontPath); using the built-in font")
+            logger.warning(
+                "no TrueType font found (install fonts-dejavu-core or set [Graphs] FontPath); using the built-in font"
+            )
         }
         let healthFile = configuration.bot.healthFile
         let presence = PresenceTracker(count: loaded.locations.count)
@@ -108,7 +111,10 @@ public enum BotApplication {
                 do {
                     try HealthFile.write(to: healthFile, now: Date())
                 } catch {
-                    logger.warning("could not write the health file", metadata: ["path": "\(healthFile)", "error": "\(error)"])
+                    logger.warning(
+                        "could not write the health file",
+                        metadata: ["path": "\(healthFile)", "error": "\(error)"]
+                    )
                 }
                 if presence.changed(to: report.tracked) {
                     try? await gateway.updatePresence(.watching(serverCount: report.tracked))
@@ -120,7 +126,10 @@ public enum BotApplication {
             panel: panel,
             embeds: orchestrator,
             store: store,
-            authorizer: InteractionAuthorizer(allowedGuildID: discord.allowedGuildID, allowedRoles: discord.allowedRoles),
+            authorizer: InteractionAuthorizer(
+                allowedGuildID: discord.allowedGuildID,
+                allowedRoles: discord.allowedRoles
+            ),
             registrations: FileCommandRegistrationStore(path: configuration.bot.embedStorePath + ".commands"),
             gatewayLatency: { gateway.latency() },
             logger: Logger(label: "pterodisbot.interactions")

@@ -221,7 +221,12 @@ actor FakeDiscordRESTState {
                 GatewayBotInfo(
                     url: configuration.gatewayURL,
                     shards: 1,
-                    sessionStartLimit: .init(total: 1000, remaining: 999, resetAfterMilliseconds: 14_400_000, maxConcurrency: 1)
+                    sessionStartLimit: .init(
+                        total: 1000,
+                        remaining: 999,
+                        resetAfterMilliseconds: 14_400_000,
+                        maxConcurrency: 1
+                    )
                 )
             )
         case ("GET", 2, "applications") where segments[1] == "@me":

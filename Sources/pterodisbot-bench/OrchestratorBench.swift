@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DiscordModels
 import Logging
 import Pterodactyl
@@ -10,6 +5,12 @@ import ServerMetrics
 import StatusBot
 import Synchronization
 import TestSupport
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Counts what the orchestrator sends and remembers the state each message shows.
 private final class CountingSink: StatusMessageSink {

@@ -137,8 +137,15 @@ enum SampleSecrets {
         }
         let errors = error?.errors ?? []
         #expect(errors.count == 2)
-        #expect(errors.first { $0.location == "[Pterodactyl] ClientAPIKey" }?.message.contains("application API key") == true)
-        #expect(errors.first { $0.location == "[Pterodactyl] ApplicationAPIKey" }?.message.contains("move it to [Pterodactyl] ClientAPIKey") == true)
+        #expect(
+            errors.first { $0.location == "[Pterodactyl] ClientAPIKey" }?.message.contains("application API key")
+                == true
+        )
+        #expect(
+            errors.first { $0.location == "[Pterodactyl] ApplicationAPIKey" }?.message.contains(
+                "move it to [Pterodactyl] ClientAPIKey"
+            ) == true
+        )
     }
 
     @Test func pelicanKeysAreAccepted() throws {

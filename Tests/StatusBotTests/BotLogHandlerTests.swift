@@ -15,7 +15,12 @@ import Testing
         #expect(lines.count == 1)
         let line = try #require(lines.first)
         // 2026-12-01T21:04:05.123Z info bot: cycle done cycle.ms=12 ptero.server=abcd1234
-        #expect(line.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info bot: cycle done"#, options: .regularExpression) != nil)
+        #expect(
+            line.range(
+                of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info bot: cycle done"#,
+                options: .regularExpression
+            ) != nil
+        )
         #expect(line.hasSuffix("cycle.ms=12 ptero.server=abcd1234"))
     }
 

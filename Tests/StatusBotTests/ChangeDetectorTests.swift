@@ -24,32 +24,60 @@ import Testing
     }
 
     @Test func stateChangeEdits() {
-        let reason = detector.reasonToEdit(shown: shown(.running, cpu: 5), current: shown(.stopping, cpu: 5), sinceLastEdit: .seconds(10))
+        let reason = detector.reasonToEdit(
+            shown: shown(.running, cpu: 5),
+            current: shown(.stopping, cpu: 5),
+            sinceLastEdit: .seconds(10)
+        )
         #expect(reason == .stateChanged(from: .running, to: .stopping))
     }
 
     @Test func cpuJumpAboveThresholdEdits() {
-        let up = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 60.5), sinceLastEdit: .seconds(10))
+        let up = detector.reasonToEdit(
+            shown: shown(.running, cpu: 10),
+            current: shown(.running, cpu: 60.5),
+            sinceLastEdit: .seconds(10)
+        )
         #expect(up == .cpuChanged(by: 50.5))
-        let down = detector.reasonToEdit(shown: shown(.running, cpu: 300), current: shown(.running, cpu: 120), sinceLastEdit: .seconds(10))
+        let down = detector.reasonToEdit(
+            shown: shown(.running, cpu: 300),
+            current: shown(.running, cpu: 120),
+            sinceLastEdit: .seconds(10)
+        )
         #expect(down == .cpuChanged(by: 180))
-        let exactlyThreshold = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 60), sinceLastEdit: .seconds(10))
+        let exactlyThreshold = detector.reasonToEdit(
+            shown: shown(.running, cpu: 10),
+            current: shown(.running, cpu: 60),
+            sinceLastEdit: .seconds(10)
+        )
         #expect(exactlyThreshold == nil)
     }
 
     @Test func graphBecomingAvailableEdits() {
-        let reason = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 12, graph: true), sinceLastEdit: .seconds(10))
+        let reason = detector.reasonToEdit(
+            shown: shown(.running, cpu: 10),
+            current: shown(.running, cpu: 12, graph: true),
+            sinceLastEdit: .seconds(10)
+        )
         #expect(reason == .graphAvailable)
     }
 
     @Test func forcedRefreshAfterInterval() {
-        let reason = detector.reasonToEdit(shown: shown(.running, cpu: 10), current: shown(.running, cpu: 10), sinceLastEdit: .seconds(600))
+        let reason = detector.reasonToEdit(
+            shown: shown(.running, cpu: 10),
+            current: shown(.running, cpu: 10),
+            sinceLastEdit: .seconds(600)
+        )
         #expect(reason == .forcedRefresh)
     }
 
     @Test func staleStatesAreNotForceRefreshed() {
         for state in [ServerState.panelUnreachable, .nodeOffline] {
-            let reason = detector.reasonToEdit(shown: shown(state), current: shown(state), sinceLastEdit: .seconds(3600))
+            let reason = detector.reasonToEdit(
+                shown: shown(state),
+                current: shown(state),
+                sinceLastEdit: .seconds(3600)
+            )
             #expect(reason == nil)
         }
     }
@@ -65,7 +93,10 @@ import Testing
     }
 
     @Test func rejectsForeignAndMalformedIDs() {
-        for text in ["", "ptero", "ptero:start", "ptero:kill:1a2b3c4d", "other:start:1a2b3c4d", "ptero:start:", "ptero:fly:abc", "ptero:start:a:b"] {
+        for text in [
+            "", "ptero", "ptero:start", "ptero:kill:1a2b3c4d", "other:start:1a2b3c4d", "ptero:start:", "ptero:fly:abc",
+            "ptero:start:a:b",
+        ] {
             #expect(StatusButtonID(customID: text) == nil, "accepted \(text)")
         }
     }

@@ -44,7 +44,9 @@ import Testing
 
     @Test func writesThePythonBotsFormat() throws {
         try EmbedStoreFile(path: path).save([ServerID("1a2b3c4d"): sample[ServerID("1a2b3c4d")]!])
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: [String: String]]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+            as? [String: [String: String]]
         #expect(json == ["1a2b3c4d": ["channel_id": "111111111111111111", "message_id": "222222222222222222"]])
     }
 

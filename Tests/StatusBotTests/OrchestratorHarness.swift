@@ -26,7 +26,11 @@ final class OrchestratorHarness: Sendable {
     let discordClient: DefaultDiscordClient
 
     /// Starts the fakes and an orchestrator; `reuse` continues with another harness's fakes and store (a restart).
-    init(servers: [FakePanel.Server], configuration: OrchestratorConfiguration = OrchestratorConfiguration(), restartOf previous: OrchestratorHarness? = nil) async throws {
+    init(
+        servers: [FakePanel.Server],
+        configuration: OrchestratorConfiguration = OrchestratorConfiguration(),
+        restartOf previous: OrchestratorHarness? = nil
+    ) async throws {
         let clock = previous?.clock ?? ManualClock()
         self.clock = clock
         if let previous {
@@ -39,7 +43,8 @@ final class OrchestratorHarness: Sendable {
                 clock: clock,
                 configuration: FakeDiscordRESTConfiguration(expectedToken: Self.token.exposedValue)
             )
-            storePath = FileManager.default.temporaryDirectory
+            storePath =
+                FileManager.default.temporaryDirectory
                 .appendingPathComponent("orchestrator-\(UUID().uuidString)/embed_locations.json").path
         }
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: panelHTTPClientConfiguration())

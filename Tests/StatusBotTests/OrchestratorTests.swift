@@ -117,7 +117,11 @@ import Testing
         let stored = await harness.store.all
         let firstMessage = try #require(stored[Self.first.id]).messageID
         await harness.discord.deleteMessage(firstMessage, in: OrchestratorHarness.channel)
-        await harness.discord.failNext(.unknownChannel, method: "PATCH", pathContains: try #require(stored[Self.second.id]).messageID.rawValue)
+        await harness.discord.failNext(
+            .unknownChannel,
+            method: "PATCH",
+            pathContains: try #require(stored[Self.second.id]).messageID.rawValue
+        )
         harness.clock.advance(by: .seconds(600))
         let report = await harness.orchestrator.tick()
         #expect(report.dropped == 2)

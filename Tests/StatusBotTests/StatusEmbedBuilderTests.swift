@@ -77,7 +77,9 @@ import Testing
 
     @Test func buttonsFollowTheState() {
         func enabled(_ state: ServerState) -> [String] {
-            buttons(builder.message(for: snapshot(state), graphPNG: nil)).filter { $0.disabled != true }.compactMap(\.label)
+            buttons(builder.message(for: snapshot(state), graphPNG: nil)).filter { $0.disabled != true }.compactMap(
+                \.label
+            )
         }
         #expect(enabled(.running) == ["Stop", "Restart", "Show Address"])
         #expect(enabled(.offline) == ["Start", "Restart", "Show Address"])
@@ -85,7 +87,9 @@ import Testing
         #expect(enabled(.suspended) == ["Show Address"])
         #expect(enabled(.panelUnreachable) == ["Show Address"])
         let ids = buttons(builder.message(for: snapshot(.running), graphPNG: nil)).compactMap(\.customID)
-        #expect(ids == ["ptero:start:1a2b3c4d", "ptero:stop:1a2b3c4d", "ptero:restart:1a2b3c4d", "ptero:address:1a2b3c4d"])
+        #expect(
+            ids == ["ptero:start:1a2b3c4d", "ptero:stop:1a2b3c4d", "ptero:restart:1a2b3c4d", "ptero:address:1a2b3c4d"]
+        )
     }
 
     @Test func offlineServerHidesLiveFigures() throws {
@@ -96,7 +100,9 @@ import Testing
     }
 
     @Test func staleStateSaysSoAndKeepsLastValues() throws {
-        let embed = try #require(builder.message(for: snapshot(.panelUnreachable, stale: true), graphPNG: nil).payload.embeds?.first)
+        let embed = try #require(
+            builder.message(for: snapshot(.panelUnreachable, stale: true), graphPNG: nil).payload.embeds?.first
+        )
         #expect(embed.description?.contains("panel cannot be reached") == true)
         #expect(embed.description?.contains("<t:1764622800:R>") == true)
         #expect((embed.fields ?? []).contains { $0.name == "CPU" })

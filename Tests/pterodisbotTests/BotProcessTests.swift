@@ -36,7 +36,9 @@ import Testing
         return folder
     }
 
-    static func launch(_ arguments: [String], environment: [String: String], in folder: String) throws -> (Process, Pipe) {
+    static func launch(_ arguments: [String], environment: [String: String], in folder: String) throws -> (
+        Process, Pipe
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try executable())
         process.arguments = arguments
@@ -91,7 +93,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (process, output) = try Self.launch(
             ["healthcheck"],
-            environment: ["PTERODACTYL_PANEL_URL": "http://127.0.0.1:9", "PTERODACTYL_CLIENT_API_KEY": "ptlc_" + String(repeating: "a", count: 43)],
+            environment: [
+                "PTERODACTYL_PANEL_URL": "http://127.0.0.1:9",
+                "PTERODACTYL_CLIENT_API_KEY": "ptlc_" + String(repeating: "a", count: 43),
+            ],
             in: folder
         )
         let status = await Self.waitForExit(process)
@@ -138,11 +143,13 @@ import Testing
         // A member with the allowed role (known by name from GUILD_CREATE) asks for /server_status.
         _ = try gateway.dispatch(
             "GUILD_CREATE",
-            data: #"{"id":"\#(Self.guild)","name":"Test","roles":[{"id":"600000000000000001","name":"Game Admin","permissions":"0","position":1,"color":0,"hoist":false,"managed":false,"mentionable":false}]}"#
+            data:
+                #"{"id":"\#(Self.guild)","name":"Test","roles":[{"id":"600000000000000001","name":"Game Admin","permissions":"0","position":1,"color":0,"hoist":false,"managed":false,"mentionable":false}]}"#
         )
         _ = try gateway.dispatch(
             "INTERACTION_CREATE",
-            data: #"{"id":"700000000000000001","application_id":"300","type":2,"token":"interaction-token-secret-0123456789","version":1,"guild_id":"\#(Self.guild)","channel_id":"\#(Self.channel)","member":{"user":{"id":"800000000000000001","username":"admin"},"roles":["600000000000000001"],"permissions":"0"},"data":{"id":"900000000000000001","name":"server_status","type":1}}"#
+            data:
+                #"{"id":"700000000000000001","application_id":"300","type":2,"token":"interaction-token-secret-0123456789","version":1,"guild_id":"\#(Self.guild)","channel_id":"\#(Self.channel)","member":{"user":{"id":"800000000000000001","username":"admin"},"roles":["600000000000000001"],"permissions":"0"},"data":{"id":"900000000000000001","name":"server_status","type":1}}"#
         )
         let callbacks = try await discord.waitForRequests(count: 1, timeout: .seconds(60)) {
             $0.path.contains("/interactions/700000000000000001/")

@@ -164,7 +164,8 @@ struct SettingReader {
     /// Warns about keys in the file that no setting reads (usually typos).
     mutating func reportUnknownKeys() {
         let known = Set(SettingSpec.all.map { INIDocument.identity(section: $0.section, key: $0.key) })
-        for entry in document?.entries ?? [] where !known.contains(INIDocument.identity(section: entry.section, key: entry.key)) {
+        for entry in document?.entries ?? []
+        where !known.contains(INIDocument.identity(section: entry.section, key: entry.key)) {
             warn("config.ini line \(entry.line)", "unknown setting [\(entry.section)] \(entry.key) is ignored")
         }
     }
@@ -187,7 +188,10 @@ struct SettingReader {
         guard let resolved, !resolved.value.isEmpty else {
             effective.append(EffectiveSetting(spec: spec, displayValue: "", source: .unset))
             if !spec.isOptional {
-                fail(spec, "is missing; set it in config.ini or with the environment variable \(spec.environmentVariable)")
+                fail(
+                    spec,
+                    "is missing; set it in config.ini or with the environment variable \(spec.environmentVariable)"
+                )
             }
             return nil
         }

@@ -1,11 +1,12 @@
+import Logging
+import Pterodactyl
+import ServerMetrics
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Logging
-import Pterodactyl
-import ServerMetrics
 
 /// `pterodisbot demo`: the real orchestrator against the simulated panel, writing the HTML preview.
 public enum DemoRunner {
@@ -41,7 +42,9 @@ public enum DemoRunner {
             graphs: MetricsGraphing(fonts: fonts, logger: logger),
             clock: ContinuousClock(),
             // Simulated time: each cycle is ten seconds of the panel's life, whatever the real pause.
-            wallClock: { start.addingTimeInterval(Double(panel.tick) * Double(DemoScenario.tickInterval.components.seconds)) },
+            wallClock: {
+                start.addingTimeInterval(Double(panel.tick) * Double(DemoScenario.tickInterval.components.seconds))
+            },
             logger: logger
         )
         for server in try await panel.servers() {

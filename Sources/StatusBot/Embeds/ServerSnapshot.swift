@@ -1,9 +1,10 @@
+import Pterodactyl
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Pterodactyl
 
 /// Everything a status embed shows about one server at one moment.
 public struct ServerSnapshot: Sendable, Equatable {

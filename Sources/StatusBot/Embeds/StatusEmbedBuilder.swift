@@ -1,10 +1,11 @@
+import DiscordModels
+import Pterodactyl
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import DiscordModels
-import Pterodactyl
 
 /// Builds the status message of one server: the embed, its graph attachment and the power buttons.
 public struct StatusEmbedBuilder: Sendable {
@@ -102,7 +103,8 @@ public struct StatusEmbedBuilder: Sendable {
         let state = "\(Self.emoji(for: snapshot.state)) \(snapshot.state.description.capitalizedFirst)"
         var fields = [Embed.Field(name: "State", value: state, inline: true)]
         if let resources = snapshot.resources, snapshot.state != .removed {
-            let live = snapshot.state == .running || snapshot.state == .starting || snapshot.state == .stopping
+            let live =
+                snapshot.state == .running || snapshot.state == .starting || snapshot.state == .stopping
                 || snapshot.isStale
             if live {
                 fields.append(Embed.Field(name: "CPU", value: cpuText(resources, server.limits), inline: true))
@@ -147,7 +149,10 @@ public struct StatusEmbedBuilder: Sendable {
     private func cpuText(_ resources: ServerResources, _ limits: ServerLimits) -> String {
         let used = UnitFormatting.percent(resources.cpuAbsolute)
         guard limits.cpuPercent > 0 else { return "\(used) (unlimited)" }
-        let cores = UnitFormatting.decimal(Double(limits.cpuPercent) / 100, places: limits.cpuPercent % 100 == 0 ? 0 : 1)
+        let cores = UnitFormatting.decimal(
+            Double(limits.cpuPercent) / 100,
+            places: limits.cpuPercent % 100 == 0 ? 0 : 1
+        )
         return "\(used) of \(limits.cpuPercent)% (\(cores) vCPU)"
     }
 
@@ -169,10 +174,38 @@ public struct StatusEmbedBuilder: Sendable {
         let canStop = powerKnown && (state == .running || state == .starting)
         let canRestart = powerKnown && state != .stopping
         return [
-            .button(Button(style: .success, label: "Start", customID: StatusButtonID.power(.start, id).customID, disabled: !canStart)),
-            .button(Button(style: .danger, label: "Stop", customID: StatusButtonID.power(.stop, id).customID, disabled: !canStop)),
-            .button(Button(style: .primary, label: "Restart", customID: StatusButtonID.power(.restart, id).customID, disabled: !canRestart)),
-            .button(Button(style: .secondary, label: "Show Address", customID: StatusButtonID.showAddress(id).customID, disabled: snapshot.server.address == nil)),
+            .button(
+                Button(
+                    style: .success,
+                    label: "Start",
+                    customID: StatusButtonID.power(.start, id).customID,
+                    disabled: !canStart
+                )
+            ),
+            .button(
+                Button(
+                    style: .danger,
+                    label: "Stop",
+                    customID: StatusButtonID.power(.stop, id).customID,
+                    disabled: !canStop
+                )
+            ),
+            .button(
+                Button(
+                    style: .primary,
+                    label: "Restart",
+                    customID: StatusButtonID.power(.restart, id).customID,
+                    disabled: !canRestart
+                )
+            ),
+            .button(
+                Button(
+                    style: .secondary,
+                    label: "Show Address",
+                    customID: StatusButtonID.showAddress(id).customID,
+                    disabled: snapshot.server.address == nil
+                )
+            ),
         ]
     }
 }

@@ -1,12 +1,13 @@
+import Logging
+import Pterodactyl
+import ServerMetrics
+import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Logging
-import Pterodactyl
-import ServerMetrics
-import Synchronization
 
 /// ``StatusGraphing`` over ServerMetrics: a six-point series per server and the combined CPU/memory graph.
 public final class MetricsGraphing: StatusGraphing {

@@ -1,10 +1,11 @@
+import Logging
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
-import Synchronization
 
 /// A swift-log handler that writes one line per message with an ISO-8601 UTC timestamp, and scrubs any
 /// registered secret from the text as a last line of defence (secrets are already `Secret`-typed everywhere).

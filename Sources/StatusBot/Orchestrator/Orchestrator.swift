@@ -1,12 +1,13 @@
+import DiscordModels
+import Logging
+import Pterodactyl
+import ServiceLifecycle
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import DiscordModels
-import Logging
-import Pterodactyl
-import ServiceLifecycle
 
 /// The update loop: polls the panel, decides which status messages changed meaningfully, edits only those,
 /// and repairs what Discord or the panel broke. Also serves the interaction handler (track, refresh, purge).
@@ -111,7 +112,9 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
     public func tick() async -> CycleReport {
         let report = await update(servers: nil, force: false)
         history.append(report)
-        if history.count > configuration.historyLength { history.removeFirst(history.count - configuration.historyLength) }
+        if history.count > configuration.historyLength {
+            history.removeFirst(history.count - configuration.historyLength)
+        }
         await onCycleCompleted(report)
         return report
     }
@@ -201,7 +204,9 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
         } catch {
             return report  // cancelled: leave everything as it is
         }
-        if !budgetWarned, let warning = panel.budgetWarning(forServerCount: tracked.count, interval: configuration.updateInterval) {
+        if !budgetWarned,
+            let warning = panel.budgetWarning(forServerCount: tracked.count, interval: configuration.updateInterval)
+        {
             budgetWarned = true
             logger.warning("\(warning)")
         }
@@ -237,7 +242,10 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
             let current = shownValue(snapshot, hadGraph: hasGraph)
             let previous = shown[id]
             let sinceLastEdit = previous.map { $0.at.duration(to: now) } ?? .zero
-            let reason = force ? .requested : detector.reasonToEdit(shown: previous?.value, current: current, sinceLastEdit: sinceLastEdit)
+            let reason =
+                force
+                ? .requested
+                : detector.reasonToEdit(shown: previous?.value, current: current, sinceLastEdit: sinceLastEdit)
             if let reason {
                 jobs.append(EditJob(server: id, location: location, snapshot: snapshot, reason: reason))
             }
@@ -310,7 +318,10 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
             shown[id] = Shown(value: shownValue(job.snapshot, hadGraph: hadGraph), at: clock.now)
             logger.trace("edited status message", metadata: ["ptero.server": "\(id)", "reason": "\(job.reason)"])
             if job.snapshot.state == .removed {
-                logger.info("server was removed from the panel; stopped tracking its message", metadata: ["ptero.server": "\(id)"])
+                logger.info(
+                    "server was removed from the panel; stopped tracking its message",
+                    metadata: ["ptero.server": "\(id)"]
+                )
                 report.dropped += 1
                 await drop(id)
             }
@@ -323,7 +334,8 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
             await drop(id)
         case .failed(.missingAccess(let code)):
             let previous = channelBlockedUntil[location.channelID]?.backoff
-            let backoff = previous.map { min($0 * 2, configuration.maximumChannelBackoff) } ?? configuration.channelBackoff
+            let backoff =
+                previous.map { min($0 * 2, configuration.maximumChannelBackoff) } ?? configuration.channelBackoff
             channelBlockedUntil[location.channelID] = (clock.now.advanced(by: backoff), backoff)
             if previous == nil {
                 logger.error(
@@ -339,7 +351,10 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
             await repost(job, report: &report)
         case .failed(let error):
             report.failed += 1
-            logger.warning("could not edit status message; retrying next cycle", metadata: metadata(id, location, error))
+            logger.warning(
+                "could not edit status message; retrying next cycle",
+                metadata: metadata(id, location, error)
+            )
         }
     }
 
@@ -351,9 +366,14 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
             let newID = try await sink.createMessage(in: job.location.channelID, message)
             await deleteQuietly(job.location)
             shown[job.server] = Shown(value: shownValue(job.snapshot, hadGraph: graph != nil), at: clock.now)
-            await persist { try await $0.set(EmbedLocation(channelID: job.location.channelID, messageID: newID), for: job.server) }
+            await persist {
+                try await $0.set(EmbedLocation(channelID: job.location.channelID, messageID: newID), for: job.server)
+            }
             report.reposted += 1
-            logger.info("re-posted a status message Discord no longer lets us edit", metadata: metadata(job.server, job.location, nil))
+            logger.info(
+                "re-posted a status message Discord no longer lets us edit",
+                metadata: metadata(job.server, job.location, nil)
+            )
         } catch {
             report.failed += 1
             logger.warning("could not re-post status message", metadata: metadata(job.server, job.location, error))
@@ -454,7 +474,10 @@ public actor Orchestrator<C: Clock>: Service where C.Duration == Duration {
         do {
             try await change(store)
         } catch {
-            logger.error("could not save the embed store; will retry on the next change", metadata: ["error": "\(error)"])
+            logger.error(
+                "could not save the embed store; will retry on the next change",
+                metadata: ["error": "\(error)"]
+            )
         }
     }
 

@@ -1,9 +1,10 @@
+import Pterodactyl
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Pterodactyl
 
 /// Keeps each server's recent samples and draws its graph; the orchestrator's only view of metrics.
 public protocol StatusGraphing: Sendable {

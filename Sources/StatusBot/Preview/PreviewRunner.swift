@@ -1,13 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AsyncHTTPClient
 import DiscordModels
 import Logging
 import Pterodactyl
 import ServerMetrics
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `pterodisbot preview`: the real panel, the HTML preview in place of Discord. Needs only `[Pterodactyl]`.
 public enum PreviewRunner {
@@ -52,7 +53,10 @@ public enum PreviewRunner {
                 sink: sink,
                 // A fresh in-memory store: the real store's message IDs do not exist in the preview.
                 store: EmbedStore(file: nil),
-                graphs: MetricsGraphing(fonts: GraphFonts.load(fontPath: configuration.graphs.fontPath), logger: logger),
+                graphs: MetricsGraphing(
+                    fonts: GraphFonts.load(fontPath: configuration.graphs.fontPath),
+                    logger: logger
+                ),
                 clock: ContinuousClock(),
                 logger: logger
             )

@@ -1,3 +1,5 @@
+import Pterodactyl
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -8,7 +10,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Pterodactyl
 
 /// Reads and writes `embed_locations.json` so that a crash or kill at any moment leaves either the old or the
 /// new file, never a broken one: the new content goes to a temporary file in the same folder, is fsynced, and
