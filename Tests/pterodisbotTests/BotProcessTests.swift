@@ -156,7 +156,7 @@ import Testing
         }
         #expect(callbacks.count == 1)
 
-        process.interrupt()  // SIGINT; SIGTERM behaves the same (both are graceful-shutdown signals)
+        kill(process.processIdentifier, SIGTERM)
         let status = await Self.waitForExit(process)
         let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(status == 0, "exit status; log tail: \(log.suffix(2000))")
