@@ -1,7 +1,6 @@
 import Logging
 import Pterodactyl
 import ServerMetrics
-import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -10,13 +9,11 @@ import Foundation
 #endif
 
 /// ``StatusGraphing`` over ServerMetrics: a six-point series per server and the combined CPU/memory graph.
-public final class MetricsGraphing: StatusGraphing {
+public struct MetricsGraphing: StatusGraphing {
     private let metrics = MetricsManager<ServerID>()
     private let renderer: GraphRenderer
     private let timeZone: TimeZone
     private let logger: Logger
-    /// Last rendered graph per server, reused while the series is unchanged (track and edit ask for it twice).
-    private let cache = Mutex<[ServerID: (input: GraphInput, png: [UInt8])]>([:])
 
     /// Creates the graphing service.
     /// - Parameters:
@@ -51,11 +48,10 @@ public final class MetricsGraphing: StatusGraphing {
             memoryLimitMiB: server.limits.memoryMiB > 0 ? Double(server.limits.memoryMiB) : nil,
             timeZone: timeZone
         )
-        if let cached = cache.withLock({ $0[server.id] }), cached.input == input { return cached.png }
+        // Not cached: a graph is drawn only for an edit (a few per cycle) and takes ~3 ms, while keeping every
+        // server's PNG would cost ~20 KB each.
         do {
-            guard let png = try renderer.combinedPNG(input) else { return nil }
-            cache.withLock { $0[server.id] = (input, png) }
-            return png
+            return try renderer.combinedPNG(input)
         } catch {
             logger.warning("could not draw graph", metadata: ["ptero.server": "\(server.id)", "error": "\(error)"])
             return nil
@@ -64,6 +60,5 @@ public final class MetricsGraphing: StatusGraphing {
 
     public func forget(_ server: ServerID) async {
         await metrics.remove(server)
-        cache.withLock { $0[server] = nil }
     }
 }
