@@ -15,15 +15,21 @@ import Darwin
 /// temporary file in the same folder, are fsynced, and the temporary file is renamed over the target (rename(2) is
 /// atomic within one file system).
 ///
-/// Used by the heartbeat file and the HTML preview; the embed store has its own writer with a test hook.
+/// Used by the embed store, the heartbeat file and the HTML preview.
 public enum AtomicFileWriter {
     /// Writes `bytes` to `path` atomically, creating the parent folder when it is missing.
     /// - Parameters:
     ///   - bytes: The complete new content.
     ///   - path: The target file.
     ///   - permissions: Mode bits of a newly written file.
-    /// - Throws: ``FileWriteError`` (the previous file, if any, is left untouched).
-    public static func write(_ bytes: some Collection<UInt8>, to path: String, permissions: mode_t = 0o644) throws {
+    ///   - beforeRename: Runs between the fsync and the rename; tests throw here to simulate a crash.
+    /// - Throws: ``FileWriteError``, or what `beforeRename` threw (the previous file, if any, is left untouched).
+    public static func write(
+        _ bytes: some Collection<UInt8>,
+        to path: String,
+        permissions: mode_t = 0o644,
+        beforeRename: () throws -> Void = {}
+    ) throws {
         let folder = parentFolder(of: path)
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             do {
@@ -56,11 +62,26 @@ public enum AtomicFileWriter {
             unlink(temporary)
             throw FileWriteError(path: temporary, operation: "write", errno: writeErrno)
         }
+        do {
+            try beforeRename()
+        } catch {
+            unlink(temporary)
+            throw error
+        }
         guard rename(temporary, path) == 0 else {
             let renameErrno = errno
             unlink(temporary)
             throw FileWriteError(path: path, operation: "rename", errno: renameErrno)
         }
+        syncFolder(folder.isEmpty ? "." : folder)
+    }
+
+    /// fsync on the folder makes the rename itself durable across a power loss.
+    private static func syncFolder(_ folder: String) {
+        let descriptor = open(folder, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
     }
 
     /// Writes UTF-8 text atomically.

@@ -73,57 +73,13 @@ public struct EmbedStoreFile: Sendable {
         } catch {
             throw EmbedStoreError.encodingFailed(String(describing: error))
         }
-        let folder = Self.folder(of: path)
-        if !folder.isEmpty {
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
-        let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { throw EmbedStoreError.writeFailed(path: temporary, errno: errno) }
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let result = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += result
-            }
-            return true
-        }
-        let synced = written && fsync(descriptor) == 0
-        let savedErrno = errno
-        close(descriptor)
-        guard synced else {
-            unlink(temporary)
-            throw EmbedStoreError.writeFailed(path: temporary, errno: savedErrno)
-        }
         do {
-            try beforeRename()
+            try AtomicFileWriter.write(Array(data), to: path, permissions: 0o600, beforeRename: beforeRename)
+        } catch let error as FileWriteError {
+            throw EmbedStoreError.writeFailed(path: error.path, errno: error.errno ?? EIO)
         } catch {
-            unlink(temporary)
             throw EmbedStoreError.interrupted
         }
-        guard rename(temporary, path) == 0 else {
-            let renameErrno = errno
-            unlink(temporary)
-            throw EmbedStoreError.writeFailed(path: path, errno: renameErrno)
-        }
-        Self.syncFolder(folder.isEmpty ? "." : folder)
-    }
-
-    private static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
-    }
-
-    /// fsync on the folder makes the rename itself durable across a power loss.
-    private static func syncFolder(_ folder: String) {
-        let descriptor = open(folder, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
     }
 
     private static func describe(_ error: any Error) -> String {
