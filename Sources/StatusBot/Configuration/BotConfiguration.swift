@@ -1,5 +1,6 @@
 import DiscordModels
 import Logging
+import Pterodactyl
 
 /// The bot's whole configuration, typed, validated and immutable.
 ///

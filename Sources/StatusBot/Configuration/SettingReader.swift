@@ -1,5 +1,6 @@
 import DiscordModels
 import Logging
+import Pterodactyl
 
 /// Resolves each setting (environment, then file, then default), validates it and collects issues.
 struct SettingReader {
@@ -56,9 +57,9 @@ struct SettingReader {
         return trimmed
     }
 
-    mutating func panelKey(_ spec: SettingSpec, expected: PanelKeyKind) -> Secret? {
+    mutating func panelKey(_ spec: SettingSpec, expected: PanelAPIKey.Kind) -> Secret? {
         guard let value = read(spec, secret: true) else { return nil }
-        let kind = PanelKeyKind(key: value)
+        let kind = PanelAPIKey(value).kind
         switch kind {
         case expected:
             return Secret(value)
@@ -70,7 +71,7 @@ struct SettingReader {
                     + "\(correctSpec.location) and put \(expected.article) here (\(expected.whereToCreate))"
             )
             return nil
-        case .unprefixed:
+        case .legacyUnprefixed:
             if value.count != 48 || !value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
                 fail(
                     spec,
@@ -231,32 +232,18 @@ struct SettingReader {
     /// `ptlc_****abcd`: the known prefix and the last four characters of a long secret; `****` otherwise.
     static func redact(_ secret: String) -> String {
         guard secret.count >= 16 else { return "****" }
-        let prefix = PanelKeyKind(key: secret) == .unprefixed ? "" : String(secret.prefix(5))
+        let prefix = PanelAPIKey(secret).kind == .legacyUnprefixed ? "" : String(secret.prefix(5))
         return "\(prefix)****\(secret.suffix(4))"
     }
 }
 
-/// What a panel API key's prefix says it is.
-enum PanelKeyKind: Equatable {
-    case client
-    case application
-    case unprefixed
-
-    init(key: String) {
-        if key.hasPrefix("ptlc_") || key.hasPrefix("pacc_") {
-            self = .client
-        } else if key.hasPrefix("ptla_") || key.hasPrefix("papp_") {
-            self = .application
-        } else {
-            self = .unprefixed
-        }
-    }
-
+/// Wording for configuration messages about each kind of panel key (the kind comes from the key's prefix).
+extension PanelAPIKey.Kind {
     var article: String {
         switch self {
         case .client: "a client API key"
         case .application: "an application API key"
-        case .unprefixed: "an unprefixed key"
+        case .legacyUnprefixed: "an unprefixed key"
         }
     }
 
@@ -264,7 +251,7 @@ enum PanelKeyKind: Equatable {
         switch self {
         case .client: "ptlc_ (or Pelican pacc_)"
         case .application: "ptla_ (or Pelican papp_)"
-        case .unprefixed: "no"
+        case .legacyUnprefixed: "no"
         }
     }
 
@@ -272,7 +259,7 @@ enum PanelKeyKind: Equatable {
         switch self {
         case .client: "the panel's Account → API Credentials"
         case .application: "the panel's Admin → Application API"
-        case .unprefixed: "the panel"
+        case .legacyUnprefixed: "the panel"
         }
     }
 }
