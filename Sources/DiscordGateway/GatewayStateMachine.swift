@@ -356,12 +356,7 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
         if let wait = self.rateLimitWait(heartbeat: true, now: now) {
             return .wait(wait)
         }
-        self.sentAt.append(now)
-        heartbeat.awaitingAck = true
-        heartbeat.lastSentAt = now
-        heartbeat.nextBeatAt = now.advanced(by: heartbeat.interval)
-        self.heartbeat = heartbeat
-        return .send(sequence: self.sequence)
+        return self.heartbeatSent(&heartbeat, now: now)
     }
 
     /// op 1 from Discord: heartbeat at once. The regular schedule restarts from now, so the answer gets a full
@@ -380,6 +375,12 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
         if let wait = self.rateLimitWait(heartbeat: true, now: now) {
             return .wait(wait)
         }
+        return self.heartbeatSent(&heartbeat, now: now)
+    }
+
+    /// Records a heartbeat going out now: counts it against the send limit, waits for its ACK and schedules the
+    /// next beat one interval later.
+    private mutating func heartbeatSent(_ heartbeat: inout Heartbeat, now: Instant) -> HeartbeatAction {
         self.sentAt.append(now)
         heartbeat.awaitingAck = true
         heartbeat.lastSentAt = now
