@@ -30,9 +30,9 @@ public enum PNGRasterError: Error, Sendable, Equatable, CustomStringConvertible 
 /// Encodes a ``Canvas`` as an 8-bit, non-interlaced PNG with deterministic bytes.
 ///
 /// With ``ColorType/palette`` (the default), an image of at most 256 distinct colours is written as indexed
-/// colour (PLTE, plus tRNS when some colour is translucent): one byte per pixel, which makes deflate about
-/// three times faster and the file smaller. Richer images fall back to RGB (RGBA when some pixel is not opaque).
-/// Chunk CRCs and the zlib stream come from zlib.
+/// colour (PLTE, plus tRNS when some colour is translucent): one byte per pixel, compressed by our run-based
+/// ``RowDeflater``, which is much faster than zlib on such rows. Richer images fall back to RGB (RGBA when some
+/// pixel is not opaque), compressed by zlib. Chunk CRCs come from zlib.
 public struct PNGEncoder: Sendable {
     /// Colour layout of the encoded image.
     public enum ColorType: Sendable, Hashable {
@@ -47,7 +47,7 @@ public struct PNGEncoder: Sendable {
 
     /// Colour layout to write.
     public var colorType: ColorType
-    /// zlib level 0...9.
+    /// zlib level 0...9 for RGB and RGBA output (palette output has its own encoder).
     public var compressionLevel: Int32
 
     /// Creates an encoder.
@@ -67,7 +67,7 @@ public struct PNGEncoder: Sendable {
         var compressed: [UInt8] = []
         var channels = colorType == .rgba ? 4 : 3
         if colorType == .palette {
-            if let image = try Self.indexedData(canvas, level: compressionLevel) {
+            if let image = Self.indexedData(canvas) {
                 palette = image.colors
                 compressed = image.compressed
             } else {
@@ -152,31 +152,30 @@ public struct PNGEncoder: Sendable {
             colors.reserveCapacity(256)
         }
 
-        /// Writes the indices of `width` pixels starting at `pixels` to `line`; false once a 257th colour
+        /// Writes the indices of `count` pixels starting at `pixels` to `line`; false once a 257th colour
         /// appears (the line is then incomplete).
-        mutating func indexRow(_ pixels: UnsafeRawPointer, width: Int, into line: UnsafeMutablePointer<UInt8>) -> Bool {
+        mutating func indexPixels(_ pixels: UnsafeRawPointer, count: Int, into line: UnsafeMutablePointer<UInt8>)
+            -> Bool
+        {
             @inline(__always) func rawWord(_ index: Int) -> UInt32 {
                 pixels.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
             }
-            @inline(__always) func word(_ index: Int) -> UInt32 {
-                UInt32(littleEndian: rawWord(index))
-            }
             var x = 0
-            while x < width {
-                let color = word(x)
-                // Runs of one colour are common: look the colour up once per run.
+            while x < count {
+                let color = rawWord(x)
                 var end = x &+ 1
                 // Four pixels per step while the run lasts, then one at a time.
-                let pair = UInt64(truncatingIfNeeded: rawWord(x)) &* 0x1_0000_0001
-                while end &+ 4 <= width,
+                let pair = UInt64(truncatingIfNeeded: color) &* 0x1_0000_0001
+                while end &+ 4 <= count,
                     pixels.loadUnaligned(fromByteOffset: end &* 4, as: UInt64.self) == pair,
                     pixels.loadUnaligned(fromByteOffset: end &* 4 &+ 8, as: UInt64.self) == pair
                 {
                     end &+= 4
                 }
-                while end < width, word(end) == color { end &+= 1 }
+                while end < count, rawWord(end) == color { end &+= 1 }
+                // Look each run's colour up once; the previous run's colour is the most likely.
                 if !hasLast || color != lastColor {
-                    guard let index = lookUp(color) else { return false }
+                    guard let index = lookUp(UInt32(littleEndian: color)) else { return false }
                     lastIndex = index
                     lastColor = color
                     hasLast = true
@@ -207,57 +206,83 @@ public struct PNGEncoder: Sendable {
     /// The palette and the zlib stream of the indexed scanlines, or nil when the canvas has more than 256
     /// colours.
     ///
-    /// Rows are indexed and compressed in small batches, so no full-size intermediate buffer exists. A row
-    /// equal to the row above is written with the Up filter (all zeros); other rows are unfiltered: for indices,
-    /// differences between neighbours are no smaller than the indices, while unfiltered rows keep long runs
-    /// that deflate's run-length strategy codes cheaply.
-    static func indexedData(_ canvas: Canvas, level: Int32) throws(PNGRasterError) -> (
-        colors: [UInt32], compressed: [UInt8]
-    )? {
+    /// Rows are unfiltered: for indices, differences between neighbours are no smaller than the indices, while
+    /// unfiltered rows keep the long runs that ``RowDeflater`` codes cheaply. One index row is kept and only the
+    /// pixels that differ from the row above are indexed again; the deflater copies the rest from the row above.
+    static func indexedData(_ canvas: Canvas) -> (colors: [UInt32], compressed: [UInt8])? {
         let width = canvas.width
-        let height = canvas.height
-        let rowBytes = width + 1
-        let rowsPerBatch = max(1, 16_384 / rowBytes)
-        var batch = [UInt8](repeating: 0, count: rowsPerBatch * rowBytes)
+        var line = [UInt8](repeating: 0, count: width + 1)  // line[0] is the filter byte: None
+        var pixelChanges: [Range<Int>] = [0..<width]
+        var byteChanges: [Range<Int>] = []
         var builder = PaletteBuilder()
-        let deflater = try Deflater(level: level, strategy: Z_RLE)
-        var failure: PNGRasterError?
+        var deflater = RowDeflater(rowBytes: width + 1)
         let complete = canvas.pixels.withUnsafeBytes { raw -> Bool in
             guard let base = raw.baseAddress else { return false }
-            var y = 0
-            while y < height {
-                let rows = min(rowsPerBatch, height - y)
-                let filled = batch.withUnsafeMutableBufferPointer { out -> Bool in
-                    guard let target = out.baseAddress else { return false }
-                    for row in 0..<rows {
-                        let line = target + row * rowBytes + 1
-                        let pixels = base + (y + row) * width * 4
-                        if y + row > 0, memcmp(pixels, pixels - width * 4, width * 4) == 0 {
-                            line[-1] = 2
-                            line.update(repeating: 0, count: width)
-                            continue
+            for y in 0..<canvas.height {
+                let pixels = base + y * width * 4
+                if y > 0 { changedPixels(pixels, above: pixels - width * 4, width: width, into: &pixelChanges) }
+                let indexed = line.withUnsafeMutableBufferPointer { line -> Bool in
+                    guard let start = line.baseAddress else { return false }
+                    for change in pixelChanges {
+                        let first = pixels + change.lowerBound * 4
+                        guard builder.indexPixels(first, count: change.count, into: start + 1 + change.lowerBound)
+                        else {
+                            return false
                         }
-                        line[-1] = 0
-                        guard builder.indexRow(pixels, width: width, into: line) else { return false }
                     }
                     return true
                 }
-                guard filled else { return false }
-                batch.withUnsafeBufferPointer { bytes in
-                    do throws(PNGRasterError) {
-                        try deflater.append(UnsafeBufferPointer(rebasing: bytes[0..<(rows * rowBytes)]))
-                    } catch {
-                        failure = error
-                    }
-                }
-                if failure != nil { return false }
-                y += rows
+                guard indexed else { return false }
+                byteChanges.removeAll(keepingCapacity: true)
+                if y == 0 { byteChanges.append(0..<1) }  // the filter byte
+                for change in pixelChanges { byteChanges.append((change.lowerBound + 1)..<(change.upperBound + 1)) }
+                line.withUnsafeBufferPointer { deflater.append(row: $0, changed: byteChanges) }
             }
             return true
         }
-        if let failure { throw failure }
         guard complete else { return nil }
-        return (builder.colors, try deflater.finish())
+        return (builder.colors, deflater.finish())
+    }
+
+    /// Fills `changes` with the stretches of `width` pixels where `pixels` differs from `above`. Stretches less
+    /// than eight equal pixels apart are joined: the deflater would code such gaps with the changes anyway.
+    static func changedPixels(
+        _ pixels: UnsafeRawPointer,
+        above: UnsafeRawPointer,
+        width: Int,
+        into changes: inout [Range<Int>]
+    ) {
+        @inline(__always) func same(_ x: Int) -> Bool {
+            pixels.loadUnaligned(fromByteOffset: x &* 4, as: UInt32.self)
+                == above.loadUnaligned(fromByteOffset: x &* 4, as: UInt32.self)
+        }
+        @inline(__always) func sameFour(_ x: Int) -> Bool {
+            let offset = x &* 4
+            let first =
+                pixels.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                ^ above.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let second =
+                pixels.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self)
+                ^ above.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self)
+            return first | second == 0
+        }
+        let joinGap = 8
+        changes.removeAll(keepingCapacity: true)
+        var x = 0
+        while x < width {
+            // Skip equal pixels, four at a time while possible.
+            while x &+ 4 <= width, sameFour(x) { x &+= 4 }
+            while x < width, same(x) { x &+= 1 }
+            guard x < width else { break }
+            let start = x
+            var equalRun = 0
+            x &+= 1
+            while x < width, equalRun < joinGap {
+                equalRun = same(x) ? equalRun &+ 1 : 0
+                x &+= 1
+            }
+            changes.append(start..<(x &- equalRun))
+        }
     }
 
     /// Packs and filters every row: one filter byte followed by the row's residuals.

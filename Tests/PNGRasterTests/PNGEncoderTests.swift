@@ -77,10 +77,24 @@ import Testing
         #expect(decoded.rgbaPixels == canvas.pixels)
         // The first pixel's colour is entry 0 (palette in order of first appearance).
         #expect(decoded.palette.first == RGBA(hex: 0x313338))
-        // Rows equal to the row above use Up (all zeros), the others are unfiltered.
-        #expect(decoded.filterTypes.last == 2)
-        #expect(decoded.filterTypes[0] == 0)
-        #expect(decoded.filterTypes.allSatisfy { $0 == 0 || $0 == 2 })
+        // Index rows are unfiltered (a row equal to the row above is copied by the deflater instead).
+        #expect(decoded.filterTypes.allSatisfy { $0 == 0 })
+    }
+
+    @Test func rowsThatChangeInPlacesDecodeExactly() throws {
+        // Stripes and dots that shift from row to row: changes at both ends of rows, gaps of equal pixels just
+        // under and over the joining distance, and rows equal to the row above.
+        var canvas = Canvas(width: 61, height: 40, background: RGBA(hex: 0x313338))
+        for y in 0..<40 where y % 7 != 3 {
+            let shift = Double(y / 2)
+            canvas.fill(Rect(x: shift, y: Double(y), width: 3, height: 1), color: RGBA(hex: 0x5865F2))
+            canvas.fill(Rect(x: 10 + shift, y: Double(y), width: 1, height: 1), color: RGBA(hex: 0x57F287))
+            canvas.fill(Rect(x: 18 + shift, y: Double(y), width: 1, height: 1), color: RGBA(hex: 0x57F287))
+            canvas.fill(Rect(x: 60 - shift / 2, y: Double(y), width: 1, height: 1), color: RGBA(hex: 0xDBDEE1))
+        }
+        let decoded = try DecodedPNG(try PNGEncoder().encode(canvas))
+        #expect(decoded.colorType == 3)
+        #expect(decoded.rgbaPixels == canvas.pixels)
     }
 
     @Test func paletteKeepsTranslucencyInTRNS() throws {
