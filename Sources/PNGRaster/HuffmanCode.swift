@@ -1,7 +1,7 @@
 /// A canonical, length-limited prefix code as deflate (RFC 1951 §3.2.2) writes it.
 ///
-/// Lengths come from package-merge, which gives the optimal code under the length limit and is always complete
-/// (zlib's inflate rejects incomplete codes). Codes are stored bit-reversed, ready for deflate's
+/// Lengths come from Huffman's algorithm, or from package-merge when a Huffman code would exceed the length
+/// limit; both give the optimal complete code (zlib's inflate rejects incomplete codes). Codes are stored bit-reversed, ready for deflate's
 /// least-significant-bit-first packing.
 struct HuffmanCode {
     /// Code length per symbol; 0 for a symbol that never occurs.
@@ -18,9 +18,7 @@ struct HuffmanCode {
         codes = Self.canonicalCodes(lengths: lengths)
     }
 
-    /// Optimal lengths by package-merge (Larmore and Hirschberg): each of `limit` levels pairs up the cheapest
-    /// items of the level below and merges the pairs with the leaves; the `2n − 2` cheapest items of the last
-    /// level say, by how often each leaf appears in them, how long its code is.
+    /// Optimal lengths of at most `limit` bits.
     static func lengths(frequencies: [UInt32], limit: Int) -> [UInt8] {
         var lengths = [UInt8](repeating: 0, count: frequencies.count)
         var used = frequencies.indices.filter { frequencies[$0] > 0 }
@@ -32,11 +30,58 @@ struct HuffmanCode {
         }
         precondition(used.count <= 1 << limit, "too many symbols for a \(limit)-bit code")
         used.sort { (frequencies[$0], $0) < (frequencies[$1], $1) }
+        let weights = used.map { UInt64(frequencies[$0]) }
+        let depths = huffmanDepths(sortedWeights: weights)
+        if let deepest = depths.max(), deepest <= limit {
+            for (leaf, symbol) in used.enumerated() { lengths[symbol] = UInt8(depths[leaf]) }
+            return lengths
+        }
+        for (leaf, length) in packageMerge(sortedWeights: weights, limit: limit).enumerated() {
+            lengths[used[leaf]] = length
+        }
+        return lengths
+    }
+
+    /// Leaf depths of a Huffman tree for ascending `sortedWeights` (at least two), built with two queues: the
+    /// sorted leaves and the internal nodes, which are created in ascending weight order.
+    static func huffmanDepths(sortedWeights weights: [UInt64]) -> [Int] {
+        let leafCount = weights.count
+        var nodeWeights = weights + [UInt64](repeating: 0, count: leafCount - 1)
+        var parents = [Int](repeating: 0, count: 2 * leafCount - 1)
+        var nextLeaf = 0
+        var nextNode = leafCount
+        for node in leafCount..<(2 * leafCount - 1) {
+            for _ in 0..<2 {
+                let child: Int
+                if nextLeaf < leafCount, nextNode >= node || nodeWeights[nextLeaf] <= nodeWeights[nextNode] {
+                    child = nextLeaf
+                    nextLeaf += 1
+                } else {
+                    child = nextNode
+                    nextNode += 1
+                }
+                nodeWeights[node] += nodeWeights[child]
+                parents[child] = node
+            }
+        }
+        // Parents come after their children, so one backward pass sets every depth (the root's is 0).
+        var depths = [Int](repeating: 0, count: 2 * leafCount - 1)
+        for node in stride(from: 2 * leafCount - 3, through: 0, by: -1) { depths[node] = depths[parents[node]] + 1 }
+        return Array(depths[0..<leafCount])
+    }
+
+    /// Optimal lengths of at most `limit` bits for ascending `sortedWeights`, by package-merge (Larmore and
+    /// Hirschberg): each of `limit` levels pairs up the cheapest items of the level below and merges the pairs
+    /// with the leaves; the `2n − 2` cheapest items of the last level say, by how often each leaf appears in
+    /// them, how long its code is.
+    static func packageMerge(sortedWeights: [UInt64], limit: Int) -> [UInt8] {
+        let leafCount = sortedWeights.count
+        var lengths = [UInt8](repeating: 0, count: leafCount)
 
         // Node pool: leaves first (one per used symbol), then packages pointing at two earlier nodes.
-        var weights = used.map { UInt64(frequencies[$0]) }
-        var children: [(Int32, Int32)] = Array(repeating: (-1, -1), count: used.count)
-        let leaves = Array(0..<used.count)
+        var weights = sortedWeights
+        var children: [(Int32, Int32)] = Array(repeating: (-1, -1), count: leafCount)
+        let leaves = Array(0..<leafCount)
         var level = leaves
         for _ in 1..<limit {
             var merged: [Int] = []
@@ -58,10 +103,10 @@ struct HuffmanCode {
             }
             level = merged
         }
-        var pending = Array(level.prefix(2 * used.count - 2))
+        var pending = Array(level.prefix(2 * leafCount - 2))
         while let node = pending.popLast() {
-            if node < used.count {
-                lengths[used[node]] += 1
+            if node < leafCount {
+                lengths[node] += 1
             } else {
                 let (left, right) = children[node]
                 pending.append(Int(left))

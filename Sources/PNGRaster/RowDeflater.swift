@@ -75,9 +75,12 @@ struct RowDeflater {
         var sum = rowSum
         var weightedSum = rowWeightedSum
         var position = 0
-        // Moved out while tokens are appended (which mutates self); moved back below without a copy.
+        // Both are moved out of self for the row (and back below, without a copy), so the optimizer sees plain
+        // local arrays in the loops.
         var previousRow = self.previousRow
         self.previousRow = []
+        var tokens = self.tokens
+        self.tokens = []
         previousRow.withUnsafeMutableBufferPointer { previous in
             // The empty stretch at the end closes the row.
             for index in 0...changed.count {
@@ -86,10 +89,10 @@ struct RowDeflater {
                 assert(memcmp(bytes + position, previous.baseAddress! + position, change.lowerBound - position) == 0)
                 var codedStart = position
                 if canCopy, change.lowerBound - position >= Self.minimumCopyLength {
-                    appendCopy(length: change.lowerBound - position)
+                    Self.appendCopy(length: change.lowerBound - position, distance: rowBytes, to: &tokens)
                     codedStart = change.lowerBound
                 }
-                appendRuns(bytes, from: codedStart, to: change.upperBound)
+                Self.appendRuns(bytes, from: codedStart, to: change.upperBound, to: &tokens)
                 for index in change {
                     let delta = Int(bytes[index]) - Int(previous[index])
                     sum += delta
@@ -100,6 +103,7 @@ struct RowDeflater {
             }
         }
         self.previousRow = previousRow
+        self.tokens = tokens
         rowSum = sum
         rowWeightedSum = weightedSum
         checksum.update(blockSum: sum, blockWeightedSum: weightedSum, count: rowBytes)
@@ -119,19 +123,24 @@ struct RowDeflater {
         1 << 31 | UInt32(length) << 16 | UInt32(distance - 1)
     }
 
-    /// Copies `length` (≥ 3) bytes from one row back, one match per 258 bytes.
-    private mutating func appendCopy(length: Int) {
+    /// Copies `length` (≥ 3) bytes from `distance` bytes back, one match per 258 bytes.
+    private static func appendCopy(length: Int, distance: Int, to tokens: inout [UInt32]) {
         var remaining = length
         while remaining > 0 {
             // Keep the last piece at 3 bytes or more.
             let piece = remaining > 258 ? (remaining - 258 < 3 ? remaining - 3 : 258) : remaining
-            tokens.append(Self.match(length: piece, distance: rowBytes))
+            tokens.append(match(length: piece, distance: distance))
             remaining -= piece
         }
     }
 
     /// Codes `bytes[start..<end]` run by run: each run is its byte, then distance-1 matches of up to 258 bytes.
-    private mutating func appendRuns(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) {
+    private static func appendRuns(
+        _ bytes: UnsafePointer<UInt8>,
+        from start: Int,
+        to end: Int,
+        to tokens: inout [UInt32]
+    ) {
         let raw = UnsafeRawPointer(bytes)
         var position = start
         while position < end {
@@ -147,7 +156,7 @@ struct RowDeflater {
             var remaining = runEnd - position - 1
             while remaining >= 3 {
                 let length = min(remaining, 258)
-                tokens.append(Self.match(length: length, distance: 1))
+                tokens.append(match(length: length, distance: 1))
                 remaining -= length
             }
             for _ in 0..<remaining { tokens.append(UInt32(byte)) }
@@ -180,7 +189,8 @@ struct RowDeflater {
         writer.write(2, bits: 2)  // dynamic Huffman codes
         writeCodeLengths(literal: literalCode.lengths, distance: distanceCode.lengths)
 
-        // Each match length and distance as one bit string: its symbol's code, then its extra bits.
+        // Each literal, match length and distance as one bit string: its symbol's code, then its extra bits.
+        let literalBits = (0...256).map { BitString(symbol: $0, of: literalCode) { _ in (0, 0) } }
         let lengthBits = (0...258).map { length in
             length < 3
                 ? BitString()
@@ -188,25 +198,35 @@ struct RowDeflater {
                     (UInt32(length - DeflateTables.lengthBase[$0 - 257]), DeflateTables.lengthExtraBits[$0 - 257])
                 }
         }
+        // Moved out of self for the loop (and back below, without a copy), so the optimizer sees a local.
+        var writer = self.writer
+        self.writer = DeflateBitWriter()
         var distanceBits: (distance: UInt32, bits: BitString) = (0, BitString())
-        for token in tokens {
-            if token & 1 << 31 == 0 {
-                writer.write(UInt32(literalCode.codes[Int(token)]), bits: Int(literalCode.lengths[Int(token)]))
-                continue
-            }
-            let length = lengthBits[Int(token >> 16 & 0x1FF)]
-            writer.write(length.value, bits: length.count)
-            // Rows repeat few distances (1 and the row length): reuse the last one's bit string.
-            let distance = token & 0x7FFF + 1
-            if distance != distanceBits.distance {
-                let bits = BitString(symbol: DeflateTables.distanceSymbol(Int(distance)), of: distanceCode) {
-                    (distance - UInt32(DeflateTables.distanceBase[$0]), DeflateTables.distanceExtraBits[$0])
+        tokens.withUnsafeBufferPointer { tokens in
+            literalBits.withUnsafeBufferPointer { literalBits in
+                lengthBits.withUnsafeBufferPointer { lengthBits in
+                    for token in tokens {
+                        if token & 1 << 31 == 0 {
+                            writer.write(literalBits[Int(token)])
+                            continue
+                        }
+                        writer.write(lengthBits[Int(token >> 16 & 0x1FF)])
+                        // Rows repeat few distances (1 and the row length): reuse the last one's bit string.
+                        let distance = token & 0x7FFF + 1
+                        if distance != distanceBits.distance {
+                            let bits = BitString(symbol: DeflateTables.distanceSymbol(Int(distance)), of: distanceCode)
+                            {
+                                (distance - UInt32(DeflateTables.distanceBase[$0]), DeflateTables.distanceExtraBits[$0])
+                            }
+                            distanceBits = (distance, bits)
+                        }
+                        writer.write(distanceBits.bits)
+                    }
                 }
-                distanceBits = (distance, bits)
             }
-            writer.write(distanceBits.bits.value, bits: distanceBits.bits.count)
         }
-        writer.write(UInt32(literalCode.codes[256]), bits: Int(literalCode.lengths[256]))
+        writer.write(literalBits[256])
+        self.writer = writer
         tokens.removeAll(keepingCapacity: true)
     }
 
@@ -343,6 +363,7 @@ struct DeflateBitWriter {
     }
 
     /// Appends the low `bits` bits of `value` (at most 32).
+    @inline(__always)
     mutating func write(_ value: UInt32, bits: Int) {
         buffer |= UInt64(value) &<< UInt64(bufferedBits)
         bufferedBits += bits
@@ -358,6 +379,12 @@ struct DeflateBitWriter {
     mutating func writeZlibHeader() {
         precondition(words.isEmpty && bufferedBits == 0, "the header comes first")
         header = [0x78, 0x01]
+    }
+
+    /// Appends a bit string.
+    @inline(__always)
+    mutating func write(_ bits: BitString) {
+        write(bits.value, bits: bits.count)
     }
 
     /// Pads with zero bits to a byte boundary and returns every byte written, followed by `trailer` (four bytes,

@@ -173,6 +173,19 @@ private struct SeededGenerator: RandomNumberGenerator {
         #expect(zip(code.lengths, code.lengths.dropFirst()).allSatisfy { $0 >= $1 })
     }
 
+    @Test func bindingLimitsGiveCompleteCodesCloseToHuffman() {
+        // Weights spread over 2^0...2^16 make Huffman codes deeper than 12 bits: package-merge takes over.
+        var generator = SeededGenerator(state: 11)
+        for _ in 0..<10 {
+            let frequencies = (0..<286).map { _ in UInt32(1) << UInt32.random(in: 0...16, using: &generator) }
+            let code = HuffmanCode(frequencies: frequencies, limit: 12)
+            #expect(code.lengths.max() == 12)
+            #expect(kraftSum(code.lengths, limit: 12) == 1 << 12)
+            let limitedCost = cost(frequencies, code.lengths)
+            #expect(limitedCost > huffmanCost(frequencies) && limitedCost < huffmanCost(frequencies) * 6 / 5)
+        }
+    }
+
     @Test func codesArePrefixFree() {
         let frequencies: [UInt32] = [5, 0, 9, 12, 13, 16, 45, 0, 1]
         let code = HuffmanCode(frequencies: frequencies, limit: 15)
