@@ -160,9 +160,13 @@ public enum BotApplication {
     /// "now": exit at once.
     private static func exitOnSecondSignal(logger: Logger) async {
         var count = 0
-        for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+        for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
             count += 1
-            if count == 2 {
+            if count == 1 {
+                logger.info(
+                    "\(signal): shutting down after the cycle in flight (at most 10 s); send it again to exit at once"
+                )
+            } else if count == 2 {
                 logger.warning("second signal: exiting without waiting for the shutdown to finish")
                 exit(130)
             }

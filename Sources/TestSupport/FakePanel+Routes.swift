@@ -140,7 +140,8 @@ extension FakePanel {
             return .dropConnection
         case .hang:
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                state.withLock { $0.hung.append(continuation) }
+                let ready = state.withLock { $0.hold(continuation) }
+                for waiter in ready { waiter.resume() }
             }
             return .dropConnection
         }

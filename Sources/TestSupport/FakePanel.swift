@@ -225,6 +225,17 @@ public final class FakePanel: Sendable {
         var windows: [String: Window] = [:]
         var powerSignals: [(ServerID, PowerSignal)] = []
         var hung: [CheckedContinuation<Void, Never>] = []
+        /// Tasks waiting for at least `count` hung requests.
+        var hungWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextWaiterID = 0
+
+        /// Holds a request for ``Failure/hang``; returns the waiters that may now go on.
+        mutating func hold(_ continuation: CheckedContinuation<Void, Never>) -> [CheckedContinuation<Void, Never>] {
+            hung.append(continuation)
+            let ready = hungWaiters.filter { $0.count <= hung.count }
+            hungWaiters.removeAll { $0.count <= hung.count }
+            return ready.map(\.continuation)
+        }
     }
 
     let state: Mutex<State>
@@ -429,6 +440,49 @@ public final class FakePanel: Sendable {
 
     // MARK: - Observation
 
+    /// Waits until at least `count` requests are held by ``Failure/hang`` (a request in flight that the bot is
+    /// waiting on).
+    /// - Throws: ``FakePanelError/timeout(expected:received:)`` after `timeout`.
+    public func waitForHungRequests(count: Int, timeout: Duration = .seconds(10)) async throws {
+        let reached = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.hungRequests(atLeast: count) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? false
+        }
+        guard reached else {
+            throw FakePanelError.timeout(expected: count, received: state.withLock { $0.hung.count })
+        }
+    }
+
+    /// True once `count` requests are hung; false when cancelled first.
+    private func hungRequests(atLeast count: Int) async -> Bool {
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let goOn = state.withLock { state -> Bool in
+                    if state.hung.count >= count || Task.isCancelled { return true }
+                    state.hungWaiters.append((id, count, continuation))
+                    return false
+                }
+                if goOn { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.hungWaiters.removeAll { $0.id == id } }
+                return state.hungWaiters.first { $0.id == id }
+            }
+            waiter?.continuation.resume()
+        }
+        return state.withLock { $0.hung.count >= count }
+    }
+
     /// Every request so far, oldest first.
     public var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
@@ -453,6 +507,18 @@ public final class FakePanel: Sendable {
             state.requests = []
             state.powerSignals = []
             state.peakConcurrency = state.inFlight
+        }
+    }
+}
+
+/// Failures of the fake panel's own helpers.
+public enum FakePanelError: Error, CustomStringConvertible {
+    /// Fewer requests than expected arrived in time.
+    case timeout(expected: Int, received: Int)
+
+    public var description: String {
+        switch self {
+        case .timeout(let expected, let received): "expected \(expected) hung requests, got \(received) in time"
         }
     }
 }

@@ -2,6 +2,7 @@ import DiscordModels
 import Foundation
 import Pterodactyl
 import StatusBot
+import Synchronization
 import TestSupport
 import Testing
 
@@ -105,41 +106,73 @@ import Testing
         #expect(text.contains("no heartbeat file"))
     }
 
+    /// The fakes a running bot talks to, with the environment that points the bot at them.
+    struct Fakes {
+        let server = FakePanel.Server.numbered(1, name: "Valheim-01")
+        let panel: FakePanel
+        let gateway: FakeGatewayServer
+        let discord: FakeDiscordREST
+        let environment: [String: String]
+
+        /// Starts the fakes and writes a store that tracks one message, already known to the fake Discord.
+        static func start(folder: String) async throws -> Fakes {
+            let server = FakePanel.Server.numbered(1, name: "Valheim-01")
+            let panel = try await FakePanel.start(servers: [server])
+            let gateway = try await FakeGatewayServer.start(configuration: .init(heartbeatInterval: .seconds(5)))
+            let discord = try await FakeDiscordREST.start(
+                configuration: FakeDiscordRESTConfiguration(
+                    expectedToken: BotProcessTests.token,
+                    gatewayURL: gateway.url
+                )
+            )
+            await discord.seedMessage(
+                Message(id: BotProcessTests.message, channelID: BotProcessTests.channel, content: "old status")
+            )
+            let store =
+                #"{"\#(server.id.rawValue)": {"channel_id": "\#(BotProcessTests.channel)", "message_id": "\#(BotProcessTests.message)"}}"#
+            try store.write(toFile: folder + "/embed/embed_locations.json", atomically: true, encoding: .utf8)
+            let environment = [
+                "PTERODACTYL_PANEL_URL": panel.baseURL,
+                "PTERODACTYL_CLIENT_API_KEY": panel.clientKey.exposedValue,
+                "PTERODACTYL_APPLICATION_API_KEY": panel.applicationKey.exposedValue,
+                "DISCORD_TOKEN": BotProcessTests.token,
+                "DISCORD_ALLOWED_GUILD_ID": BotProcessTests.guild,
+                "DISCORD_ALLOWED_ROLES": "Game Admin",
+                "DISCORD_API_BASE_URL": discord.baseURL,
+                "BOT_UPDATE_INTERVAL": "1",
+                "LOG_LEVEL": "trace",
+            ]
+            return Fakes(panel: panel, gateway: gateway, discord: discord, environment: environment)
+        }
+
+        /// Waits until the bot has edited its tracked message once: it is up and cycling.
+        func waitForFirstEdit() async throws {
+            let edits = try await discord.waitForRequests(count: 1, timeout: .seconds(60)) {
+                $0.method == "PATCH" && $0.path.contains(BotProcessTests.message.rawValue)
+            }
+            #expect(edits.count >= 1)
+        }
+
+        func shutdown() async throws {
+            try await discord.shutdown()
+            try await gateway.shutdown()
+            try await panel.shutdown()
+        }
+    }
+
     /// The whole bot: identifies on the gateway, registers commands, edits its tracked message on the first
     /// cycle, answers `/server_status`, writes the heartbeat; SIGTERM then leaves a valid store and exits 0.
     @Test func runsAgainstTheFakesAndShutsDownCleanlyOnSIGTERM() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = FakePanel.Server.numbered(1, name: "Valheim-01")
-        let panel = try await FakePanel.start(servers: [server])
-        let gateway = try await FakeGatewayServer.start(configuration: .init(heartbeatInterval: .seconds(5)))
-        let discord = try await FakeDiscordREST.start(
-            configuration: FakeDiscordRESTConfiguration(expectedToken: Self.token, gatewayURL: gateway.url)
-        )
-        await discord.seedMessage(Message(id: Self.message, channelID: Self.channel, content: "old status"))
-        let store = #"{"\#(server.id.rawValue)": {"channel_id": "\#(Self.channel)", "message_id": "\#(Self.message)"}}"#
-        try store.write(toFile: folder + "/embed/embed_locations.json", atomically: true, encoding: .utf8)
-
-        let environment = [
-            "PTERODACTYL_PANEL_URL": panel.baseURL,
-            "PTERODACTYL_CLIENT_API_KEY": panel.clientKey.exposedValue,
-            "PTERODACTYL_APPLICATION_API_KEY": panel.applicationKey.exposedValue,
-            "DISCORD_TOKEN": Self.token,
-            "DISCORD_ALLOWED_GUILD_ID": Self.guild,
-            "DISCORD_ALLOWED_ROLES": "Game Admin",
-            "DISCORD_API_BASE_URL": discord.baseURL,
-            "BOT_UPDATE_INTERVAL": "1",
-            "LOG_LEVEL": "trace",
-        ]
-        let (process, output) = try Self.launch(["run"], environment: environment, in: folder)
+        let fakes = try await Fakes.start(folder: folder)
+        let (gateway, discord, panel, server) = (fakes.gateway, fakes.discord, fakes.panel, fakes.server)
+        let (process, output) = try Self.launch(["run"], environment: fakes.environment, in: folder)
 
         let identify = try await gateway.waitForIdentify(timeout: .seconds(60))
         #expect(identify.intents == 1)
         // First check after start: the tracked message is edited in place.
-        let edits = try await discord.waitForRequests(count: 1, timeout: .seconds(60)) {
-            $0.method == "PATCH" && $0.path.contains(Self.message.rawValue)
-        }
-        #expect(edits.count >= 1)
+        try await fakes.waitForFirstEdit()
         // A member with the allowed role (known by name from GUILD_CREATE) asks for /server_status.
         _ = try gateway.dispatch(
             "GUILD_CREATE",
@@ -170,10 +203,84 @@ import Testing
         #expect(!log.contains(Self.token))
         #expect(!log.contains(panel.clientKey.exposedValue))
         #expect(!log.contains("interaction-token-secret-0123456789"))
+        try await fakes.shutdown()
+    }
 
-        try await discord.shutdown()
-        try await gateway.shutdown()
-        try await panel.shutdown()
+    /// While a cycle waits on a panel that does not answer, the first SIGTERM starts the graceful shutdown, which
+    /// would wait for that cycle (up to 10 s); the second one exits at once with status 130, store intact.
+    @Test func aSecondSignalExitsAtOnceWhileTheCycleInFlightHangs() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fakes = try await Fakes.start(folder: folder)
+        let (process, output) = try Self.launch(["run"], environment: fakes.environment, in: folder)
+        let log = LogLines(output)
+        try await fakes.waitForFirstEdit()
+
+        // The next cycle's panel requests hang, so the graceful shutdown cannot finish on its own.
+        fakes.panel.failNext(.hang, times: 1000)
+        try await fakes.panel.waitForHungRequests(count: 1, timeout: .seconds(60))
+        kill(process.processIdentifier, SIGTERM)
+        // Two SIGTERMs pending at once would merge into one: send the second after the bot took the first.
+        #expect(await log.waitForLine(containing: "send it again to exit at once"))
+        kill(process.processIdentifier, SIGTERM)
+
+        let status = await Self.waitForExit(process)
+        let text = await log.text()
+        #expect(status == 130, "exit status; log tail: \(text.suffix(2000))")
+        #expect(text.contains("second signal: exiting without waiting"))
+        let saved = EmbedStoreFile(path: folder + "/embed/embed_locations.json").load()
+        #expect(saved.movedCorruptFileTo == nil)
+        #expect(saved.locations[fakes.server.id]?.messageID == Self.message)
+        try await fakes.shutdown()
+    }
+}
+
+/// The lines a child process writes, read as they come on a background thread.
+final class LogLines: Sendable {
+    private struct State {
+        var received = ""
+        var finished = false
+        var waiters: [(needle: String, continuation: CheckedContinuation<Bool, Never>)] = []
+    }
+    private let state = Mutex(State())
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = handle.availableData
+                let ready = self.state.withLock { state in
+                    state.received += String(decoding: chunk, as: UTF8.self)
+                    state.finished = chunk.isEmpty
+                    let received = state.received
+                    let done = state.finished
+                    let ready = state.waiters.filter { done || received.contains($0.needle) }
+                    state.waiters.removeAll { done || received.contains($0.needle) }
+                    return ready.map { ($0.continuation, received.contains($0.needle)) }
+                }
+                for (continuation, found) in ready { continuation.resume(returning: found) }
+                if chunk.isEmpty { return }
+            }
+        }
+    }
+
+    /// True once the output contains `needle`; false if the process closes its output first.
+    func waitForLine(containing needle: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let answer = state.withLock { state -> Bool? in
+                if state.received.contains(needle) { return true }
+                if state.finished { return false }
+                state.waiters.append((needle, continuation))
+                return nil
+            }
+            if let answer { continuation.resume(returning: answer) }
+        }
+    }
+
+    /// Everything the process wrote, once it closed its output.
+    func text() async -> String {
+        _ = await waitForLine(containing: "\u{0}")
+        return state.withLock { $0.received }
     }
 }
 
