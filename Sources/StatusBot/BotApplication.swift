@@ -55,9 +55,18 @@ public enum BotApplication {
         )
         let gatewayInfo: GatewayBotInfo
         do {
-            gatewayInfo = try await discordClient.getGatewayBot()
-        } catch {
-            throw BotApplicationError.discordUnavailable(String(describing: error))
+            let discovery = GatewayDiscovery(
+                fetch: { try await discordClient.getGatewayBot() },
+                clock: ContinuousClock(),
+                logger: logger
+            )
+            guard let info = try await untilStopSignal({ try await discovery.run() }) else {
+                logger.info("stopped before connecting to Discord")
+                return
+            }
+            gatewayInfo = info
+        } catch let error as DiscordRESTError {
+            throw BotApplicationError.discordUnavailable(error.description)
         }
 
         let panel = DefaultPanelClient(
@@ -153,6 +162,24 @@ public enum BotApplication {
             // The signal watcher never ends on its own; once the group is done, stop it.
             defer { tasks.cancelAll() }
             try await group.run()
+        }
+    }
+
+    /// Runs `work` until it returns, or until SIGTERM/SIGINT arrives (then nil): while the bot is still starting,
+    /// the service group that shuts down gracefully does not run yet.
+    private static func untilStopSignal<Value: Sendable>(
+        _ work: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value? {
+        // Trap the signals before the work starts, so none can arrive untrapped (and kill the process).
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                for await _ in signals { return nil }
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 

@@ -206,6 +206,26 @@ import Testing
         try await fakes.shutdown()
     }
 
+    /// Discord cannot be reached at start (network not up yet): the bot keeps asking instead of exiting, and a
+    /// SIGTERM meanwhile ends it cleanly with status 0.
+    @Test func waitsForDiscordAtStartAndStopsCleanlyOnSIGTERM() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fakes = try await Fakes.start(folder: folder)
+        await fakes.discord.failNext(.dropConnection, method: "GET", pathContains: "/gateway/bot", count: 1000)
+        let (process, output) = try Self.launch(["run"], environment: fakes.environment, in: folder)
+        let log = LogLines(output)
+
+        try await fakes.discord.waitForRequests(count: 1, timeout: .seconds(60)) { $0.path.hasSuffix("/gateway/bot") }
+        kill(process.processIdentifier, SIGTERM)
+        let status = await Self.waitForExit(process)
+        let text = await log.text()
+        #expect(status == 0, "exit status; log tail: \(text.suffix(2000))")
+        #expect(text.contains("stopped before connecting to Discord"))
+        #expect(!text.contains(Self.token))
+        try await fakes.shutdown()
+    }
+
     /// While a cycle waits on a panel that does not answer, the first SIGTERM starts the graceful shutdown, which
     /// would wait for that cycle (up to 10 s); the second one exits at once with status 130, store intact.
     @Test func aSecondSignalExitsAtOnceWhileTheCycleInFlightHangs() async throws {
