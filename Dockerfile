@@ -10,6 +10,8 @@
 #
 # Configuration: environment variables (see config.ini.example for every name), or a mounted file:
 #   -v "$PWD/config.ini:/app/config.ini:ro"
+# Try it without credentials (writes ./demo/index.html):
+#   mkdir -p demo && docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/demo:/app/demo" pterodisbot demo
 # State (embed_locations.json, the heartbeat) lives in the /app/embed volume. A bind-mounted folder must be
 # writable by uid 10001:  mkdir embed && sudo chown 10001:10001 embed
 # Give the bot time to finish its last edits on shutdown: `docker stop -t 20` (compose: stop_grace_period: 20s).
@@ -60,7 +62,8 @@ RUN groupadd --system --gid 10001 pterodisbot \
 
 WORKDIR /app
 COPY --from=build --chown=root:root /staging/ /app/
-RUN mkdir -p /app/embed && chown pterodisbot:pterodisbot /app/embed
+# embed/ holds the state; demo/ lets `docker run --rm pterodisbot demo` write its page as the bot user.
+RUN mkdir -p /app/embed /app/demo && chown pterodisbot:pterodisbot /app/embed /app/demo
 
 # Readable crash reports on stderr if the bot ever traps.
 ENV SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/app/swift-backtrace-static
