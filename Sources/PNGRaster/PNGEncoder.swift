@@ -256,14 +256,14 @@ public struct PNGEncoder: Sendable {
             pixels.loadUnaligned(fromByteOffset: x &* 4, as: UInt32.self)
                 == above.loadUnaligned(fromByteOffset: x &* 4, as: UInt32.self)
         }
+        @inline(__always) func difference(_ offset: Int) -> UInt64 {
+            pixels.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                ^ above.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        }
         @inline(__always) func sameEight(_ x: Int) -> Bool {
-            var difference: UInt64 = 0
-            for offset in stride(from: x &* 4, to: x &* 4 &+ 32, by: 8) {
-                difference |=
-                    pixels.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    ^ above.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            }
-            return difference == 0
+            let offset = x &* 4
+            return difference(offset) | difference(offset &+ 8) | difference(offset &+ 16) | difference(offset &+ 24)
+                == 0
         }
         let joinGap = 8
         changes.removeAll(keepingCapacity: true)
