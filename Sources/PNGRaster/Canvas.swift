@@ -177,26 +177,34 @@ public struct Canvas: Sendable {
         {
             let halfWidth = style.width / 2
             let pattern = style.dash.filter { $0 > 0 && $0.isFinite }
-            let pieces = pattern.count >= 2 ? Path.dashPieces(points, pattern: pattern) : [points]
-            for piece in pieces {
-                let start = piece[0]
-                let end = piece[piece.count - 1]
+            let horizontal = points[0].y == points[1].y
+            let from = horizontal ? points[0].x : points[0].y
+            let to = horizontal ? points[1].x : points[1].y
+            let direction: Double = to >= from ? 1 : -1
+            let length = abs(to - from)
+            // One rectangle per dash, `start...end` measured from the first point along the segment.
+            func fillDash(_ start: Double, _ end: Double) {
+                let low = min(from + direction * start, from + direction * end)
+                let extent = end - start
+                guard extent > 1e-9 else { return }
                 let rect =
-                    start.y == end.y
-                    ? Rect(
-                        x: min(start.x, end.x),
-                        y: start.y - halfWidth,
-                        width: abs(end.x - start.x),
-                        height: style.width
-                    )
-                    : Rect(
-                        x: start.x - halfWidth,
-                        y: min(start.y, end.y),
-                        width: style.width,
-                        height: abs(end.y - start.y)
-                    )
-                guard rect.width > 1e-9, rect.height > 1e-9 else { continue }
+                    horizontal
+                    ? Rect(x: low, y: points[0].y - halfWidth, width: extent, height: style.width)
+                    : Rect(x: points[0].x - halfWidth, y: low, width: style.width, height: extent)
                 fill(rect, color: color)
+            }
+            guard pattern.count >= 2 else {
+                fillDash(0, length)
+                return
+            }
+            // Dashes and gaps alternate through the pattern (an odd-length pattern swaps roles each round).
+            var travelled = 0.0
+            var step = 0
+            while length - travelled > 1e-9 {
+                let next = min(length, travelled + pattern[step % pattern.count])
+                if step % 2 == 0 { fillDash(travelled, next) }
+                travelled = next
+                step += 1
             }
             return
         }

@@ -59,6 +59,9 @@ import Testing
             ([Point(x: 9.5, y: 30), Point(x: 9.5, y: 1)], StrokeStyle(width: 1, cap: .butt, dash: [4, 3])),
             ([Point(x: 0.3, y: 12.25), Point(x: 39.7, y: 12.25)], StrokeStyle(width: 1.5, cap: .butt, dash: [7, 4])),
             ([Point(x: 20.2, y: 3), Point(x: 20.2, y: 27.6)], StrokeStyle(width: 2.5, cap: .butt)),
+            // Drawn right to left, and an odd-length pattern (dashes and gaps swap roles each round).
+            ([Point(x: 38, y: 20.5), Point(x: 1.5, y: 20.5)], StrokeStyle(width: 1, cap: .butt, dash: [4, 3])),
+            ([Point(x: 30.5, y: 2), Point(x: 30.5, y: 31)], StrokeStyle(width: 1, cap: .butt, dash: [3, 2, 1])),
         ]
         for (points, style) in cases {
             for levels in [0, 16] {
