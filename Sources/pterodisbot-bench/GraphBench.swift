@@ -14,16 +14,18 @@ func graphBenchmarks() async throws -> [BenchFigure] {
     let renderer = GraphRenderer(fonts: fonts)
     let input = GraphRenderer.demoInput(timeZone: TimeZone(secondsFromGMT: 0) ?? .current)
     let iterations = 200
+    // ~0.1 s of warm-up per loop: caches, allocator and CPU clock settle before timing starts.
+    let warmup = 50
     var size = 0
-    let total = try Measure.durations(iterations: iterations, warmup: 5) {
+    let total = try Measure.durations(iterations: iterations, warmup: warmup) {
         size = try renderer.combinedPNG(input)?.count ?? 0
     }
-    let draw = Measure.durations(iterations: iterations, warmup: 2) {
+    let draw = Measure.durations(iterations: iterations, warmup: warmup) {
         _ = renderer.combinedCanvas(input)
     }
     let canvas = renderer.combinedCanvas(input) ?? Canvas(width: 800, height: 600)
     let encoder = renderer.encoder
-    let encode = try Measure.durations(iterations: iterations, warmup: 2) {
+    let encode = try Measure.durations(iterations: iterations, warmup: warmup) {
         _ = try encoder.encode(canvas)
     }
     // Set GRAPH_BENCH_PNG=/path/out.png to look at the picture that was measured.
