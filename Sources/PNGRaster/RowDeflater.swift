@@ -13,8 +13,8 @@ import Darwin
 /// differ from the previous row; the rest is copied from it with matches at a distance of one row, and changed
 /// stretches are coded run by run (a literal, then distance-1 matches). So the work grows with the changes, not
 /// with the pixels. Tokens are coded with dynamic Huffman codes, one block per ``blockTokenLimit`` tokens, and
-/// the Adler-32 trailer is kept up to date from the changed bytes alone. On graph rows the output is smaller than
-/// zlib's, in a fraction of the time.
+/// the Adler-32 trailer is kept up to date from the changed bytes alone. On the demo graph the output is about as
+/// small as zlib's (23.2 KB against 22.7 KB at level 3), and the whole encode takes under half the time.
 struct RowDeflater {
     /// Bytes per row, filter byte included; every row must have this length.
     let rowBytes: Int
