@@ -480,7 +480,8 @@ public final class FakePanel: Sendable {
             }
             waiter?.continuation.resume()
         }
-        return state.withLock { $0.hung.count >= count }
+        // Resumed either because enough requests are hung or because the wait was cancelled.
+        return !Task.isCancelled
     }
 
     /// Every request so far, oldest first.
