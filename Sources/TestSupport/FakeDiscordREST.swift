@@ -164,18 +164,13 @@ public final class FakeDiscordREST: Sendable {
         where predicate: @escaping @Sendable (FakeDiscordRequest) -> Bool = { _ in true }
     ) async throws -> [FakeDiscordRequest] {
         let state = self.state
-        return try await withThrowingTaskGroup(of: [FakeDiscordRequest]?.self) { group in
-            group.addTask { await state.wait(count: count, predicate: predicate) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            if let first = try await group.next(), let matched = first {
-                return matched
-            }
-            let received = await state.requests.filter(predicate).count
-            throw FakeDiscordRESTError.timeout(expected: count, received: received)
+        let timedOut: @Sendable () async -> any Error = {
+            FakeDiscordRESTError.timeout(expected: count, received: await state.requests.filter(predicate).count)
+        }
+        return try await withTimeout(timeout, orThrow: timedOut) {
+            // nil means the wait was cancelled, which only the timeout does.
+            guard let matched = await state.wait(count: count, predicate: predicate) else { throw await timedOut() }
+            return matched
         }
     }
 }

@@ -253,16 +253,8 @@ public final class FakeGatewayServer: Sendable {
         timeout: Duration = .seconds(5),
         _ condition: @escaping @Sendable (FakeGatewayRecords) -> Bool
     ) async throws -> FakeGatewayRecords {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await self.awaitCondition(condition)
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw FakeGatewayError.timedOut(description)
-            }
-            defer { group.cancelAll() }
-            try await group.next()
+        try await withTimeout(timeout, orThrow: { FakeGatewayError.timedOut(description) }) {
+            try await self.awaitCondition(condition)
         }
         return self.records
     }

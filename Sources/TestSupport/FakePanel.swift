@@ -444,22 +444,14 @@ public final class FakePanel: Sendable {
     /// waiting on).
     /// - Throws: ``FakePanelError/timeout(expected:received:)`` after `timeout`.
     public func waitForHungRequests(count: Int, timeout: Duration = .seconds(10)) async throws {
-        let reached = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.hungRequests(atLeast: count) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            defer { group.cancelAll() }
-            return await group.next() ?? false
+        let timedOut: @Sendable () -> any Error = {
+            FakePanelError.timeout(expected: count, received: self.state.withLock { $0.hung.count })
         }
-        guard reached else {
-            throw FakePanelError.timeout(expected: count, received: state.withLock { $0.hung.count })
-        }
+        try await withTimeout(timeout, orThrow: timedOut) { await self.hungRequests(atLeast: count) }
     }
 
-    /// True once `count` requests are hung; false when cancelled first.
-    private func hungRequests(atLeast count: Int) async -> Bool {
+    /// Returns once `count` requests are hung, or once the wait is cancelled.
+    private func hungRequests(atLeast count: Int) async {
         let id = state.withLock { state in
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID
@@ -480,8 +472,6 @@ public final class FakePanel: Sendable {
             }
             waiter?.continuation.resume()
         }
-        // Resumed either because enough requests are hung or because the wait was cancelled.
-        return !Task.isCancelled
     }
 
     /// Every request so far, oldest first.
@@ -513,7 +503,7 @@ public final class FakePanel: Sendable {
 }
 
 /// Failures of the fake panel's own helpers.
-public enum FakePanelError: Error, CustomStringConvertible {
+public enum FakePanelError: Error, Equatable, CustomStringConvertible {
     /// Fewer requests than expected arrived in time.
     case timeout(expected: Int, received: Int)
 

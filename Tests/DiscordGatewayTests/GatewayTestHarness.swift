@@ -46,23 +46,15 @@ final class GatewayEventRecorder: Sendable {
         timeout: Duration = .seconds(5),
         until condition: @escaping @Sendable (Snapshot) -> Bool
     ) async throws -> Snapshot {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let done = self.state.withLock { state -> Bool in
-                        if condition(state.snapshot) { return true }
-                        state.waiters.append(Waiter(isSatisfied: condition, continuation: continuation))
-                        return false
-                    }
-                    if done { continuation.resume() }
+        try await withTimeout(timeout, orThrow: { FakeGatewayError.timedOut(description) }) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let done = self.state.withLock { state -> Bool in
+                    if condition(state.snapshot) { return true }
+                    state.waiters.append(Waiter(isSatisfied: condition, continuation: continuation))
+                    return false
                 }
+                if done { continuation.resume() }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw FakeGatewayError.timedOut(description)
-            }
-            defer { group.cancelAll() }
-            try await group.next()
         }
         return self.snapshot
     }

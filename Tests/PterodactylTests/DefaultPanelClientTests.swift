@@ -469,3 +469,21 @@ import Testing
         }
     }
 }
+
+/// The fake's own wait, which the process tests rely on: it returns once a request hangs, and its real-time
+/// guard fails with the counts instead of hanging the test.
+@Suite struct FakePanelWaitTests {
+    @Test func waitsForAHungRequestAndTimesOutWithTheCounts() async throws {
+        let server = FakePanel.Server.numbered(1)
+        try await withPanel(servers: [server]) { fake, client in
+            await #expect(throws: FakePanelError.timeout(expected: 1, received: 0)) {
+                try await fake.waitForHungRequests(count: 1, timeout: .milliseconds(50))
+            }
+            fake.failNext(.hang, for: server.id)
+            let request = Task { try? await client.resources(of: server.id) }
+            try await fake.waitForHungRequests(count: 1, timeout: .seconds(30))
+            fake.releaseHungRequests()
+            _ = await request.value
+        }
+    }
+}
