@@ -52,12 +52,18 @@ import Testing
         return (process, output)
     }
 
+    /// The child's exit status. If the test is cancelled (it ran out of time), the child is killed, so a bot
+    /// that does not stop fails the test instead of hanging the whole run.
     static func waitForExit(_ process: Process) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                }
             }
+        } onCancel: {
+            kill(process.processIdentifier, SIGKILL)
         }
     }
 
