@@ -24,8 +24,10 @@ struct RowDeflater {
     /// as coding one short run, and it would split the runs on both sides.
     static let minimumCopyLength = 12
 
-    /// Literal bytes (bit 31 clear), or matches: bit 31, length in bits 16–24, distance − 1 in bits 0–14.
-    private var tokens: [UInt32] = []
+    /// Literal bytes (bit 31 clear), or matches: bit 31, length in bits 16–24, distance − 1 in bits 0–14. Sized
+    /// once for a block plus the most one row adds (one token per byte); the first `tokenCount` are used.
+    private var tokens: [UInt32]
+    private var tokenCount = 0
     /// The previous row (zeros before the first), for its sums and, in debug builds, to check the caller.
     private var previousRow: [UInt8]
     private var hasPreviousRow = false
@@ -41,7 +43,7 @@ struct RowDeflater {
         precondition(rowBytes > 0, "rows must not be empty")
         self.rowBytes = rowBytes
         previousRow = [UInt8](repeating: 0, count: rowBytes)
-        tokens.reserveCapacity(Self.blockTokenLimit + 1024)
+        tokens = [UInt32](repeating: 0, count: Self.blockTokenLimit + rowBytes)
         writer.writeZlibHeader()
     }
 
@@ -81,25 +83,32 @@ struct RowDeflater {
         self.previousRow = []
         var tokens = self.tokens
         self.tokens = []
-        previousRow.withUnsafeMutableBufferPointer { previous in
-            // The empty stretch at the end closes the row.
-            for index in 0...changed.count {
-                let change = index < changed.count ? changed[index] : rowBytes..<rowBytes
-                precondition(change.lowerBound >= position, "changed stretches must be sorted and not overlap")
-                assert(memcmp(bytes + position, previous.baseAddress! + position, change.lowerBound - position) == 0)
-                var codedStart = position
-                if canCopy, change.lowerBound - position >= Self.minimumCopyLength {
-                    Self.appendCopy(length: change.lowerBound - position, distance: rowBytes, to: &tokens)
-                    codedStart = change.lowerBound
+        tokens.withUnsafeMutableBufferPointer { tokenBuffer in
+            previousRow.withUnsafeMutableBufferPointer { previousBuffer in
+                let previous = previousBuffer.baseAddress!
+                var sink = TokenSink(tokens: tokenBuffer.baseAddress!, count: tokenCount)
+                // The empty stretch at the end closes the row.
+                for index in 0...changed.count {
+                    let change = index < changed.count ? changed[index] : rowBytes..<rowBytes
+                    precondition(change.lowerBound >= position, "changed stretches must be sorted and not overlap")
+                    precondition(change.upperBound <= rowBytes, "changed stretches must lie within the row")
+                    assert(memcmp(bytes + position, previous + position, change.lowerBound - position) == 0)
+                    var codedStart = position
+                    if canCopy, change.lowerBound - position >= Self.minimumCopyLength {
+                        sink.appendCopy(length: change.lowerBound - position, distance: rowBytes)
+                        codedStart = change.lowerBound
+                    }
+                    sink.appendRuns(bytes, from: codedStart, to: change.upperBound, rowEnd: rowBytes)
+                    // Integer sums of the byte deltas: a plain reduction the optimizer can vectorize.
+                    for index in change {
+                        let delta = Int(bytes[index]) &- Int(previous[index])
+                        sum &+= delta
+                        weightedSum &+= (rowBytes &- index) &* delta
+                    }
+                    (previous + change.lowerBound).update(from: bytes + change.lowerBound, count: change.count)
+                    position = change.upperBound
                 }
-                Self.appendRuns(bytes, from: codedStart, to: change.upperBound, to: &tokens)
-                for index in change {
-                    let delta = Int(bytes[index]) - Int(previous[index])
-                    sum += delta
-                    weightedSum += (rowBytes - index) * delta
-                    previous[index] = bytes[index]
-                }
-                position = change.upperBound
+                tokenCount = sink.count
             }
         }
         self.previousRow = previousRow
@@ -108,7 +117,7 @@ struct RowDeflater {
         rowWeightedSum = weightedSum
         checksum.update(blockSum: sum, blockWeightedSum: weightedSum, count: rowBytes)
         hasPreviousRow = true
-        if tokens.count >= Self.blockTokenLimit { writeBlock(isFinal: false) }
+        if tokenCount >= Self.blockTokenLimit { writeBlock(isFinal: false) }
     }
 
     /// Ends the stream and returns the zlib bytes.
@@ -117,77 +126,38 @@ struct RowDeflater {
         return writer.finish(trailer: checksum.value)
     }
 
-    // MARK: Tokens
-
-    private static func match(length: Int, distance: Int) -> UInt32 {
-        1 << 31 | UInt32(length) << 16 | UInt32(distance - 1)
-    }
-
-    /// Copies `length` (≥ 3) bytes from `distance` bytes back, one match per 258 bytes.
-    private static func appendCopy(length: Int, distance: Int, to tokens: inout [UInt32]) {
-        var remaining = length
-        while remaining > 0 {
-            // Keep the last piece at 3 bytes or more.
-            let piece = remaining > 258 ? (remaining - 258 < 3 ? remaining - 3 : 258) : remaining
-            tokens.append(match(length: piece, distance: distance))
-            remaining -= piece
-        }
-    }
-
-    /// Codes `bytes[start..<end]` run by run: each run is its byte, then distance-1 matches of up to 258 bytes.
-    private static func appendRuns(
-        _ bytes: UnsafePointer<UInt8>,
-        from start: Int,
-        to end: Int,
-        to tokens: inout [UInt32]
-    ) {
-        let raw = UnsafeRawPointer(bytes)
-        var position = start
-        while position < end {
-            let byte = bytes[position]
-            // Find the run's end eight bytes at a time while it lasts.
-            let word = UInt64(byte) &* 0x0101_0101_0101_0101
-            var runEnd = position &+ 1
-            while runEnd &+ 8 <= end, raw.loadUnaligned(fromByteOffset: runEnd, as: UInt64.self) == word {
-                runEnd &+= 8
-            }
-            while runEnd < end, bytes[runEnd] == byte { runEnd &+= 1 }
-            tokens.append(UInt32(byte))
-            var remaining = runEnd - position - 1
-            while remaining >= 3 {
-                let length = min(remaining, 258)
-                tokens.append(match(length: length, distance: 1))
-                remaining -= length
-            }
-            for _ in 0..<remaining { tokens.append(UInt32(byte)) }
-            position = runEnd
-        }
-    }
-
     // MARK: Blocks
 
     /// Writes the buffered tokens as one dynamic-Huffman block (RFC 1951 §3.2.7) and starts a new block.
     private mutating func writeBlock(isFinal: Bool) {
+        let tokens = self.tokens[0..<tokenCount]
         var literalFrequencies = [UInt32](repeating: 0, count: 286)
         var distanceFrequencies = [UInt32](repeating: 0, count: 30)
         literalFrequencies.withUnsafeMutableBufferPointer { literals in
             distanceFrequencies.withUnsafeMutableBufferPointer { distances in
-                literals[256] = 1  // end of block
-                for token in tokens {
-                    if token & 1 << 31 == 0 {
-                        literals[Int(token)] += 1
-                    } else {
-                        literals[DeflateTables.lengthSymbol(Int(token >> 16 & 0x1FF))] += 1
-                        distances[DeflateTables.distanceSymbol(Int(token & 0x7FFF) + 1)] += 1
+                DeflateTables.lengthSymbols.withUnsafeBufferPointer { lengthSymbols in
+                    literals[256] = 1  // end of block
+                    // Rows repeat few distances (1 and the row length): look the last one's symbol up once.
+                    var lastDistance: UInt32 = 0
+                    var distanceSymbol = 0
+                    for token in tokens {
+                        if token & 1 << 31 == 0 {
+                            literals[Int(token)] &+= 1
+                            continue
+                        }
+                        literals[Int(lengthSymbols[Int(token >> 16 & 0x1FF)])] &+= 1
+                        let distance = token & 0x7FFF + 1
+                        if distance != lastDistance {
+                            lastDistance = distance
+                            distanceSymbol = DeflateTables.distanceSymbol(Int(distance))
+                        }
+                        distances[distanceSymbol] &+= 1
                     }
                 }
             }
         }
         let literalCode = HuffmanCode(frequencies: literalFrequencies, limit: 15)
         let distanceCode = HuffmanCode(frequencies: distanceFrequencies, limit: 15)
-        writer.write(isFinal ? 1 : 0, bits: 1)
-        writer.write(2, bits: 2)  // dynamic Huffman codes
-        writeCodeLengths(literal: literalCode.lengths, distance: distanceCode.lengths)
 
         // Each literal, match length and distance as one bit string: its symbol's code, then its extra bits.
         let literalBits = (0...256).map { BitString(symbol: $0, of: literalCode) { _ in (0, 0) } }
@@ -198,40 +168,51 @@ struct RowDeflater {
                     (UInt32(length - DeflateTables.lengthBase[$0 - 257]), DeflateTables.lengthExtraBits[$0 - 257])
                 }
         }
-        // Moved out of self for the loop (and back below, without a copy), so the optimizer sees a local.
-        var writer = self.writer
-        self.writer = DeflateBitWriter()
-        var distanceBits: (distance: UInt32, bits: BitString) = (0, BitString())
-        tokens.withUnsafeBufferPointer { tokens in
-            literalBits.withUnsafeBufferPointer { literalBits in
-                lengthBits.withUnsafeBufferPointer { lengthBits in
-                    for token in tokens {
-                        if token & 1 << 31 == 0 {
-                            writer.write(literalBits[Int(token)])
-                            continue
-                        }
-                        writer.write(lengthBits[Int(token >> 16 & 0x1FF)])
+        // At most 48 bits per token (length code and extra bits, distance code and extra bits), plus the header.
+        let headerBits = 3 + 14 + 19 * 3 + (286 + 30) * (7 + 7)
+        writer.withSink(reservingBits: headerBits + 48 * tokens.count + 15) { sink in
+            sink.write(isFinal ? 1 : 0, bits: 1)
+            sink.write(2, bits: 2)  // dynamic Huffman codes
+            Self.writeCodeLengths(literal: literalCode.lengths, distance: distanceCode.lengths, to: &sink)
+            tokens.withUnsafeBufferPointer { tokens in
+                literalBits.withUnsafeBufferPointer { literalBits in
+                    lengthBits.withUnsafeBufferPointer { lengthBits in
+                        // A local copy keeps the bit buffer in registers (the captured sink lives in memory).
+                        var local = sink
+                        defer { sink = local }
                         // Rows repeat few distances (1 and the row length): reuse the last one's bit string.
-                        let distance = token & 0x7FFF + 1
-                        if distance != distanceBits.distance {
-                            let bits = BitString(symbol: DeflateTables.distanceSymbol(Int(distance)), of: distanceCode)
-                            {
-                                (distance - UInt32(DeflateTables.distanceBase[$0]), DeflateTables.distanceExtraBits[$0])
+                        var distanceBits: (distance: UInt32, bits: BitString) = (0, BitString())
+                        for token in tokens {
+                            if token & 1 << 31 == 0 {
+                                local.write(literalBits[Int(token)])
+                                continue
                             }
-                            distanceBits = (distance, bits)
+                            local.write(lengthBits[Int(token >> 16 & 0x1FF)])
+                            let distance = token & 0x7FFF + 1
+                            if distance != distanceBits.distance {
+                                let bits = BitString(
+                                    symbol: DeflateTables.distanceSymbol(Int(distance)),
+                                    of: distanceCode
+                                ) {
+                                    (
+                                        distance - UInt32(DeflateTables.distanceBase[$0]),
+                                        DeflateTables.distanceExtraBits[$0]
+                                    )
+                                }
+                                distanceBits = (distance, bits)
+                            }
+                            local.write(distanceBits.bits)
                         }
-                        writer.write(distanceBits.bits)
                     }
                 }
             }
+            sink.write(literalBits[256])
         }
-        writer.write(literalBits[256])
-        self.writer = writer
-        tokens.removeAll(keepingCapacity: true)
+        tokenCount = 0
     }
 
     /// Writes HLIT, HDIST, HCLEN and both code-length tables, run-length coded with symbols 16–18.
-    private mutating func writeCodeLengths(literal: [UInt8], distance: [UInt8]) {
+    private static func writeCodeLengths(literal: [UInt8], distance: [UInt8], to sink: inout BitSink) {
         let literalCount = max(257, (literal.lastIndex { $0 > 0 } ?? 0) + 1)
         let distanceCount = max(1, (distance.lastIndex { $0 > 0 } ?? 0) + 1)
         let sequence = Array(literal[0..<literalCount]) + Array(distance[0..<distanceCount])
@@ -274,18 +255,81 @@ struct RowDeflater {
         let lengthCode = HuffmanCode(frequencies: frequencies, limit: 7)
         let order = DeflateTables.codeLengthOrder
         let orderCount = max(4, (order.lastIndex { lengthCode.lengths[$0] > 0 } ?? 0) + 1)
-        writer.write(UInt32(literalCount - 257), bits: 5)
-        writer.write(UInt32(distanceCount - 1), bits: 5)
-        writer.write(UInt32(orderCount - 4), bits: 4)
-        for symbol in order.prefix(orderCount) { writer.write(UInt32(lengthCode.lengths[symbol]), bits: 3) }
+        sink.write(UInt32(literalCount - 257), bits: 5)
+        sink.write(UInt32(distanceCount - 1), bits: 5)
+        sink.write(UInt32(orderCount - 4), bits: 4)
+        for symbol in order.prefix(orderCount) { sink.write(UInt32(lengthCode.lengths[symbol]), bits: 3) }
         for (symbol, extra) in symbols {
-            writer.write(UInt32(lengthCode.codes[symbol]), bits: Int(lengthCode.lengths[symbol]))
+            sink.write(UInt32(lengthCode.codes[symbol]), bits: Int(lengthCode.lengths[symbol]))
             switch symbol {
-            case 16: writer.write(extra, bits: 2)
-            case 17: writer.write(extra, bits: 3)
-            case 18: writer.write(extra, bits: 7)
+            case 16: sink.write(extra, bits: 2)
+            case 17: sink.write(extra, bits: 3)
+            case 18: sink.write(extra, bits: 7)
             default: break
             }
+        }
+    }
+}
+
+/// Appends tokens to storage the caller has sized (see ``RowDeflater``'s `tokens`).
+struct TokenSink {
+    let tokens: UnsafeMutablePointer<UInt32>
+    var count: Int
+
+    @inline(__always)
+    private mutating func append(_ token: UInt32) {
+        tokens[count] = token
+        count &+= 1
+    }
+
+    private static func match(length: Int, distance: Int) -> UInt32 {
+        1 << 31 | UInt32(length) << 16 | UInt32(distance - 1)
+    }
+
+    /// Copies `length` (≥ 3) bytes from `distance` bytes back, one match per 258 bytes.
+    mutating func appendCopy(length: Int, distance: Int) {
+        var remaining = length
+        while remaining > 0 {
+            // Keep the last piece at 3 bytes or more.
+            let piece = remaining > 258 ? (remaining - 258 < 3 ? remaining - 3 : 258) : remaining
+            append(Self.match(length: piece, distance: distance))
+            remaining -= piece
+        }
+    }
+
+    /// Codes `bytes[start..<end]` run by run: each run is its byte, then distance-1 matches of up to 258 bytes.
+    /// Bytes up to `rowEnd` may be read (not coded), so runs are measured eight bytes at a time.
+    @inline(__always)
+    mutating func appendRuns(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, rowEnd: Int) {
+        let raw = UnsafeRawPointer(bytes)
+        var position = start
+        while position < end {
+            let byte = bytes[position]
+            let word = UInt64(byte) &* 0x0101_0101_0101_0101
+            var runEnd = position &+ 1
+            while true {
+                guard runEnd &+ 8 <= rowEnd else {
+                    while runEnd < end, bytes[runEnd] == byte { runEnd &+= 1 }
+                    break
+                }
+                // The first byte that differs is the lowest nonzero byte of the XOR, in memory order.
+                let difference = (raw.loadUnaligned(fromByteOffset: runEnd, as: UInt64.self) ^ word).littleEndian
+                if difference == 0, runEnd &+ 8 < end {
+                    runEnd &+= 8
+                    continue
+                }
+                runEnd = min(end, runEnd &+ difference.trailingZeroBitCount &>> 3)
+                break
+            }
+            append(UInt32(byte))
+            var remaining = runEnd &- position &- 1
+            while remaining >= 3 {
+                let length = min(remaining, 258)
+                append(Self.match(length: length, distance: 1))
+                remaining &-= length
+            }
+            for _ in 0..<remaining { append(UInt32(byte)) }
+            position = runEnd
         }
     }
 }
@@ -329,6 +373,9 @@ enum DeflateTables {
     /// The order in which code-length code lengths are written.
     static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
+    /// ``lengthSymbol(_:)`` for every length 0...258 (0 below 3), for the per-token loops.
+    static let lengthSymbols: [UInt16] = (0...258).map { $0 < 3 ? 0 : UInt16(lengthSymbol($0)) }
+
     /// The literal/length symbol (257...285) for a match length of 3...258.
     static func lengthSymbol(_ length: Int) -> Int {
         if length <= 10 { return 254 + length }
@@ -346,59 +393,5 @@ enum DeflateTables {
         let offset = distance - 1
         let magnitude = Int.bitWidth - 1 - offset.leadingZeroBitCount
         return 2 * magnitude + ((offset >> (magnitude - 1)) & 1)
-    }
-}
-
-/// Packs bits least-significant first, as deflate stores them.
-struct DeflateBitWriter {
-    /// Full 64-bit words, in stream order; turned into bytes once, at the end.
-    private var words: [UInt64] = []
-    /// Bytes written before the first word (the zlib header).
-    private var header: [UInt8] = []
-    private var buffer: UInt64 = 0
-    private var bufferedBits = 0
-
-    init() {
-        words.reserveCapacity(4096)
-    }
-
-    /// Appends the low `bits` bits of `value` (at most 32).
-    @inline(__always)
-    mutating func write(_ value: UInt32, bits: Int) {
-        buffer |= UInt64(value) &<< UInt64(bufferedBits)
-        bufferedBits += bits
-        if bufferedBits >= 64 {
-            words.append(buffer)
-            bufferedBits -= 64
-            // The bits of `value` that did not fit (none when the word ended exactly with it).
-            buffer = bufferedBits == 0 ? 0 : UInt64(value) &>> UInt64(bits - bufferedBits)
-        }
-    }
-
-    /// The zlib header: deflate with a 32 KiB window, "fast" level, no preset dictionary (RFC 1950 §2.2).
-    mutating func writeZlibHeader() {
-        precondition(words.isEmpty && bufferedBits == 0, "the header comes first")
-        header = [0x78, 0x01]
-    }
-
-    /// Appends a bit string.
-    @inline(__always)
-    mutating func write(_ bits: BitString) {
-        write(bits.value, bits: bits.count)
-    }
-
-    /// Pads with zero bits to a byte boundary and returns every byte written, followed by `trailer` (four bytes,
-    /// most significant first).
-    mutating func finish(trailer: UInt32) -> [UInt8] {
-        var bytes = header
-        bytes.reserveCapacity(header.count + words.count * 8 + 16)
-        for word in words {
-            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> shift)) }
-        }
-        for shift in stride(from: 0, to: bufferedBits, by: 8) {
-            bytes.append(UInt8(truncatingIfNeeded: buffer >> shift))
-        }
-        bytes.appendBigEndian(trailer)
-        return bytes
     }
 }
