@@ -167,13 +167,21 @@ public struct PNGEncoder: Sendable {
                 var end = x &+ 1
                 // Four pixels per step while the run lasts, then one at a time.
                 let pair = UInt64(truncatingIfNeeded: color) &* 0x1_0000_0001
-                while end &+ 4 <= count,
-                    pixels.loadUnaligned(fromByteOffset: end &* 4, as: UInt64.self) == pair,
-                    pixels.loadUnaligned(fromByteOffset: end &* 4 &+ 8, as: UInt64.self) == pair
-                {
-                    end &+= 4
+                while end &+ 4 <= count {
+                    // In little-endian order the lowest nonzero half of a difference is the first unequal pixel.
+                    let first = (pixels.loadUnaligned(fromByteOffset: end &* 4, as: UInt64.self) ^ pair).littleEndian
+                    let second =
+                        (pixels.loadUnaligned(fromByteOffset: end &* 4 &+ 8, as: UInt64.self) ^ pair).littleEndian
+                    if first | second == 0 {
+                        end &+= 4
+                        continue
+                    }
+                    end &+= first != 0 ? first.trailingZeroBitCount &>> 5 : 2 &+ second.trailingZeroBitCount &>> 5
+                    break
                 }
-                while end < count, rawWord(end) == color { end &+= 1 }
+                if end &+ 4 > count {
+                    while end < count, rawWord(end) == color { end &+= 1 }
+                }
                 // Look each run's colour up once; the previous run's colour is the most likely.
                 if !hasLast || color != lastColor {
                     guard let index = lookUp(UInt32(littleEndian: color)) else { return false }
@@ -181,7 +189,12 @@ public struct PNGEncoder: Sendable {
                     lastColor = color
                     hasLast = true
                 }
-                (line + x).update(repeating: lastIndex, count: end &- x)
+                if end &- x <= 8 {
+                    // Most runs are short (antialiased edges, text): a loop beats a call to memset.
+                    for index in x..<end { line[index] = lastIndex }
+                } else {
+                    (line + x).update(repeating: lastIndex, count: end &- x)
+                }
                 x = end
             }
             return true
@@ -253,37 +266,60 @@ public struct PNGEncoder: Sendable {
         width: Int,
         into changes: inout [Range<Int>]
     ) {
-        @inline(__always) func same(_ x: Int) -> Bool {
-            pixels.loadUnaligned(fromByteOffset: x &* 4, as: UInt32.self)
-                == above.loadUnaligned(fromByteOffset: x &* 4, as: UInt32.self)
-        }
-        @inline(__always) func difference(_ offset: Int) -> UInt64 {
-            pixels.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                ^ above.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        }
-        @inline(__always) func sameEight(_ x: Int) -> Bool {
-            let offset = x &* 4
-            return difference(offset) | difference(offset &+ 8) | difference(offset &+ 16) | difference(offset &+ 24)
-                == 0
-        }
-        let joinGap = 8
         changes.removeAll(keepingCapacity: true)
         // Many rows repeat the row above entirely; libc's memcmp says so fastest.
         if memcmp(pixels, above, width * 4) == 0 { return }
+        let window = 8  // pixels per mask, and the gap that ends a stretch
+        // Whole-pixel compares of eight or sixteen lanes: `any(a .!= b)` compiles to packed compares and a
+        // movemask even on baseline x86-64 (SSE2).
+        @inline(__always) func load8(_ base: UnsafeRawPointer, _ x: Int) -> SIMD8<UInt32> {
+            base.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<UInt32>.self)
+        }
+        /// Bit i set when pixel x + i differs (i < 8; pixels past the row count as equal).
+        @inline(__always) func differenceMask(_ x: Int) -> UInt32 {
+            guard x &+ window <= width else {
+                var mask: UInt32 = 0
+                for index in 0..<max(0, width &- x)
+                where pixels.loadUnaligned(fromByteOffset: (x &+ index) &* 4, as: UInt32.self)
+                    != above.loadUnaligned(fromByteOffset: (x &+ index) &* 4, as: UInt32.self)
+                {
+                    mask |= 1 << UInt32(index)
+                }
+                return mask
+            }
+            let differs = unsafeBitCast(load8(pixels, x) .!= load8(above, x), to: SIMD8<UInt32>.self)
+            return (differs & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum()
+        }
+        /// True when the sixteen pixels from x are equal (x + 16 ≤ width).
+        @inline(__always) func sameSixteen(_ x: Int) -> Bool {
+            let offset = x &* 4
+            return !any(
+                pixels.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt32>.self)
+                    .!= above.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt32>.self)
+            )
+        }
         var x = 0
         while x < width {
-            // Skip equal pixels, eight at a time while possible.
-            while x &+ 8 <= width, sameEight(x) { x &+= 8 }
-            while x < width, same(x) { x &+= 1 }
-            guard x < width else { break }
-            let start = x
-            var equalRun = 0
-            x &+= 1
-            while x < width, equalRun < joinGap {
-                equalRun = same(x) ? equalRun &+ 1 : 0
-                x &+= 1
+            if x &+ 2 &* window <= width, sameSixteen(x) {
+                x &+= 2 &* window
+                continue
             }
-            changes.append(start..<(x &- equalRun))
+            let mask = differenceMask(x)
+            guard mask != 0 else {
+                x &+= window
+                continue
+            }
+            let start = x &+ mask.trailingZeroBitCount
+            var end = start &+ 1
+            // Extend past the last differing pixel in each window of eight that follows; a window with none
+            // is a gap of eight equal pixels, which ends the stretch.
+            while end < width {
+                let following = differenceMask(end)
+                guard following != 0 else { break }
+                end &+= UInt32.bitWidth &- following.leadingZeroBitCount
+            }
+            changes.append(start..<end)
+            x = end
         }
     }
 

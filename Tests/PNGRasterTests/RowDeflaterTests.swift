@@ -226,3 +226,61 @@ private struct SeededGenerator: RandomNumberGenerator {
         #expect(bySums.value == Adler32.checksum(bytes))
     }
 }
+
+@Suite struct ChangedPixelsTests {
+    /// Per pixel: stretches of differing pixels, joined when fewer than eight equal pixels lie between them.
+    private func reference(_ row: [UInt32], _ above: [UInt32]) -> [Range<Int>] {
+        var stretches: [Range<Int>] = []
+        for x in row.indices where row[x] != above[x] {
+            if let last = stretches.last, x - last.upperBound < 8 {
+                stretches[stretches.count - 1] = last.lowerBound..<(x + 1)
+            } else {
+                stretches.append(x..<(x + 1))
+            }
+        }
+        return stretches
+    }
+
+    private func changes(_ row: [UInt32], _ above: [UInt32]) -> [Range<Int>] {
+        var result: [Range<Int>] = [0..<1]  // stale content must be replaced
+        row.withUnsafeBytes { pixels in
+            above.withUnsafeBytes { abovePixels in
+                PNGEncoder.changedPixels(
+                    pixels.baseAddress!,
+                    above: abovePixels.baseAddress!,
+                    width: row.count,
+                    into: &result
+                )
+            }
+        }
+        return result
+    }
+
+    @Test func stretchesMatchThePerPixelRuleForEveryWidthAndGap() {
+        var generator = SeededGenerator(state: 7)
+        for width in 1...90 {
+            for _ in 0..<40 {
+                let above = (0..<width).map { _ in UInt32.random(in: 0...3, using: &generator) }
+                var row = above
+                // Sparse and clustered differences, gaps of every length around the joining distance.
+                let density = Int.random(in: 1...12, using: &generator)
+                for x in 0..<width where Int.random(in: 0..<density, using: &generator) == 0 {
+                    row[x] ^= UInt32.random(in: 1...0xFFFF_FFFF, using: &generator)
+                }
+                #expect(changes(row, above) == reference(row, above), "width \(width)")
+            }
+        }
+    }
+
+    @Test func equalRowsHaveNoStretchesAndGapsOfExactlyEightSplit() {
+        let above = [UInt32](repeating: 5, count: 40)
+        #expect(changes(above, above).isEmpty)
+        var row = above
+        row[3] = 1
+        row[12] = 1  // eight equal pixels (4...11) between: two stretches
+        row[20] = 1  // seven equal pixels (13...19) between: joined
+        #expect(changes(row, above) == [3..<4, 12..<21])
+        row[39] = 9  // the last pixel, after a long gap
+        #expect(changes(row, above) == [3..<4, 12..<21, 39..<40])
+    }
+}
