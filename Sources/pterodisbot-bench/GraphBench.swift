@@ -14,6 +14,14 @@ func graphBenchmarks() async throws -> [BenchFigure] {
     let renderer = GraphRenderer(fonts: fonts)
     let input = GraphRenderer.demoInput(timeZone: TimeZone(secondsFromGMT: 0) ?? .current)
     let iterations = 200
+    // Set GRAPH_BENCH_PROFILE=draw or =encode to repeat only that half 3,000 times, e.g. under `perf record`.
+    if let half = ProcessInfo.processInfo.environment["GRAPH_BENCH_PROFILE"] {
+        let canvas = renderer.combinedCanvas(input) ?? Canvas(width: 800, height: 600)
+        for _ in 0..<3000 {
+            if half == "encode" { _ = try renderer.encoder.encode(canvas) } else { _ = renderer.combinedCanvas(input) }
+        }
+        return []
+    }
     // ~0.1 s of warm-up per loop: caches, allocator and CPU clock settle before timing starts.
     let warmup = 50
     var size = 0
