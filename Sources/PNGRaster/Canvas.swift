@@ -320,6 +320,15 @@ struct SpanBlender {
         }
         var index = start
         while index < end {
+            // Four pixels in one step where they all match the last destination (a fill over a flat background).
+            if index &+ 4 <= end {
+                let destinations = base.loadUnaligned(fromByteOffset: index &* 4, as: SIMD4<UInt32>.self)
+                if !any(destinations .!= SIMD4(repeating: lastDestination)) {
+                    base.storeBytes(of: SIMD4(repeating: lastResult), toByteOffset: index &* 4, as: SIMD4<UInt32>.self)
+                    index &+= 4
+                    continue
+                }
+            }
             let destination = base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
             if destination != lastDestination {
                 lastDestination = destination

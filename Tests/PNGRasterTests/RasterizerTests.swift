@@ -126,6 +126,32 @@ import Testing
         #expect(abs(Int(pixel.b) - 100) <= 1)
     }
 
+    @Test func translucentSpansBlendLikeSinglePixels() {
+        // Stripes of 1 to 9 pixels in four colours (one of them translucent), so spans mix runs that take the
+        // four-pixel step with pixels that break it, at every offset.
+        let colours = [
+            RGBA(hex: 0x2B2D31), RGBA(hex: 0x3F4147), RGBA(hex: 0x5865F2).withOpacity(0.4), RGBA(hex: 0xDBDEE1),
+        ]
+        var striped = Canvas(width: 97, height: 2, background: colours[0])
+        var x = 0
+        var stripe = 0
+        while x < 97 {
+            let width = 1 + stripe % 9
+            striped.fill(Rect(x: Double(x), y: 0, width: Double(width), height: 2), color: colours[stripe % 4])
+            x += width
+            stripe += 1
+        }
+        let fill = RGBA(hex: 0x57F287).withOpacity(0.22)
+        var spans = striped
+        spans.fill(Rect(x: 0, y: 0, width: 97, height: 2), color: fill)
+        var single = striped
+        for y in 0..<2 {
+            for x in 0..<97 { single.fill(Rect(x: Double(x), y: Double(y), width: 1, height: 1), color: fill) }
+        }
+        #expect(spans.pixels == single.pixels)
+        #expect(spans.pixels != striped.pixels)
+    }
+
     @Test func strokeWidthGivesExpectedArea() {
         var canvas = Canvas(width: 60, height: 20)
         canvas.stroke([Point(x: 5, y: 10), Point(x: 55, y: 10)], style: StrokeStyle(width: 4), color: .white)
