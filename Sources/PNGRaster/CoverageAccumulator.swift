@@ -135,22 +135,24 @@ struct CoverageAccumulator {
         }
     }
 
-    /// Skips eight cells at a time while all of them are exactly zero (as bits), from column `start` of the row
-    /// starting at `base`; returns the first column of the first chunk that is not all zero (or the row end
-    /// when fewer than eight cells remain). The caller finishes the scan cell by cell.
+    /// Skips cells in chunks while all of them are exactly zero (as bits), from column `start` of the row
+    /// starting at `base`; returns the first column of the first chunk that is not all zero (or where fewer than
+    /// four cells remain). The caller finishes the scan cell by cell.
     @inline(__always)
     private func zeroRunEnd(from start: Int, limit: Int, base: Int) -> Int {
         guard let pointer = buffer.baseAddress else { return start }
         let raw = UnsafeRawPointer(pointer)
         var index = base &+ start
-        while index &+ 8 <= limit {
-            let offset = index &* 4
-            let a = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let b = raw.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self)
-            let c = raw.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self)
-            let d = raw.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self)
-            if a | b | c | d != 0 { break }
-            index &+= 8
+        // Sixteen cells per step as bit patterns: packed compares even on baseline x86-64.
+        while index &+ 16 <= limit,
+            !any(raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD16<UInt32>.self) .!= .zero)
+        {
+            index &+= 16
+        }
+        while index &+ 4 <= limit,
+            !any(raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD4<UInt32>.self) .!= .zero)
+        {
+            index &+= 4
         }
         return index &- base
     }
