@@ -24,8 +24,8 @@ struct RowDeflater {
     /// as coding one short run, and it would split the runs on both sides.
     static let minimumCopyLength = 12
 
-    /// Literal bytes (bit 31 clear), or matches: bit 31, length in bits 16–24, distance − 1 in bits 0–14. Sized
-    /// once for a block plus the most one row adds (one token per byte); the first `tokenCount` are used.
+    /// Tokens as ``TokenSink`` packs them. Sized once for a block plus the most one row adds (one token per
+    /// byte); the first `tokenCount` are used.
     private var tokens: [UInt32]
     private var tokenCount = 0
     /// The previous row (zeros before the first), for its sums and, in debug builds, to check the caller.
@@ -95,7 +95,7 @@ struct RowDeflater {
                     assert(memcmp(bytes + position, previous + position, change.lowerBound - position) == 0)
                     var codedStart = position
                     if canCopy, change.lowerBound - position >= Self.minimumCopyLength {
-                        sink.appendCopy(length: change.lowerBound - position, distance: rowBytes)
+                        sink.appendCopy(length: change.lowerBound - position)
                         codedStart = change.lowerBound
                     }
                     sink.appendRuns(bytes, from: codedStart, to: change.upperBound, rowEnd: rowBytes)
@@ -129,45 +129,55 @@ struct RowDeflater {
     // MARK: Blocks
 
     /// Writes the buffered tokens as one dynamic-Huffman block (RFC 1951 §3.2.7) and starts a new block.
+    ///
+    /// Both passes over the tokens are table lookups without branches: literal and match tokens interleave
+    /// unpredictably, and mispredicted branches cost more than the lookups.
     private mutating func writeBlock(isFinal: Bool) {
         let tokens = self.tokens[0..<tokenCount]
-        var literalFrequencies = [UInt32](repeating: 0, count: 286)
-        var distanceFrequencies = [UInt32](repeating: 0, count: 30)
-        literalFrequencies.withUnsafeMutableBufferPointer { literals in
-            distanceFrequencies.withUnsafeMutableBufferPointer { distances in
-                DeflateTables.lengthSymbols.withUnsafeBufferPointer { lengthSymbols in
-                    literals[256] = 1  // end of block
-                    // Rows repeat few distances (1 and the row length): look the last one's symbol up once.
-                    var lastDistance: UInt32 = 0
-                    var distanceSymbol = 0
-                    for token in tokens {
-                        if token & 1 << 31 == 0 {
-                            literals[Int(token)] &+= 1
-                            continue
-                        }
-                        literals[Int(lengthSymbols[Int(token >> 16 & 0x1FF)])] &+= 1
-                        let distance = token & 0x7FFF + 1
-                        if distance != lastDistance {
-                            lastDistance = distance
-                            distanceSymbol = DeflateTables.distanceSymbol(Int(distance))
-                        }
-                        distances[distanceSymbol] &+= 1
-                    }
+        // How often each literal or match length occurs, and each distance (index 0 counts literals).
+        var valueCounts = [UInt32](repeating: 0, count: TokenSink.valueCount)
+        var distanceCounts = [UInt32](repeating: 0, count: TokenSink.distances(rowBytes: rowBytes).count)
+        valueCounts.withUnsafeMutableBufferPointer { values in
+            distanceCounts.withUnsafeMutableBufferPointer { distances in
+                for token in tokens {
+                    values[Int(token & TokenSink.valueMask)] &+= 1
+                    distances[Int(token >> TokenSink.distanceShift)] &+= 1
                 }
             }
+        }
+        var literalFrequencies = [UInt32](repeating: 0, count: 286)
+        literalFrequencies[256] = 1  // end of block
+        for value in 0..<TokenSink.valueCount where valueCounts[value] > 0 {
+            literalFrequencies[value < 256 ? value : DeflateTables.lengthSymbol(value - 256)] += valueCounts[value]
+        }
+        var distanceFrequencies = [UInt32](repeating: 0, count: 30)
+        let distances = TokenSink.distances(rowBytes: rowBytes)
+        // Rows wider than the 32 KiB window make no copies, so their row distance never counts.
+        for (index, distance) in distances.enumerated() where index > 0 && distanceCounts[index] > 0 {
+            distanceFrequencies[DeflateTables.distanceSymbol(distance)] += distanceCounts[index]
         }
         let literalCode = HuffmanCode(frequencies: literalFrequencies, limit: 15)
         let distanceCode = HuffmanCode(frequencies: distanceFrequencies, limit: 15)
 
-        // Each literal, match length and distance as one bit string: its symbol's code, then its extra bits.
-        let literalBits = (0...256).map { BitString(symbol: $0, of: literalCode) { _ in (0, 0) } }
-        let lengthBits = (0...258).map { length in
-            length < 3
-                ? BitString()
-                : BitString(symbol: DeflateTables.lengthSymbol(length), of: literalCode) {
-                    (UInt32(length - DeflateTables.lengthBase[$0 - 257]), DeflateTables.lengthExtraBits[$0 - 257])
+        // Each token value and distance as one bit string: its symbol's code, then its extra bits.
+        let valueBits = (0..<TokenSink.valueCount).map { value in
+            switch value {
+            case 0..<256: BitString(symbol: value, of: literalCode) { _ in (0, 0) }
+            case 256..<259: BitString()  // lengths below 3 do not occur
+            default:
+                BitString(symbol: DeflateTables.lengthSymbol(value - 256), of: literalCode) {
+                    (UInt32(value - 256 - DeflateTables.lengthBase[$0 - 257]), DeflateTables.lengthExtraBits[$0 - 257])
+                }
+            }
+        }
+        let distanceBits = distances.enumerated().map { index, distance in
+            index == 0 || distanceCounts[index] == 0
+                ? BitString()  // a literal has no distance; unused distances need no code
+                : BitString(symbol: DeflateTables.distanceSymbol(distance), of: distanceCode) {
+                    (UInt32(distance - DeflateTables.distanceBase[$0]), DeflateTables.distanceExtraBits[$0])
                 }
         }
+        let endOfBlock = BitString(symbol: 256, of: literalCode) { _ in (0, 0) }
         // At most 48 bits per token (length code and extra bits, distance code and extra bits), plus the header.
         let headerBits = 3 + 14 + 19 * 3 + (286 + 30) * (7 + 7)
         writer.withSink(reservingBits: headerBits + 48 * tokens.count + 15) { sink in
@@ -175,38 +185,21 @@ struct RowDeflater {
             sink.write(2, bits: 2)  // dynamic Huffman codes
             Self.writeCodeLengths(literal: literalCode.lengths, distance: distanceCode.lengths, to: &sink)
             tokens.withUnsafeBufferPointer { tokens in
-                literalBits.withUnsafeBufferPointer { literalBits in
-                    lengthBits.withUnsafeBufferPointer { lengthBits in
+                valueBits.withUnsafeBufferPointer { valueBits in
+                    distanceBits.withUnsafeBufferPointer { distanceBits in
                         // A local copy keeps the bit buffer in registers (the captured sink lives in memory).
                         var local = sink
                         defer { sink = local }
-                        // Rows repeat few distances (1 and the row length): reuse the last one's bit string.
-                        var distanceBits: (distance: UInt32, bits: BitString) = (0, BitString())
                         for token in tokens {
-                            if token & 1 << 31 == 0 {
-                                local.write(literalBits[Int(token)])
-                                continue
-                            }
-                            local.write(lengthBits[Int(token >> 16 & 0x1FF)])
-                            let distance = token & 0x7FFF + 1
-                            if distance != distanceBits.distance {
-                                let bits = BitString(
-                                    symbol: DeflateTables.distanceSymbol(Int(distance)),
-                                    of: distanceCode
-                                ) {
-                                    (
-                                        distance - UInt32(DeflateTables.distanceBase[$0]),
-                                        DeflateTables.distanceExtraBits[$0]
-                                    )
-                                }
-                                distanceBits = (distance, bits)
-                            }
-                            local.write(distanceBits.bits)
+                            local.write(
+                                valueBits[Int(token & TokenSink.valueMask)],
+                                distanceBits[Int(token >> TokenSink.distanceShift)]
+                            )
                         }
                     }
                 }
             }
-            sink.write(literalBits[256])
+            sink.write(endOfBlock)
         }
         tokenCount = 0
     }
@@ -255,16 +248,16 @@ struct RowDeflater {
         let lengthCode = HuffmanCode(frequencies: frequencies, limit: 7)
         let order = DeflateTables.codeLengthOrder
         let orderCount = max(4, (order.lastIndex { lengthCode.lengths[$0] > 0 } ?? 0) + 1)
-        sink.write(UInt32(literalCount - 257), bits: 5)
-        sink.write(UInt32(distanceCount - 1), bits: 5)
-        sink.write(UInt32(orderCount - 4), bits: 4)
-        for symbol in order.prefix(orderCount) { sink.write(UInt32(lengthCode.lengths[symbol]), bits: 3) }
+        sink.write(UInt64(literalCount - 257), bits: 5)
+        sink.write(UInt64(distanceCount - 1), bits: 5)
+        sink.write(UInt64(orderCount - 4), bits: 4)
+        for symbol in order.prefix(orderCount) { sink.write(UInt64(lengthCode.lengths[symbol]), bits: 3) }
         for (symbol, extra) in symbols {
-            sink.write(UInt32(lengthCode.codes[symbol]), bits: Int(lengthCode.lengths[symbol]))
+            sink.write(UInt64(lengthCode.codes[symbol]), bits: Int(lengthCode.lengths[symbol]))
             switch symbol {
-            case 16: sink.write(extra, bits: 2)
-            case 17: sink.write(extra, bits: 3)
-            case 18: sink.write(extra, bits: 7)
+            case 16: sink.write(UInt64(extra), bits: 2)
+            case 17: sink.write(UInt64(extra), bits: 3)
+            case 18: sink.write(UInt64(extra), bits: 7)
             default: break
             }
         }
@@ -272,9 +265,22 @@ struct RowDeflater {
 }
 
 /// Appends tokens to storage the caller has sized (see ``RowDeflater``'s `tokens`).
+///
+/// A token packs a value, the literal byte (0–255) or 256 + a match length (3–258), with the index of its
+/// distance in ``distances(rowBytes:)`` above ``distanceShift`` (0 for a literal). Matches reach back one byte
+/// (runs) or one row (copies), so two distances cover every match.
 struct TokenSink {
     let tokens: UnsafeMutablePointer<UInt32>
     var count: Int
+
+    static let valueCount = 256 + 259
+    static let valueMask: UInt32 = 0x3FF
+    static let distanceShift: UInt32 = 16
+    private static let runDistance: UInt32 = 1 << distanceShift
+    private static let copyDistance: UInt32 = 2 << distanceShift
+
+    /// The distance of each distance index: none (a literal), one byte, one row.
+    static func distances(rowBytes: Int) -> [Int] { [0, 1, rowBytes] }
 
     @inline(__always)
     private mutating func append(_ token: UInt32) {
@@ -282,17 +288,13 @@ struct TokenSink {
         count &+= 1
     }
 
-    private static func match(length: Int, distance: Int) -> UInt32 {
-        1 << 31 | UInt32(length) << 16 | UInt32(distance - 1)
-    }
-
-    /// Copies `length` (≥ 3) bytes from `distance` bytes back, one match per 258 bytes.
-    mutating func appendCopy(length: Int, distance: Int) {
+    /// Copies `length` (≥ 3) bytes from the row above, one match per 258 bytes.
+    mutating func appendCopy(length: Int) {
         var remaining = length
         while remaining > 0 {
             // Keep the last piece at 3 bytes or more.
             let piece = remaining > 258 ? (remaining - 258 < 3 ? remaining - 3 : 258) : remaining
-            append(Self.match(length: piece, distance: distance))
+            append(Self.copyDistance | UInt32(256 + piece))
             remaining -= piece
         }
     }
@@ -325,7 +327,7 @@ struct TokenSink {
             var remaining = runEnd &- position &- 1
             while remaining >= 3 {
                 let length = min(remaining, 258)
-                append(Self.match(length: length, distance: 1))
+                append(Self.runDistance | UInt32(256 &+ length))
                 remaining &-= length
             }
             for _ in 0..<remaining { append(UInt32(byte)) }
@@ -337,7 +339,7 @@ struct TokenSink {
 /// A symbol's code followed by its extra bits, written in one go (at most 15 + 13 bits).
 struct BitString {
     var value: UInt32 = 0
-    var count = 0
+    var count: UInt32 = 0
 
     init() {}
 
@@ -346,7 +348,7 @@ struct BitString {
         let (extraValue, extraCount) = extra(symbol)
         let codeLength = Int(code.lengths[symbol])
         value = UInt32(code.codes[symbol]) | extraValue << UInt32(codeLength)
-        count = codeLength + extraCount
+        count = UInt32(codeLength + extraCount)
     }
 }
 
@@ -372,9 +374,6 @@ enum DeflateTables {
     ]
     /// The order in which code-length code lengths are written.
     static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
-
-    /// ``lengthSymbol(_:)`` for every length 0...258 (0 below 3), for the per-token loops.
-    static let lengthSymbols: [UInt16] = (0...258).map { $0 < 3 ? 0 : UInt16(lengthSymbol($0)) }
 
     /// The literal/length symbol (257...285) for a match length of 3...258.
     static func lengthSymbol(_ length: Int) -> Int {
