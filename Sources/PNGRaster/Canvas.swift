@@ -24,20 +24,71 @@ public struct Canvas: Sendable {
     ///   - height: Height in pixels (at least 1).
     ///   - background: Initial colour of every pixel.
     public init(width: Int, height: Int, background: RGBA = .clear) {
-        self.width = max(1, width)
-        self.height = max(1, height)
-        let count = self.width * self.height * 4
-        let word = SpanBlender.word(background)
-        // Written once, as whole pixels, instead of zeroing first.
+        self.init(width: width, height: height, background: background, rectangles: [])
+    }
+
+    /// Creates a canvas filled with `background`, then with each of `rectangles` in order: the same pixels as
+    /// ``init(width:height:background:)`` followed by ``fill(_:color:)-(Rect,_)`` for each rectangle.
+    ///
+    /// When the rectangles are opaque, pixel-aligned and do not overlap (the panels of a figure), each pixel is
+    /// written once, which saves a second pass over the panels.
+    public init(width: Int, height: Int, background: RGBA, rectangles: [(rect: Rect, color: RGBA)]) {
+        let canvasWidth = max(1, width)
+        let canvasHeight = max(1, height)
+        self.width = canvasWidth
+        self.height = canvasHeight
+        let spans = Self.rowSpans(rectangles, width: canvasWidth, height: canvasHeight)
+        let count = canvasWidth * canvasHeight * 4
+        let backgroundWord = SpanBlender.word(background)
         pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            if let base = raw.baseAddress {
-                for index in 0..<(count / 4) {
-                    base.storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self)
+            guard let base = buffer.baseAddress.map(UnsafeMutableRawPointer.init) else { return }
+            func store(_ word: UInt32, from start: Int, to end: Int) {
+                for index in start..<end { base.storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self) }
+            }
+            for y in 0..<canvasHeight {
+                let rowStart = y * canvasWidth
+                var x = 0
+                for span in spans ?? [] where y >= span.y0 && y < span.y1 {
+                    store(backgroundWord, from: rowStart + x, to: rowStart + span.x0)
+                    store(span.word, from: rowStart + span.x0, to: rowStart + span.x1)
+                    x = span.x1
                 }
+                store(backgroundWord, from: rowStart + x, to: rowStart + canvasWidth)
             }
             initialized = count
         }
+        if spans == nil {
+            for (rect, color) in rectangles { fill(rect, color: color) }
+        }
+    }
+
+    /// The rectangles as pixel spans sorted left to right, clipped to the canvas; nil unless every rectangle
+    /// is opaque and pixel-aligned and no two overlap (then the initializer can write them with the background).
+    private static func rowSpans(
+        _ rectangles: [(rect: Rect, color: RGBA)],
+        width: Int,
+        height: Int
+    ) -> [(x0: Int, x1: Int, y0: Int, y1: Int, word: UInt32)]? {
+        var spans: [(x0: Int, x1: Int, y0: Int, y1: Int, word: UInt32)] = []
+        for (rect, color) in rectangles {
+            guard color.a == 255, isPixelAligned(rect) else { return nil }
+            let x0 = max(0, Int(rect.x))
+            let y0 = max(0, Int(rect.y))
+            let x1 = min(width, Int(rect.maxX))
+            let y1 = min(height, Int(rect.maxY))
+            guard x1 > x0, y1 > y0 else { continue }
+            let overlaps = spans.contains { $0.x0 < x1 && x0 < $0.x1 && $0.y0 < y1 && y0 < $0.y1 }
+            guard !overlaps else { return nil }
+            spans.append((x0, x1, y0, y1, SpanBlender.word(color)))
+        }
+        return spans.sorted { $0.x0 < $1.x0 }
+    }
+
+    /// True when every edge of `rect` lies on a whole pixel (within a range that converts to `Int`), so it fills
+    /// whole pixels without antialiasing.
+    static func isPixelAligned(_ rect: Rect) -> Bool {
+        func whole(_ value: Double) -> Bool { value.magnitude < 1e9 && value == value.rounded() }
+        return whole(rect.x) && whole(rect.y) && whole(rect.width) && whole(rect.height)
     }
 
     /// The colour of one pixel (`.clear` outside the canvas).
@@ -136,10 +187,7 @@ public struct Canvas: Sendable {
 
     /// Fills a rectangle; pixel-aligned rectangles take a fast path without the rasterizer.
     public mutating func fill(_ rect: Rect, color: RGBA) {
-        let aligned =
-            rect.x == rect.x.rounded() && rect.y == rect.y.rounded() && rect.width == rect.width.rounded()
-            && rect.height == rect.height.rounded()
-        guard aligned else {
+        guard Self.isPixelAligned(rect) else {
             var path = Path()
             path.addRect(rect)
             fill(path, color: color)

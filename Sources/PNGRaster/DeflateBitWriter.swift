@@ -18,11 +18,6 @@ struct DeflateBitWriter {
         header = [0x78, 0x01]
     }
 
-    /// Appends the low `bits` bits of `value` (at most 56).
-    mutating func write(_ value: UInt64, bits: Int) {
-        withSink(reservingBits: bits) { $0.write(value, bits: bits) }
-    }
-
     /// Runs `body` with a sink that takes at least `bits` more bits.
     mutating func withSink<Result>(reservingBits bits: Int, _ body: (inout BitSink) -> Result) -> Result {
         let needed = byteCount + bits / 8 + 2 + 8

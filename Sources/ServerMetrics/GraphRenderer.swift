@@ -76,11 +76,8 @@ public struct GraphRenderer: Sendable {
     public func combinedCanvas(_ input: GraphInput, width: Int = 800, height: Int = 600) -> Canvas? {
         guard input.series.hasEnoughData, width >= 200, height >= 200 else { return nil }
         let data = PlotData(input)
-        var canvas = Canvas(width: width, height: height, background: Theme.background)
-        canvas.coverageLevels = Theme.coverageLevels
         let w = Double(width)
         let h = Double(height)
-        drawTitle(&canvas, "\(input.serverName) - Resource Usage", width: w)
         let top = 72.0 * h / 600
         let bottomMargin = 64.0
         let gap = 58.0 * h / 600
@@ -94,6 +91,14 @@ public struct GraphRenderer: Sendable {
             width: plotWidth,
             height: panelHeight.rounded()
         )
+        var canvas = Canvas(
+            width: width,
+            height: height,
+            background: Theme.background,
+            rectangles: [(cpuRect, Theme.plot), (memoryRect, Theme.plot)]
+        )
+        canvas.coverageLevels = Theme.coverageLevels
+        drawTitle(&canvas, "\(input.serverName) - Resource Usage", width: w)
         drawPanel(&canvas, data: data, metric: .cpu, rect: cpuRect, timeLabels: false)
         drawPanel(&canvas, data: data, metric: .memory, rect: memoryRect, timeLabels: true)
         return canvas
@@ -103,11 +108,16 @@ public struct GraphRenderer: Sendable {
     func singleCanvas(_ input: GraphInput, metric: Metric, width: Int, height: Int) -> Canvas? {
         guard input.series.hasEnoughData, width >= 200, height >= 150 else { return nil }
         let data = PlotData(input)
-        var canvas = Canvas(width: width, height: height, background: Theme.background)
-        canvas.coverageLevels = Theme.coverageLevels
-        drawTitle(&canvas, input.serverName, width: Double(width))
         let left = plotLeft(data)
         let rect = Rect(x: left, y: 72, width: Double(width) - left - 18, height: Double(height) - 72 - 64)
+        var canvas = Canvas(
+            width: width,
+            height: height,
+            background: Theme.background,
+            rectangles: [(rect, Theme.plot)]
+        )
+        canvas.coverageLevels = Theme.coverageLevels
+        drawTitle(&canvas, input.serverName, width: Double(width))
         drawPanel(&canvas, data: data, metric: metric, rect: rect, timeLabels: true)
         return canvas
     }
@@ -181,7 +191,7 @@ public struct GraphRenderer: Sendable {
             color: Theme.text,
             alignment: .center
         )
-        canvas.fill(rect, color: Theme.plot)
+        // The plot area itself comes with the canvas (see `combinedCanvas`), written once with the background.
 
         func y(forRaw value: Double) -> Double {
             rect.maxY - min(max(scale.fraction(ofRaw: value), 0), 1.02) * rect.height

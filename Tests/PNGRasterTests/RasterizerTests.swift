@@ -152,6 +152,29 @@ import Testing
         #expect(spans.pixels != striped.pixels)
     }
 
+    @Test func canvasWithRectanglesEqualsFillingThemInOrder() {
+        let background = RGBA(hex: 0x313338)
+        let panel = RGBA(hex: 0x2B2D31)
+        let cases: [[(rect: Rect, color: RGBA)]] = [
+            // Two panels in one pass, one of them past the right and bottom edges.
+            [(Rect(x: 5, y: 3, width: 20, height: 6), panel), (Rect(x: 30, y: 8, width: 40, height: 40), .white)],
+            // Side by side on the same rows, listed right to left.
+            [(Rect(x: 20, y: 2, width: 5, height: 5), panel), (Rect(x: 2, y: 4, width: 5, height: 5), .white)],
+            // Overlapping, translucent and unaligned rectangles fall back to filling in order.
+            [(Rect(x: 5, y: 3, width: 20, height: 6), panel), (Rect(x: 10, y: 5, width: 20, height: 6), .white)],
+            [(Rect(x: 5, y: 3, width: 20, height: 6), panel.withOpacity(0.5))],
+            [(Rect(x: 5.5, y: 3, width: 20, height: 6), panel)],
+            [(Rect(x: -.infinity, y: 3, width: 20, height: 6), panel)],
+            [],
+        ]
+        for rectangles in cases {
+            var expected = Canvas(width: 37, height: 23, background: background)
+            for (rect, color) in rectangles { expected.fill(rect, color: color) }
+            let canvas = Canvas(width: 37, height: 23, background: background, rectangles: rectangles)
+            #expect(canvas.pixels == expected.pixels, "\(rectangles.map(\.rect))")
+        }
+    }
+
     @Test func strokeWidthGivesExpectedArea() {
         var canvas = Canvas(width: 60, height: 20)
         canvas.stroke([Point(x: 5, y: 10), Point(x: 55, y: 10)], style: StrokeStyle(width: 4), color: .white)
