@@ -40,20 +40,23 @@ public struct Canvas: Sendable {
         let spans = Self.rowSpans(rectangles, width: canvasWidth, height: canvasHeight)
         let count = canvasWidth * canvasHeight * 4
         let backgroundWord = SpanBlender.word(background)
+        let direct = spans ?? []
         pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress.map(UnsafeMutableRawPointer.init) else { return }
-            func store(_ word: UInt32, from start: Int, to end: Int) {
+            @inline(__always) func store(_ word: UInt32, from start: Int, to end: Int) {
                 for index in start..<end { base.storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self) }
             }
-            for y in 0..<canvasHeight {
-                let rowStart = y * canvasWidth
-                var x = 0
-                for span in spans ?? [] where y >= span.y0 && y < span.y1 {
-                    store(backgroundWord, from: rowStart + x, to: rowStart + span.x0)
-                    store(span.word, from: rowStart + span.x0, to: rowStart + span.x1)
-                    x = span.x1
+            direct.withUnsafeBufferPointer { direct in
+                for y in 0..<canvasHeight {
+                    let rowStart = y * canvasWidth
+                    var x = 0
+                    for span in direct where y >= span.y0 && y < span.y1 {
+                        store(backgroundWord, from: rowStart + x, to: rowStart + span.x0)
+                        store(span.word, from: rowStart + span.x0, to: rowStart + span.x1)
+                        x = span.x1
+                    }
+                    store(backgroundWord, from: rowStart + x, to: rowStart + canvasWidth)
                 }
-                store(backgroundWord, from: rowStart + x, to: rowStart + canvasWidth)
             }
             initialized = count
         }
