@@ -53,6 +53,11 @@ public enum BotApplication {
             clock: ContinuousClock(),
             logger: Logger(label: "discord.rest")
         )
+        // Said before the first attempt, which can take a while when the network is not up yet.
+        logger.info(
+            "pterodisbot \(BotVersion.current) starting: connecting to Discord",
+            metadata: ["panel": "\(configuration.panel.url)"]
+        )
         let gatewayInfo: GatewayBotInfo
         do {
             let discovery = GatewayDiscovery(
@@ -156,7 +161,7 @@ public enum BotApplication {
         )
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
         let group = ServiceGroup(configuration: groupConfiguration)
-        logger.info("pterodisbot \(BotVersion.current) starting", metadata: ["panel": "\(configuration.panel.url)"])
+        logger.info("starting the gateway and the status updates")
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { await exitOnSecondSignal(logger: logger) }
             // The signal watcher never ends on its own; once the group is done, stop it.
@@ -223,7 +228,7 @@ struct GatewayEventRouter: Service {
     let handler: InteractionHandler
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await event in events { handler.receive(event) }
         }
     }
