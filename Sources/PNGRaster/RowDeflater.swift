@@ -43,7 +43,8 @@ struct RowDeflater {
         precondition(rowBytes > 0, "rows must not be empty")
         self.rowBytes = rowBytes
         previousRow = [UInt8](repeating: 0, count: rowBytes)
-        tokens = [UInt32](repeating: 0, count: Self.blockTokenLimit + rowBytes)
+        // One slot more than a row can fill: a run's tail writes two slots and may keep one.
+        tokens = [UInt32](repeating: 0, count: Self.blockTokenLimit + rowBytes + 1)
         writer.writeZlibHeader()
     }
 
@@ -323,14 +324,19 @@ struct TokenSink {
                 runEnd = min(end, runEnd &+ difference.trailingZeroBitCount &>> 3)
                 break
             }
-            append(UInt32(byte))
+            let literal = UInt32(byte)
+            append(literal)
             var remaining = runEnd &- position &- 1
-            while remaining >= 3 {
-                let length = min(remaining, 258)
-                append(Self.runDistance | UInt32(256 &+ length))
-                remaining &-= length
+            while remaining > 258 {
+                append(Self.runDistance | UInt32(256 &+ 258))
+                remaining &-= 258
             }
-            for _ in 0..<remaining { append(UInt32(byte)) }
+            // The rest is one match (3 to 258 bytes) or up to two literals. Both slots are written and the count
+            // moves by what was meant: run lengths vary too much for a branch to be predicted.
+            let isMatch = remaining >= 3
+            tokens[count] = isMatch ? Self.runDistance | UInt32(256 &+ remaining) : literal
+            tokens[count &+ 1] = literal
+            count &+= isMatch ? 1 : remaining
             position = runEnd
         }
     }
