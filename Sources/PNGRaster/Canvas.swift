@@ -341,6 +341,10 @@ struct SpanBlender {
     private var lastDestination: UInt32 = 0
     private var lastAlpha = -1
     private var lastResult: UInt32 = 0
+    /// The destination before the last one and its result (same alpha): a fill over grid lines alternates
+    /// between two destinations, and recomputing at every switch costs more than the blend itself.
+    private var otherDestination: UInt32 = 0
+    private var otherResult: UInt32 = 0
 
     init(color: RGBA) {
         self.color = color
@@ -368,22 +372,29 @@ struct SpanBlender {
             lastAlpha = alpha
             lastDestination = base.loadUnaligned(fromByteOffset: start &* 4, as: UInt32.self)
             lastResult = Self.blended(lastDestination, color: color, alpha: alpha)
+            otherDestination = lastDestination
+            otherResult = lastResult
         }
         var index = start
         while index < end {
-            // Four pixels in one step where they all match the last destination (a fill over a flat background).
-            if index &+ 4 <= end {
-                let destinations = base.loadUnaligned(fromByteOffset: index &* 4, as: SIMD4<UInt32>.self)
-                if !any(destinations .!= SIMD4(repeating: lastDestination)) {
-                    base.storeBytes(of: SIMD4(repeating: lastResult), toByteOffset: index &* 4, as: SIMD4<UInt32>.self)
-                    index &+= 4
-                    continue
-                }
+            // Four pixels in one step while they all match the last destination (a fill over a flat background):
+            // a tight loop of its own, so the splatted words stay in registers.
+            let destinations = SIMD4(repeating: lastDestination)
+            let results = SIMD4(repeating: lastResult)
+            while index &+ 4 <= end,
+                !any(base.loadUnaligned(fromByteOffset: index &* 4, as: SIMD4<UInt32>.self) .!= destinations)
+            {
+                base.storeBytes(of: results, toByteOffset: index &* 4, as: SIMD4<UInt32>.self)
+                index &+= 4
             }
+            guard index < end else { break }
             let destination = base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
             if destination != lastDestination {
-                lastDestination = destination
-                lastResult = Self.blended(destination, color: color, alpha: alpha)
+                let result =
+                    destination == otherDestination
+                    ? otherResult : Self.blended(destination, color: color, alpha: alpha)
+                (otherDestination, otherResult) = (lastDestination, lastResult)
+                (lastDestination, lastResult) = (destination, result)
             }
             base.storeBytes(of: lastResult, toByteOffset: index &* 4, as: UInt32.self)
             index &+= 1
