@@ -95,9 +95,14 @@ public struct Path: Sendable, Equatable {
         let count = max(12, min(720, Int((Double.pi * (radius / 0.04).squareRoot()).rounded(.up))))
         var points: [Point] = []
         points.reserveCapacity(count)
-        for index in 0..<count {
-            let angle = 2 * Double.pi * Double(index) / Double(count)
-            points.append(Point(x: center.x + radius * cos(angle), y: center.y + radius * sin(angle)))
+        // Each vertex is the previous one turned by one step: two trig calls per circle instead of two per vertex
+        // (markers and round joins make dozens of circles per graph). The drift over 720 steps is ~1e-13 px.
+        let step = 2 * Double.pi / Double(count)
+        let (stepCos, stepSin) = (cos(step), sin(step))
+        var (dx, dy) = (radius, 0.0)
+        for _ in 0..<count {
+            points.append(Point(x: center.x + dx, y: center.y + dy))
+            (dx, dy) = (dx * stepCos - dy * stepSin, dx * stepSin + dy * stepCos)
         }
         addOrientedPolygon(points)
     }
