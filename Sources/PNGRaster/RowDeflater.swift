@@ -135,9 +135,10 @@ struct RowDeflater {
     /// unpredictably, and mispredicted branches cost more than the lookups.
     private mutating func writeBlock(isFinal: Bool) {
         let tokens = self.tokens[0..<tokenCount]
+        let distances = TokenSink.distances(rowBytes: rowBytes)
         // How often each literal or match length occurs, and each distance (index 0 counts literals).
         var valueCounts = [UInt32](repeating: 0, count: TokenSink.valueCount)
-        var distanceCounts = [UInt32](repeating: 0, count: TokenSink.distances(rowBytes: rowBytes).count)
+        var distanceCounts = [UInt32](repeating: 0, count: distances.count)
         valueCounts.withUnsafeMutableBufferPointer { values in
             distanceCounts.withUnsafeMutableBufferPointer { distances in
                 for token in tokens {
@@ -152,7 +153,6 @@ struct RowDeflater {
             literalFrequencies[value < 256 ? value : DeflateTables.lengthSymbol(value - 256)] += valueCounts[value]
         }
         var distanceFrequencies = [UInt32](repeating: 0, count: 30)
-        let distances = TokenSink.distances(rowBytes: rowBytes)
         // Rows wider than the 32 KiB window make no copies, so their row distance never counts.
         for (index, distance) in distances.enumerated() where index > 0 && distanceCounts[index] > 0 {
             distanceFrequencies[DeflateTables.distanceSymbol(distance)] += distanceCounts[index]

@@ -191,7 +191,8 @@ public struct GraphRenderer: Sendable {
             color: Theme.text,
             alignment: .center
         )
-        // The plot area itself comes with the canvas (see `combinedCanvas`), written once with the background.
+        // The plot area itself comes with the canvas (see `combinedCanvas` and `singleCanvas`), written once with
+        // the background.
 
         func y(forRaw value: Double) -> Double {
             rect.maxY - min(max(scale.fraction(ofRaw: value), 0), 1.02) * rect.height

@@ -190,7 +190,7 @@ private func cycleTimeFor500Servers() async throws -> [BenchFigure] {
 }
 
 /// The bot's own memory with 500 tracked servers and full six-point graphs: the simulated panel is a few
-/// kilobytes of state, so the figure is the orchestrator, metrics, graph cache and runtime. Run first, before the
+/// kilobytes of state, so the figure is the orchestrator, metrics, graph drawing and runtime. Run first, before the
 /// loopback fake panel of the cycle-time case adds its own memory to the process.
 private func residentMemoryWith500TrackedServers() async throws -> BenchFigure {
     let panel = SimulatedPanel(servers: SimulatedServer.fleet(count: 500, ticks: 20), seed: 11)
