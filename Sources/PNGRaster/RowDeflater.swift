@@ -136,15 +136,23 @@ struct RowDeflater {
     private mutating func writeBlock(isFinal: Bool) {
         let tokens = self.tokens[0..<tokenCount]
         let distances = TokenSink.distances(rowBytes: rowBytes)
-        // How often each literal or match length occurs, and each distance (index 0 counts literals).
+        // How often each (distance index, value) pair occurs, in one table: counting distances on their own
+        // would increment three counters over and over, each waiting for its previous store.
+        let pairShift = UInt32(TokenSink.valueMask.nonzeroBitCount)
+        var pairCounts = [UInt32](repeating: 0, count: distances.count << pairShift)
+        pairCounts.withUnsafeMutableBufferPointer { pairs in
+            for token in tokens {
+                pairs[Int(token & TokenSink.valueMask | (token >> TokenSink.distanceShift) << pairShift)] &+= 1
+            }
+        }
+        // Each literal or match length, and each distance (index 0 counts literals).
         var valueCounts = [UInt32](repeating: 0, count: TokenSink.valueCount)
         var distanceCounts = [UInt32](repeating: 0, count: distances.count)
-        valueCounts.withUnsafeMutableBufferPointer { values in
-            distanceCounts.withUnsafeMutableBufferPointer { distances in
-                for token in tokens {
-                    values[Int(token & TokenSink.valueMask)] &+= 1
-                    distances[Int(token >> TokenSink.distanceShift)] &+= 1
-                }
+        for distance in distances.indices {
+            for value in 0..<TokenSink.valueCount {
+                let count = pairCounts[distance << pairShift | value]
+                valueCounts[value] += count
+                distanceCounts[distance] += count
             }
         }
         var literalFrequencies = [UInt32](repeating: 0, count: 286)
