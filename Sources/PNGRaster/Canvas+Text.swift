@@ -98,7 +98,7 @@ extension Canvas {
         let bounds = drawableBounds
         let canvasWidth = width
         let colorAlpha = Int(color.a)
-        pixelsWithUnsafeMutableBuffer { target in
+        withSpanBlender(color: color) { blender in
             for row in 0..<mask.height {
                 let column = anchorX + y + row
                 guard column >= bounds.x0, column < bounds.x1 else { continue }
@@ -108,7 +108,8 @@ extension Canvas {
                     let canvasRow = anchorY - (x + maskColumn) - 1
                     guard canvasRow >= bounds.y0, canvasRow < bounds.y1 else { continue }
                     let alpha = (coverage * colorAlpha + 127) / 255
-                    Canvas.blend(target, index: (canvasRow * canvasWidth + column) * 4, color: color, alpha: alpha)
+                    let index = canvasRow * canvasWidth + column
+                    blender.blendPixel(at: index, alpha: alpha)
                 }
             }
         }

@@ -1,22 +1,30 @@
 /// An RGBA8 image in memory with antialiased drawing operations.
 ///
-/// Pixels are stored row by row, four bytes each (straight alpha). All drawing is clipped to ``clip``
-/// (when set) and to the canvas bounds, and is deterministic: the same calls give the same bytes.
+/// Pixels are row by row, top row first, with straight alpha. All drawing is clipped to ``clip`` (when set) and
+/// to the canvas bounds, and is deterministic: the same calls give the same bytes.
+///
+/// While no more than 256 colours have been drawn, pixels are stored as one-byte indices into a palette, a
+/// quarter of the memory to write, read and blend, and ``PNGEncoder`` writes them as they are. The 257th colour
+/// turns the canvas into RGBA words in place; the pixels are the same either way.
 public struct Canvas: Sendable {
     /// Width in pixels.
     public let width: Int
     /// Height in pixels.
     public let height: Int
-    /// `width * height * 4` bytes, RGBA, row-major, top row first.
-    public private(set) var pixels: [UInt8]
     /// Drawing is limited to this rectangle when set (in addition to the canvas bounds).
     public var clip: Rect?
     /// Antialiasing steps for filled shapes: 0 (the default) keeps 255 steps; a small count such as 16 rounds
     /// each pixel's coverage to that many steps, which looks the same at graph scale but keeps the number of
-    /// distinct colours low, so ``PNGEncoder`` can write a compact palette image.
+    /// distinct colours low, so the canvas stays indexed and ``PNGEncoder`` can write a compact palette image.
     public var coverageLevels: Int = 0
     /// Reused coverage accumulation buffer, so drawing does not allocate per shape.
     private var accumulator: [Float] = []
+    /// Room for one RGBA word per pixel; an indexed canvas uses the first byte per pixel.
+    private var buffer: PixelBuffer
+    /// The colours of an indexed canvas; nil once pixels are RGBA words.
+    private var palette: ColorPalette?
+    /// Indices of earlier blends, for the next blenders.
+    private var blendMemo = BlendMemo()
 
     /// Creates a canvas filled with `background`.
     /// - Parameters:
@@ -37,31 +45,49 @@ public struct Canvas: Sendable {
         let canvasHeight = max(1, height)
         self.width = canvasWidth
         self.height = canvasHeight
+        buffer = PixelBuffer(pixelCount: canvasWidth * canvasHeight)
         let spans = Self.rowSpans(rectangles, width: canvasWidth, height: canvasHeight)
-        let count = canvasWidth * canvasHeight * 4
-        let backgroundWord = SpanBlender.word(background)
         let direct = spans ?? []
-        pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            guard let base = buffer.baseAddress.map(UnsafeMutableRawPointer.init) else { return }
-            @inline(__always) func store(_ word: UInt32, from start: Int, to end: Int) {
+        let backgroundWord = SpanBlender.word(background)
+        var palette = ColorPalette()
+        // Each colour's index; nil (RGBA words from the start) only for more than 255 panels.
+        let backgroundIndex = palette.index(of: backgroundWord)
+        let spanIndices = direct.compactMap { palette.index(of: $0.word) }
+        let base = buffer.bytes
+        if let backgroundIndex, spanIndices.count == direct.count {
+            Self.forEachRowSegment(direct, width: canvasWidth, height: canvasHeight) { start, end, span in
+                let index = span.map { spanIndices[$0] } ?? backgroundIndex
+                (base + start).initializeMemory(as: UInt8.self, repeating: index, count: end - start)
+            }
+            self.palette = palette
+        } else {
+            Self.forEachRowSegment(direct, width: canvasWidth, height: canvasHeight) { start, end, span in
+                let word = span.map { direct[$0].word } ?? backgroundWord
                 for index in start..<end { base.storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self) }
             }
-            direct.withUnsafeBufferPointer { direct in
-                for y in 0..<canvasHeight {
-                    let rowStart = y * canvasWidth
-                    var x = 0
-                    for span in direct where y >= span.y0 && y < span.y1 {
-                        store(backgroundWord, from: rowStart + x, to: rowStart + span.x0)
-                        store(span.word, from: rowStart + span.x0, to: rowStart + span.x1)
-                        x = span.x1
-                    }
-                    store(backgroundWord, from: rowStart + x, to: rowStart + canvasWidth)
-                }
-            }
-            initialized = count
         }
         if spans == nil {
             for (rect, color) in rectangles { fill(rect, color: color) }
+        }
+    }
+
+    /// Calls `body` with each stretch `start..<end` of pixel indices, row by row, and the index in `spans` of the
+    /// span covering it (nil for the background between spans). `spans` must be sorted left to right.
+    private static func forEachRowSegment(
+        _ spans: [(x0: Int, x1: Int, y0: Int, y1: Int, word: UInt32)],
+        width: Int,
+        height: Int,
+        _ body: (_ start: Int, _ end: Int, _ span: Int?) -> Void
+    ) {
+        for y in 0..<height {
+            let rowStart = y * width
+            var x = 0
+            for (index, span) in spans.enumerated() where y >= span.y0 && y < span.y1 {
+                if span.x0 > x { body(rowStart + x, rowStart + span.x0, nil) }
+                body(rowStart + span.x0, rowStart + span.x1, index)
+                x = span.x1
+            }
+            if width > x { body(rowStart + x, rowStart + width, nil) }
         }
     }
 
@@ -94,11 +120,59 @@ public struct Canvas: Sendable {
         return whole(rect.x) && whole(rect.y) && whole(rect.width) && whole(rect.height)
     }
 
+    /// `width * height * 4` bytes, RGBA, row-major, top row first: a copy made on each access.
+    public var pixels: [UInt8] {
+        let count = width * height
+        let source = UnsafeRawPointer(buffer.bytes)
+        return [UInt8](unsafeUninitializedCapacity: count * 4) { target, initialized in
+            guard let base = target.baseAddress else { return }
+            if let palette {
+                for index in 0..<count {
+                    let word = palette.words[Int(source.load(fromByteOffset: index, as: UInt8.self))]
+                    UnsafeMutableRawPointer(base).storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self)
+                }
+            } else {
+                UnsafeMutableRawPointer(base).copyMemory(from: source, byteCount: count * 4)
+            }
+            initialized = count * 4
+        }
+    }
+
     /// The colour of one pixel (`.clear` outside the canvas).
     public func pixel(x: Int, y: Int) -> RGBA {
         guard x >= 0, y >= 0, x < width, y < height else { return .clear }
-        let index = (y * width + x) * 4
-        return RGBA(r: pixels[index], g: pixels[index + 1], b: pixels[index + 2], a: pixels[index + 3])
+        let index = y * width + x
+        let source = UnsafeRawPointer(buffer.bytes)
+        let word =
+            if let palette {
+                palette.words[Int(source.load(fromByteOffset: index, as: UInt8.self))]
+            } else {
+                source.load(fromByteOffset: index * 4, as: UInt32.self)
+            }
+        return SpanBlender.color(ofWord: word)
+    }
+
+    /// Runs `body` with the palette indices (one byte per pixel, row by row) and the palette, when the canvas is
+    /// indexed; nil when its pixels are RGBA words.
+    func withIndexedPixels<Result>(_ body: (UnsafeRawPointer, ColorPalette) -> Result) -> Result? {
+        guard let palette else { return nil }
+        return body(UnsafeRawPointer(buffer.bytes), palette)
+    }
+
+    /// Runs `body` with a blender of `color` over this canvas's pixels (copied first if shared with another
+    /// canvas). Every pixel write goes through here.
+    mutating func withSpanBlender(color: RGBA, _ body: (inout SpanBlender) -> Void) {
+        if !isKnownUniquelyReferenced(&buffer) {
+            buffer = buffer.copy(byteCount: palette == nil ? width * height * 4 : width * height)
+        }
+        var blender = SpanBlender(color: color, pixels: buffer.bytes, pixelCount: width * height)
+        // The blender holds the palette and the memo while it adds to them. Swapped, not copied: a copy would
+        // retain and release each of their arrays, and a graph makes thousands of blenders (one per dash).
+        swap(&palette, &blender.palette)
+        swap(&blendMemo, &blender.memo)
+        body(&blender)
+        swap(&palette, &blender.palette)
+        swap(&blendMemo, &blender.memo)
     }
 
     /// The integer pixel bounds drawing may touch: canvas ∩ clip, as half-open ranges.
@@ -147,6 +221,10 @@ public struct Canvas: Sendable {
         let boxHeight = y1 - y0
         let stride = boxWidth + 2
         let needed = stride * boxHeight
+        // Moved out of self for the fill (and back after), so that blending can mutate self meanwhile.
+        var accumulator = self.accumulator
+        self.accumulator = []
+        defer { self.accumulator = accumulator }
         if accumulator.count < needed {
             accumulator = [Float](repeating: 0, count: needed)
         }
@@ -170,19 +248,15 @@ public struct Canvas: Sendable {
             let colorAlpha = Float(color.a)
             let levels = min(max(coverageLevels, 0), 255)
             let steps = Float(levels)
-            pixels.withUnsafeMutableBytes { target in
-                var blender = SpanBlender(color: color)
+            // The alpha of each coverage step, so that no span pays for a division.
+            let stepAlphas = (0...levels).map { step in (step * Int(color.a) + levels / 2) / max(levels, 1) }
+            withSpanBlender(color: color) { blender in
                 raster.resolveSpans { row, start, end, coverage in
-                    let alpha: Int
-                    if levels > 0 {
-                        let step = Int(coverage * steps + 0.5)
-                        alpha = (step * Int(color.a) + levels / 2) / levels
-                    } else {
-                        alpha = Int(coverage * colorAlpha + 0.5)
-                    }
+                    let alpha =
+                        levels > 0 ? stepAlphas[Int(coverage * steps + 0.5)] : Int(coverage * colorAlpha + 0.5)
                     guard alpha > 0 else { return }
                     let rowStart = (y0 + row) * canvasWidth + x0
-                    blender.blend(target, from: rowStart + start, to: rowStart + end, alpha: alpha)
+                    blender.blend(from: rowStart + start, to: rowStart + end, alpha: alpha)
                 }
             }
         }
@@ -203,10 +277,9 @@ public struct Canvas: Sendable {
         let y1 = min(bounds.y1, Int(rect.maxY))
         guard x1 > x0, y1 > y0, color.a > 0 else { return }
         let canvasWidth = width
-        pixels.withUnsafeMutableBytes { target in
-            var blender = SpanBlender(color: color)
+        withSpanBlender(color: color) { blender in
             for y in y0..<y1 {
-                blender.blend(target, from: y * canvasWidth + x0, to: y * canvasWidth + x1, alpha: Int(color.a))
+                blender.blend(from: y * canvasWidth + x0, to: y * canvasWidth + x1, alpha: Int(color.a))
             }
         }
     }
@@ -280,7 +353,7 @@ public struct Canvas: Sendable {
         guard endX > startX, endY > startY, color.a > 0 else { return }
         let canvasWidth = width
         let colorAlpha = Int(color.a)
-        pixels.withUnsafeMutableBufferPointer { target in
+        withSpanBlender(color: color) { blender in
             mask.withUnsafeBufferPointer { source in
                 for row in startY..<endY {
                     let maskRow = (row - y) * maskWidth - x
@@ -288,16 +361,12 @@ public struct Canvas: Sendable {
                         let coverage = Int(source[maskRow + column])
                         if coverage == 0 { continue }
                         let alpha = (coverage * colorAlpha + 127) / 255
-                        Canvas.blend(target, index: (row * canvasWidth + column) * 4, color: color, alpha: alpha)
+                        let index = row * canvasWidth + column
+                        blender.blendPixel(at: index, alpha: alpha)
                     }
                 }
             }
         }
-    }
-
-    /// Runs `body` with direct access to the pixel bytes.
-    mutating func pixelsWithUnsafeMutableBuffer(_ body: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
-        pixels.withUnsafeMutableBufferPointer { body($0) }
     }
 
     /// Source-over blending of `color` at `alpha` (0...255) into the pixel at byte `index`.
@@ -328,85 +397,6 @@ public struct Canvas: Sendable {
             target[index + 1] = mix(color.g, target[index + 1])
             target[index + 2] = mix(color.b, target[index + 2])
             target[index + 3] = UInt8((outAlpha255 + 127) / 255)
-        }
-    }
-}
-
-/// Blends one colour over runs of pixels, remembering the last destination word and result so that uniform
-/// areas (a translucent fill over a flat background) cost a compare and a store per pixel. Gives exactly the
-/// bytes of ``Canvas/blend(_:index:color:alpha:)``.
-struct SpanBlender {
-    let color: RGBA
-    let opaqueWord: UInt32
-    private var lastDestination: UInt32 = 0
-    private var lastAlpha = -1
-    private var lastResult: UInt32 = 0
-    /// The destination before the last one and its result (same alpha): a fill over grid lines alternates
-    /// between two destinations, and recomputing at every switch costs more than the blend itself.
-    private var otherDestination: UInt32 = 0
-    private var otherResult: UInt32 = 0
-
-    init(color: RGBA) {
-        self.color = color
-        var opaque = color
-        opaque.a = 255
-        opaqueWord = Self.word(opaque)
-    }
-
-    /// The word whose in-memory bytes are `color`'s r, g, b, a.
-    static func word(_ color: RGBA) -> UInt32 {
-        UInt32(littleEndian: UInt32(color.r) | UInt32(color.g) << 8 | UInt32(color.b) << 16 | UInt32(color.a) << 24)
-    }
-
-    /// Blends at `alpha` (1...255) into pixels `start..<end` (pixel indices, not bytes).
-    @inline(__always)
-    mutating func blend(_ target: UnsafeMutableRawBufferPointer, from start: Int, to end: Int, alpha: Int) {
-        guard end > start, let base = target.baseAddress else { return }
-        if alpha >= 255 {
-            for index in start..<end {
-                base.storeBytes(of: opaqueWord, toByteOffset: index &* 4, as: UInt32.self)
-            }
-            return
-        }
-        if alpha != lastAlpha {
-            lastAlpha = alpha
-            lastDestination = base.loadUnaligned(fromByteOffset: start &* 4, as: UInt32.self)
-            lastResult = Self.blended(lastDestination, color: color, alpha: alpha)
-            otherDestination = lastDestination
-            otherResult = lastResult
-        }
-        var index = start
-        while index < end {
-            // Four pixels in one step while they all match the last destination (a fill over a flat background):
-            // a tight loop of its own, so the splatted words stay in registers.
-            let destinations = SIMD4(repeating: lastDestination)
-            let results = SIMD4(repeating: lastResult)
-            while index &+ 4 <= end,
-                !any(base.loadUnaligned(fromByteOffset: index &* 4, as: SIMD4<UInt32>.self) .!= destinations)
-            {
-                base.storeBytes(of: results, toByteOffset: index &* 4, as: SIMD4<UInt32>.self)
-                index &+= 4
-            }
-            guard index < end else { break }
-            let destination = base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
-            if destination != lastDestination {
-                let result =
-                    destination == otherDestination
-                    ? otherResult : Self.blended(destination, color: color, alpha: alpha)
-                (otherDestination, otherResult) = (lastDestination, lastResult)
-                (lastDestination, lastResult) = (destination, result)
-            }
-            base.storeBytes(of: lastResult, toByteOffset: index &* 4, as: UInt32.self)
-            index &+= 1
-        }
-    }
-
-    /// Source-over of `color` at `alpha` onto one pixel word, with the arithmetic of ``Canvas/blend``.
-    static func blended(_ destination: UInt32, color: RGBA, alpha: Int) -> UInt32 {
-        var bytes = destination
-        return withUnsafeMutableBytes(of: &bytes) { raw in
-            Canvas.blend(raw.bindMemory(to: UInt8.self), index: 0, color: color, alpha: alpha)
-            return raw.load(as: UInt32.self)
         }
     }
 }

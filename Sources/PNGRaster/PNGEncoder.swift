@@ -31,9 +31,9 @@ public enum PNGRasterError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// With ``ColorType/palette`` (the default), an image of at most 256 distinct colours is written as indexed
 /// colour (PLTE, plus tRNS when some colour is translucent): one byte per pixel, compressed by our own
-/// ``RowDeflater``, which codes only what changed from the row above (the demo graph encodes in ~1 ms, ~2.4 ms
-/// with zlib). Richer images fall back to RGB (RGBA when some pixel is not opaque), compressed by zlib. Chunk
-/// CRCs come from zlib.
+/// ``RowDeflater``, which codes only what changed from the row above. A canvas that is still indexed gives its
+/// indices as they are (the demo graph encodes in ~0.5 ms, ~2.4 ms with zlib). Richer images fall back to RGB
+/// (RGBA when some pixel is not opaque), compressed by zlib. Chunk CRCs come from zlib.
 public struct PNGEncoder: Sendable {
     /// Colour layout of the encoded image.
     public enum ColorType: Sendable, Hashable {
@@ -137,21 +137,13 @@ public struct PNGEncoder: Sendable {
         }
     }
 
-    /// Maps RGBA pixel words to palette indices in order of first appearance, with a small open-addressing
-    /// hash table (1024 slots, so the load factor stays at or below one quarter).
+    /// Maps the RGBA pixel words of a canvas that is not indexed to palette indices, in order of first
+    /// appearance.
     struct PaletteBuilder {
-        /// Colours as little-endian RGBA words (red in the low byte).
-        private(set) var colors: [UInt32] = []
-        private var keys = [UInt32](repeating: 0, count: 1024)
-        /// Index + 1 per slot; 0 marks an empty slot.
-        private var slots = [UInt16](repeating: 0, count: 1024)
+        private(set) var palette = ColorPalette()
         private var lastColor: UInt32 = 0
         private var lastIndex: UInt8 = 0
         private var hasLast = false
-
-        init() {
-            colors.reserveCapacity(256)
-        }
 
         /// Writes the indices of `count` pixels starting at `pixels` to `line`; false once a 257th colour
         /// appears (the line is then incomplete).
@@ -184,7 +176,7 @@ public struct PNGEncoder: Sendable {
                 }
                 // Look each run's colour up once; the previous run's colour is the most likely.
                 if !hasLast || color != lastColor {
-                    guard let index = lookUp(UInt32(littleEndian: color)) else { return false }
+                    guard let index = palette.index(of: color) else { return false }
                     lastIndex = index
                     lastColor = color
                     hasLast = true
@@ -199,104 +191,124 @@ public struct PNGEncoder: Sendable {
             }
             return true
         }
-
-        private mutating func lookUp(_ color: UInt32) -> UInt8? {
-            var slot = Int((color &* 0x9E37_79B1) >> 22)
-            while true {
-                let stored = slots[slot]
-                if stored == 0 {
-                    guard colors.count < 256 else { return nil }
-                    colors.append(color)
-                    slots[slot] = UInt16(colors.count)
-                    keys[slot] = color
-                    return UInt8(colors.count - 1)
-                }
-                if keys[slot] == color { return UInt8(stored - 1) }
-                slot = (slot + 1) & 1023
-            }
-        }
     }
 
     /// The palette and the zlib stream of the indexed scanlines, or nil when the canvas has more than 256
     /// colours.
     ///
     /// Rows are unfiltered: for indices, differences between neighbours are no smaller than the indices, while
-    /// unfiltered rows keep the long runs that ``RowDeflater`` codes cheaply. One index row is kept and only the
-    /// pixels that differ from the row above are indexed again; the deflater copies the rest from the row above.
+    /// unfiltered rows keep the long runs that ``RowDeflater`` codes cheaply. Only the pixels that differ from
+    /// the row above are looked at again; the deflater copies the rest from the row above. An indexed canvas
+    /// gives its indices and palette as they are; the RGBA words of any other canvas are indexed here.
     static func indexedData(_ canvas: Canvas) -> (colors: [UInt32], compressed: [UInt8])? {
         let width = canvas.width
-        var line = [UInt8](repeating: 0, count: width + 1)  // line[0] is the filter byte: None
-        var pixelChanges: [Range<Int>] = [0..<width]
-        var byteChanges: [Range<Int>] = []
-        var builder = PaletteBuilder()
-        var deflater = RowDeflater(rowBytes: width + 1)
-        let complete = canvas.pixels.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return false }
-            for y in 0..<canvas.height {
-                let pixels = base + y * width * 4
-                if y > 0 { changedPixels(pixels, above: pixels - width * 4, width: width, into: &pixelChanges) }
-                let indexed = line.withUnsafeMutableBufferPointer { line -> Bool in
-                    guard let start = line.baseAddress else { return false }
-                    for change in pixelChanges {
-                        let first = pixels + change.lowerBound * 4
-                        guard builder.indexPixels(first, count: change.count, into: start + 1 + change.lowerBound)
-                        else {
-                            return false
+        let height = canvas.height
+        let indexed = canvas.withIndexedPixels { indices, palette in
+            // The canvas's palette also holds colours that were drawn over later; entries are renumbered in
+            // order of first appearance, which drops those and gives the same bytes as indexing RGBA words.
+            var renumbered = [UInt16](repeating: 0, count: ColorPalette.capacity)  // new index + 1; 0 for none yet
+            var colors: [UInt32] = []
+            let allColors = palette.colorValues
+            let compressed = renumbered.withUnsafeMutableBufferPointer { renumbered in
+                deflateRows(width: width, height: height) { y, line, changes in
+                    let row = indices + y * width
+                    if y > 0 {
+                        changedStretches(of: UInt8.self, row, above: row - width, width: width, into: &changes)
+                    }
+                    for change in changes {
+                        for x in change {
+                            let old = Int(row.load(fromByteOffset: x, as: UInt8.self))
+                            if renumbered[old] == 0 {
+                                colors.append(allColors[old])
+                                renumbered[old] = UInt16(colors.count)
+                            }
+                            line[x] = UInt8(truncatingIfNeeded: renumbered[old] &- 1)
                         }
                     }
                     return true
                 }
-                guard indexed else { return false }
-                byteChanges.removeAll(keepingCapacity: true)
-                if y == 0 { byteChanges.append(0..<1) }  // the filter byte
-                for change in pixelChanges { byteChanges.append((change.lowerBound + 1)..<(change.upperBound + 1)) }
-                line.withUnsafeBufferPointer { deflater.append(row: $0, changed: byteChanges) }
             }
-            return true
+            return compressed.map { (colors, $0) }
         }
-        guard complete else { return nil }
-        return (builder.colors, deflater.finish())
+        if let indexed { return indexed }
+        var builder = PaletteBuilder()
+        let compressed = canvas.pixels.withUnsafeBytes { raw -> [UInt8]? in
+            guard let base = raw.baseAddress else { return nil }
+            return deflateRows(width: width, height: height) { y, line, changes in
+                let pixels = base + y * width * 4
+                if y > 0 {
+                    changedStretches(of: UInt32.self, pixels, above: pixels - width * 4, width: width, into: &changes)
+                }
+                for change in changes {
+                    let first = pixels + change.lowerBound * 4
+                    guard builder.indexPixels(first, count: change.count, into: line + change.lowerBound) else {
+                        return false
+                    }
+                }
+                return true
+            }
+        }
+        return compressed.map { (builder.palette.colorValues, $0) }
     }
 
-    /// Fills `changes` with the stretches of `width` pixels where `pixels` differs from `above`. Stretches less
-    /// than eight equal pixels apart are joined: the deflater would code such gaps with the changes anyway.
-    static func changedPixels(
+    /// Compresses `height` rows of `width` palette indices, unfiltered. `indexRow(y, line, &changes)` sets
+    /// `changes` to the stretches of row `y` that differ from row `y − 1` (it starts as the whole row, for the
+    /// first) and writes their indices into `line`, which keeps the rest from the row before; it returns false
+    /// to give up (nil).
+    private static func deflateRows(
+        width: Int,
+        height: Int,
+        _ indexRow: (_ y: Int, _ line: UnsafeMutablePointer<UInt8>, _ changes: inout [Range<Int>]) -> Bool
+    ) -> [UInt8]? {
+        var line = [UInt8](repeating: 0, count: width + 1)  // line[0] is the filter byte: None
+        var pixelChanges: [Range<Int>] = [0..<width]
+        var byteChanges: [Range<Int>] = []
+        var deflater = RowDeflater(rowBytes: width + 1)
+        for y in 0..<height {
+            let indexed = line.withUnsafeMutableBufferPointer { line -> Bool in
+                guard let start = line.baseAddress else { return false }
+                return indexRow(y, start + 1, &pixelChanges)
+            }
+            guard indexed else { return nil }
+            byteChanges.removeAll(keepingCapacity: true)
+            if y == 0 { byteChanges.append(0..<1) }  // the filter byte
+            for change in pixelChanges { byteChanges.append((change.lowerBound + 1)..<(change.upperBound + 1)) }
+            line.withUnsafeBufferPointer { deflater.append(row: $0, changed: byteChanges) }
+        }
+        return deflater.finish()
+    }
+
+    /// Fills `changes` with the stretches of `width` pixels where `pixels` differs from `above`, each pixel a
+    /// `Pixel` (an RGBA word or a palette index). Stretches less than eight equal pixels apart are joined: the
+    /// deflater would code such gaps with the changes anyway.
+    static func changedStretches<Pixel: ComparablePixel>(
+        of _: Pixel.Type,
         _ pixels: UnsafeRawPointer,
         above: UnsafeRawPointer,
         width: Int,
         into changes: inout [Range<Int>]
     ) {
         changes.removeAll(keepingCapacity: true)
+        let size = MemoryLayout<Pixel>.size
         // Many rows repeat the row above entirely; libc's memcmp says so fastest.
-        if memcmp(pixels, above, width * 4) == 0 { return }
+        if memcmp(pixels, above, width * size) == 0 { return }
         let window = 8  // pixels per mask, and the gap that ends a stretch
-        // Whole-pixel compares of eight or sixteen lanes: `any(a .!= b)` compiles to packed compares and a
-        // movemask even on baseline x86-64 (SSE2).
-        @inline(__always) func load8(_ base: UnsafeRawPointer, _ x: Int) -> SIMD8<UInt32> {
-            base.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<UInt32>.self)
-        }
         /// Bit i set when pixel x + i differs (i < 8; pixels past the row count as equal).
         @inline(__always) func differenceMask(_ x: Int) -> UInt32 {
             guard x &+ window <= width else {
                 var mask: UInt32 = 0
                 for index in 0..<max(0, width &- x)
-                where pixels.loadUnaligned(fromByteOffset: (x &+ index) &* 4, as: UInt32.self)
-                    != above.loadUnaligned(fromByteOffset: (x &+ index) &* 4, as: UInt32.self)
+                where pixels.loadUnaligned(fromByteOffset: (x &+ index) &* size, as: Pixel.self)
+                    != above.loadUnaligned(fromByteOffset: (x &+ index) &* size, as: Pixel.self)
                 {
                     mask |= 1 << UInt32(index)
                 }
                 return mask
             }
-            let differs = unsafeBitCast(load8(pixels, x) .!= load8(above, x), to: SIMD8<UInt32>.self)
-            return (differs & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum()
+            return Pixel.differenceMask(pixels + x &* size, above + x &* size)
         }
-        /// True when the sixteen pixels from x are equal (x + 16 ≤ width).
         @inline(__always) func sameSixteen(_ x: Int) -> Bool {
-            let offset = x &* 4
-            return !any(
-                pixels.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt32>.self)
-                    .!= above.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt32>.self)
-            )
+            Pixel.sameSixteen(pixels + x &* size, above + x &* size)
         }
         var x = 0
         while x < width {
@@ -453,5 +465,56 @@ extension [UInt8] {
         append(UInt8((value >> 16) & 0xFF))
         append(UInt8((value >> 8) & 0xFF))
         append(UInt8(value & 0xFF))
+    }
+}
+
+/// A pixel kind that ``PNGEncoder/changedStretches(of:_:above:width:into:)`` compares in groups: RGBA words or
+/// palette indices.
+protocol ComparablePixel: FixedWidthInteger {
+    /// Bit i set when pixel i of `pixels` and of `above` differ (i < 8).
+    static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32
+    /// True when the first sixteen pixels of `pixels` and of `above` are equal.
+    static func sameSixteen(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool
+}
+
+extension UInt32: ComparablePixel {
+    // Eight or sixteen lanes: `any(a .!= b)` compiles to packed compares and a movemask even on baseline x86-64
+    // (SSE2).
+    @inline(__always)
+    static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32 {
+        let differs = unsafeBitCast(
+            pixels.loadUnaligned(as: SIMD8<UInt32>.self) .!= above.loadUnaligned(as: SIMD8<UInt32>.self),
+            to: SIMD8<UInt32>.self
+        )
+        return (differs & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum()
+    }
+
+    @inline(__always)
+    static func sameSixteen(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool {
+        !any(pixels.loadUnaligned(as: SIMD16<UInt32>.self) .!= above.loadUnaligned(as: SIMD16<UInt32>.self))
+    }
+}
+
+extension UInt8: ComparablePixel {
+    // Byte lanes in SIMD types compile to slow generic code; 64-bit words do the same work.
+    @inline(__always)
+    static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32 {
+        let difference =
+            UInt64(littleEndian: pixels.loadUnaligned(as: UInt64.self))
+            ^ UInt64(littleEndian: above.loadUnaligned(as: UInt64.self))
+        // Each byte's bits folded into its lowest bit, then the eight lowest bits gathered into the top byte.
+        var folded = difference | difference >> 4
+        folded |= folded >> 2
+        folded |= folded >> 1
+        return UInt32(truncatingIfNeeded: ((folded & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) >> 56)
+    }
+
+    @inline(__always)
+    static func sameSixteen(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool {
+        let first = pixels.loadUnaligned(as: UInt64.self) ^ above.loadUnaligned(as: UInt64.self)
+        let second =
+            pixels.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            ^ above.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        return first | second == 0
     }
 }

@@ -24,8 +24,9 @@ import Testing
         #expect(decoded.bitDepth == 8)
         #expect(decoded.colorType == 2)
         var expected: [UInt8] = []
-        for index in stride(from: 0, to: canvas.pixels.count, by: 4) {
-            expected.append(contentsOf: canvas.pixels[index..<(index + 3)])
+        let pixels = canvas.pixels  // a copy per access: take it once
+        for index in stride(from: 0, to: pixels.count, by: 4) {
+            expected.append(contentsOf: pixels[index..<(index + 3)])
         }
         #expect(decoded.pixels == expected)
         #expect(decoded.filterTypes.allSatisfy { $0 == 1 || $0 == 2 })
@@ -49,8 +50,9 @@ import Testing
 
     private func distinctColors(_ canvas: Canvas) -> Int {
         var colors = Set<[UInt8]>()
-        for index in stride(from: 0, to: canvas.pixels.count, by: 4) {
-            colors.insert(Array(canvas.pixels[index..<(index + 4)]))
+        let pixels = canvas.pixels  // a copy per access: take it once
+        for index in stride(from: 0, to: pixels.count, by: 4) {
+            colors.insert(Array(pixels[index..<(index + 4)]))
         }
         return colors.count
     }

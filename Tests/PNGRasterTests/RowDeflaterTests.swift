@@ -227,9 +227,9 @@ private struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite struct ChangedPixelsTests {
+@Suite struct ChangedStretchesTests {
     /// Per pixel: stretches of differing pixels, joined when fewer than eight equal pixels lie between them.
-    private func reference(_ row: [UInt32], _ above: [UInt32]) -> [Range<Int>] {
+    private func reference<Pixel: Equatable>(_ row: [Pixel], _ above: [Pixel]) -> [Range<Int>] {
         var stretches: [Range<Int>] = []
         for x in row.indices where row[x] != above[x] {
             if let last = stretches.last, x - last.upperBound < 8 {
@@ -241,11 +241,12 @@ private struct SeededGenerator: RandomNumberGenerator {
         return stretches
     }
 
-    private func changes(_ row: [UInt32], _ above: [UInt32]) -> [Range<Int>] {
+    private func changes<Pixel: ComparablePixel>(_ row: [Pixel], _ above: [Pixel]) -> [Range<Int>] {
         var result: [Range<Int>] = [0..<1]  // stale content must be replaced
         row.withUnsafeBytes { pixels in
             above.withUnsafeBytes { abovePixels in
-                PNGEncoder.changedPixels(
+                PNGEncoder.changedStretches(
+                    of: Pixel.self,
                     pixels.baseAddress!,
                     above: abovePixels.baseAddress!,
                     width: row.count,
@@ -256,20 +257,26 @@ private struct SeededGenerator: RandomNumberGenerator {
         return result
     }
 
-    @Test func stretchesMatchThePerPixelRuleForEveryWidthAndGap() {
-        var generator = SeededGenerator(state: 7)
+    /// RGBA words and palette indices: random rows of every width up to 90, with sparse and clustered
+    /// differences, so gaps of every length fall around the joining distance.
+    private func checkRandomRows<Pixel: ComparablePixel>(of _: Pixel.Type, seed: UInt64) {
+        var generator = SeededGenerator(state: seed)
         for width in 1...90 {
             for _ in 0..<40 {
-                let above = (0..<width).map { _ in UInt32.random(in: 0...3, using: &generator) }
+                let above = (0..<width).map { _ in Pixel.random(in: 0...3, using: &generator) }
                 var row = above
-                // Sparse and clustered differences, gaps of every length around the joining distance.
                 let density = Int.random(in: 1...12, using: &generator)
                 for x in 0..<width where Int.random(in: 0..<density, using: &generator) == 0 {
-                    row[x] ^= UInt32.random(in: 1...0xFFFF_FFFF, using: &generator)
+                    row[x] ^= Pixel.random(in: 1...Pixel.max, using: &generator)
                 }
                 #expect(changes(row, above) == reference(row, above), "width \(width)")
             }
         }
+    }
+
+    @Test func stretchesMatchThePerPixelRuleForEveryWidthAndGap() {
+        checkRandomRows(of: UInt32.self, seed: 7)
+        checkRandomRows(of: UInt8.self, seed: 8)
     }
 
     @Test func equalRowsHaveNoStretchesAndGapsOfExactlyEightSplit() {
@@ -282,5 +289,6 @@ private struct SeededGenerator: RandomNumberGenerator {
         #expect(changes(row, above) == [3..<4, 12..<21])
         row[39] = 9  // the last pixel, after a long gap
         #expect(changes(row, above) == [3..<4, 12..<21, 39..<40])
+        #expect(changes(row.map { UInt8($0) }, above.map { UInt8($0) }) == [3..<4, 12..<21, 39..<40])
     }
 }
