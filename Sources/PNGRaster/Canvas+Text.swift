@@ -64,53 +64,67 @@ extension Canvas {
             case .top: font.ascent(size: size)
             case .bottom: -font.descent(size: size)
             }
+        guard color.a > 0 else { return }
+        // One blender for the whole string: its caches carry over from glyph to glyph.
+        let area = blendArea
         switch rotation {
         case .none:
             let baselineY = Int((origin.y + across).rounded())
-            for glyph in font.layout(text, size: size, originX: origin.x + along, baselineY: baselineY) {
-                blendMask(
-                    glyph.mask.coverage,
-                    maskWidth: glyph.mask.width,
-                    maskHeight: glyph.mask.height,
-                    x: glyph.x,
-                    y: glyph.y,
-                    color: color
-                )
+            let glyphs = font.layout(text, size: size, originX: origin.x + along, baselineY: baselineY)
+            withSpanBlender(color: color) { blender in
+                for glyph in glyphs {
+                    Self.blendMask(
+                        glyph.mask.coverage,
+                        maskWidth: glyph.mask.width,
+                        maskHeight: glyph.mask.height,
+                        x: glyph.x,
+                        y: glyph.y,
+                        in: area,
+                        with: &blender
+                    )
+                }
             }
         case .counterClockwise:
             // Lay out horizontally around (0, 0), then map (dx, dy) to (origin.x + dy, origin.y - dx).
             let anchorX = Int((origin.x + across).rounded())
             let anchorY = Int(origin.y.rounded())
-            for glyph in font.layout(text, size: size, originX: along, baselineY: 0) {
-                blendRotatedMask(glyph.mask, x: glyph.x, y: glyph.y, anchorX: anchorX, anchorY: anchorY, color: color)
+            let glyphs = font.layout(text, size: size, originX: along, baselineY: 0)
+            withSpanBlender(color: color) { blender in
+                for glyph in glyphs {
+                    Self.blendRotatedMask(
+                        glyph.mask,
+                        x: glyph.x,
+                        y: glyph.y,
+                        anchorX: anchorX,
+                        anchorY: anchorY,
+                        in: area,
+                        with: &blender
+                    )
+                }
             }
         }
     }
 
-    private mutating func blendRotatedMask(
+    private static func blendRotatedMask(
         _ mask: GlyphMask,
         x: Int,
         y: Int,
         anchorX: Int,
         anchorY: Int,
-        color: RGBA
+        in area: BlendArea,
+        with blender: inout SpanBlender
     ) {
-        let bounds = drawableBounds
-        let canvasWidth = width
-        let colorAlpha = Int(color.a)
-        withSpanBlender(color: color) { blender in
-            for row in 0..<mask.height {
-                let column = anchorX + y + row
-                guard column >= bounds.x0, column < bounds.x1 else { continue }
-                for maskColumn in 0..<mask.width {
-                    let coverage = Int(mask.coverage[row * mask.width + maskColumn])
-                    if coverage == 0 { continue }
-                    let canvasRow = anchorY - (x + maskColumn) - 1
-                    guard canvasRow >= bounds.y0, canvasRow < bounds.y1 else { continue }
-                    let alpha = (coverage * colorAlpha + 127) / 255
-                    let index = canvasRow * canvasWidth + column
-                    blender.blendPixel(at: index, alpha: alpha)
-                }
+        let bounds = area.bounds
+        let colorAlpha = Int(blender.color.a)
+        for row in 0..<mask.height {
+            let column = anchorX + y + row
+            guard column >= bounds.x0, column < bounds.x1 else { continue }
+            for maskColumn in 0..<mask.width {
+                let coverage = Int(mask.coverage[row * mask.width + maskColumn])
+                if coverage == 0 { continue }
+                let canvasRow = anchorY - (x + maskColumn) - 1
+                guard canvasRow >= bounds.y0, canvasRow < bounds.y1 else { continue }
+                blender.blendPixel(at: canvasRow * area.width + column, alpha: (coverage * colorAlpha + 127) / 255)
             }
         }
     }

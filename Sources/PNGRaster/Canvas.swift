@@ -270,17 +270,28 @@ public struct Canvas: Sendable {
             fill(path, color: color)
             return
         }
-        let bounds = drawableBounds
-        let x0 = max(bounds.x0, Int(rect.x))
-        let y0 = max(bounds.y0, Int(rect.y))
-        let x1 = min(bounds.x1, Int(rect.maxX))
-        let y1 = min(bounds.y1, Int(rect.maxY))
-        guard x1 > x0, y1 > y0, color.a > 0 else { return }
-        let canvasWidth = width
-        withSpanBlender(color: color) { blender in
-            for y in y0..<y1 {
-                blender.blend(from: y * canvasWidth + x0, to: y * canvasWidth + x1, alpha: Int(color.a))
-            }
+        guard color.a > 0 else { return }
+        let area = blendArea
+        withSpanBlender(color: color) { blender in Self.blendAligned(rect, in: area, with: &blender) }
+    }
+
+    /// What blending whole pixels needs from the canvas, read before a blender takes it over.
+    struct BlendArea {
+        let bounds: (x0: Int, y0: Int, x1: Int, y1: Int)
+        let width: Int
+    }
+
+    var blendArea: BlendArea { BlendArea(bounds: drawableBounds, width: width) }
+
+    /// Blends the blender's colour at full alpha over the whole pixels of `rect` (pixel-aligned) within `area`.
+    static func blendAligned(_ rect: Rect, in area: BlendArea, with blender: inout SpanBlender) {
+        let x0 = max(area.bounds.x0, Int(rect.x))
+        let y0 = max(area.bounds.y0, Int(rect.y))
+        let x1 = min(area.bounds.x1, Int(rect.maxX))
+        let y1 = min(area.bounds.y1, Int(rect.maxY))
+        guard x1 > x0, y1 > y0 else { return }
+        for y in y0..<y1 {
+            blender.blend(from: y * area.width + x0, to: y * area.width + x1, alpha: Int(blender.color.a))
         }
     }
 
@@ -307,63 +318,79 @@ public struct Canvas: Sendable {
             let direction: Double = to >= from ? 1 : -1
             let length = abs(to - from)
             // One rectangle per dash, `start...end` measured from the first point along the segment.
-            func fillDash(_ start: Double, _ end: Double) {
+            var dashes: [Rect] = []
+            func addDash(_ start: Double, _ end: Double) {
                 let low = min(from + direction * start, from + direction * end)
                 let extent = end - start
                 guard extent > 1e-9 else { return }
-                let rect =
+                dashes.append(
                     horizontal
-                    ? Rect(x: low, y: points[0].y - halfWidth, width: extent, height: style.width)
-                    : Rect(x: points[0].x - halfWidth, y: low, width: style.width, height: extent)
-                fill(rect, color: color)
+                        ? Rect(x: low, y: points[0].y - halfWidth, width: extent, height: style.width)
+                        : Rect(x: points[0].x - halfWidth, y: low, width: style.width, height: extent)
+                )
             }
-            guard pattern.count >= 2 else {
-                fillDash(0, length)
-                return
+            if pattern.count >= 2 {
+                // Dashes and gaps alternate through the pattern (an odd-length pattern swaps roles each round).
+                var travelled = 0.0
+                var step = 0
+                while length - travelled > 1e-9 {
+                    let next = min(length, travelled + pattern[step % pattern.count])
+                    if step % 2 == 0 { addDash(travelled, next) }
+                    travelled = next
+                    step += 1
+                }
+            } else {
+                addDash(0, length)
             }
-            // Dashes and gaps alternate through the pattern (an odd-length pattern swaps roles each round).
-            var travelled = 0.0
-            var step = 0
-            while length - travelled > 1e-9 {
-                let next = min(length, travelled + pattern[step % pattern.count])
-                if step % 2 == 0 { fillDash(travelled, next) }
-                travelled = next
-                step += 1
-            }
+            fillDashes(dashes, color: color)
             return
         }
         fill(Path.stroke(points, style: style), color: color)
     }
 
-    /// Blends a coverage mask (one byte per pixel, 255 = full) whose top-left pixel lands at (`x`, `y`).
-    /// Used for cached glyph bitmaps.
-    mutating func blendMask(
+    /// Fills the dashes of one line, which do not overlap: whole-pixel dashes with one blender, the others as one
+    /// path, the way the general stroke fills all of a line's dashes. A graph has over a thousand dashes, so
+    /// their set-up counts.
+    private mutating func fillDashes(_ dashes: [Rect], color: RGBA) {
+        guard color.a > 0 else { return }
+        var partial = Path()
+        let area = blendArea
+        withSpanBlender(color: color) { blender in
+            for dash in dashes {
+                if Self.isPixelAligned(dash) {
+                    Self.blendAligned(dash, in: area, with: &blender)
+                } else {
+                    partial.addRect(dash)
+                }
+            }
+        }
+        if !partial.isEmpty { fill(partial, color: color) }
+    }
+
+    /// Blends the blender's colour through a coverage mask (one byte per pixel, 255 = full) whose top-left pixel
+    /// lands at (`x`, `y`) within `area`. Used for cached glyph bitmaps.
+    static func blendMask(
         _ mask: [UInt8],
         maskWidth: Int,
         maskHeight: Int,
         x: Int,
         y: Int,
-        color: RGBA
+        in area: BlendArea,
+        with blender: inout SpanBlender
     ) {
-        let bounds = drawableBounds
-        let startX = max(bounds.x0, x)
-        let startY = max(bounds.y0, y)
-        let endX = min(bounds.x1, x + maskWidth)
-        let endY = min(bounds.y1, y + maskHeight)
-        guard endX > startX, endY > startY, color.a > 0 else { return }
-        let canvasWidth = width
-        let colorAlpha = Int(color.a)
-        withSpanBlender(color: color) { blender in
-            mask.withUnsafeBufferPointer { source in
-                for row in startY..<endY {
-                    let maskRow = (row - y) * maskWidth - x
-                    for column in startX..<endX {
-                        let coverage = Int(source[maskRow + column])
-                        if coverage == 0 { continue }
-                        let alpha = (coverage * colorAlpha + 127) / 255
-                        let index = row * canvasWidth + column
-                        blender.blendPixel(at: index, alpha: alpha)
-                    }
+        let startX = max(area.bounds.x0, x)
+        let startY = max(area.bounds.y0, y)
+        let endX = min(area.bounds.x1, x + maskWidth)
+        let endY = min(area.bounds.y1, y + maskHeight)
+        guard endX > startX, endY > startY else { return }
+        let colorAlpha = Int(blender.color.a)
+        mask.withUnsafeBufferPointer { source in
+            for row in startY..<endY {
+                let maskRow = (row - y) * maskWidth - x
+                for column in startX..<endX {
+                    let coverage = Int(source[maskRow + column])
+                    if coverage == 0 { continue }
+                    blender.blendPixel(at: row * area.width + column, alpha: (coverage * colorAlpha + 127) / 255)
                 }
             }
         }

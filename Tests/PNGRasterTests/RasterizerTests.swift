@@ -65,6 +65,8 @@ import Testing
             // Drawn right to left, and an odd-length pattern (dashes and gaps swap roles each round).
             ([Point(x: 38, y: 20.5), Point(x: 1.5, y: 20.5)], StrokeStyle(width: 1, cap: .butt, dash: [4, 3])),
             ([Point(x: 30.5, y: 2), Point(x: 30.5, y: 31)], StrokeStyle(width: 1, cap: .butt, dash: [3, 2, 1])),
+            // Whole-pixel and fractional dashes in one line (blended directly and filled as one path).
+            ([Point(x: 2, y: 26.5), Point(x: 39, y: 26.5)], StrokeStyle(width: 1, cap: .butt, dash: [4, 2.5])),
         ]
         for (points, style) in cases {
             for levels in [0, 16] {
