@@ -307,13 +307,10 @@ public struct PNGEncoder: Sendable {
             }
             return Pixel.differenceMask(pixels + x &* size, above + x &* size)
         }
-        @inline(__always) func sameSixteen(_ x: Int) -> Bool {
-            Pixel.sameSixteen(pixels + x &* size, above + x &* size)
-        }
         var x = 0
         while x < width {
-            if x &+ 2 &* window <= width, sameSixteen(x) {
-                x &+= 2 &* window
+            if x &+ Pixel.blockLength <= width, Pixel.sameBlock(pixels + x &* size, above + x &* size) {
+                x &+= Pixel.blockLength
                 continue
             }
             let mask = differenceMask(x)
@@ -473,13 +470,25 @@ extension [UInt8] {
 protocol ComparablePixel: FixedWidthInteger {
     /// Bit i set when pixel i of `pixels` and of `above` differ (i < 8).
     static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32
-    /// True when the first sixteen pixels of `pixels` and of `above` are equal.
-    static func sameSixteen(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool
+    /// Pixels in the blocks that ``sameBlock(_:_:)`` compares: 64 bytes, a multiple of eight pixels.
+    static var blockLength: Int { get }
+    /// True when the first ``blockLength`` pixels of `pixels` and of `above` are equal.
+    static func sameBlock(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool
+}
+
+extension ComparablePixel {
+    static var blockLength: Int { 64 / MemoryLayout<Self>.size }
+
+    // Sixteen 32-bit lanes, whatever the pixel: `any(a .!= b)` compiles to packed compares and a movemask even
+    // on baseline x86-64 (SSE2).
+    @inline(__always)
+    static func sameBlock(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool {
+        !any(pixels.loadUnaligned(as: SIMD16<UInt32>.self) .!= above.loadUnaligned(as: SIMD16<UInt32>.self))
+    }
 }
 
 extension UInt32: ComparablePixel {
-    // Eight or sixteen lanes: `any(a .!= b)` compiles to packed compares and a movemask even on baseline x86-64
-    // (SSE2).
+    // Eight lanes, a packed compare each, weighted and summed.
     @inline(__always)
     static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32 {
         let differs = unsafeBitCast(
@@ -487,11 +496,6 @@ extension UInt32: ComparablePixel {
             to: SIMD8<UInt32>.self
         )
         return (differs & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum()
-    }
-
-    @inline(__always)
-    static func sameSixteen(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool {
-        !any(pixels.loadUnaligned(as: SIMD16<UInt32>.self) .!= above.loadUnaligned(as: SIMD16<UInt32>.self))
     }
 }
 
@@ -507,14 +511,5 @@ extension UInt8: ComparablePixel {
         folded |= folded >> 2
         folded |= folded >> 1
         return UInt32(truncatingIfNeeded: ((folded & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) >> 56)
-    }
-
-    @inline(__always)
-    static func sameSixteen(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> Bool {
-        let first = pixels.loadUnaligned(as: UInt64.self) ^ above.loadUnaligned(as: UInt64.self)
-        let second =
-            pixels.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-            ^ above.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-        return first | second == 0
     }
 }
