@@ -292,20 +292,22 @@ public struct PNGEncoder: Sendable {
         let size = MemoryLayout<Pixel>.size
         // Many rows repeat the row above entirely; libc's memcmp says so fastest.
         if memcmp(pixels, above, width * size) == 0 { return }
-        let window = 8  // pixels per mask, and the gap that ends a stretch
-        /// Bit i set when pixel x + i differs (i < 8; pixels past the row count as equal).
-        @inline(__always) func differenceMask(_ x: Int) -> UInt32 {
+        let window = 8  // pixels per difference word, and the gap that ends a stretch
+        let shift = Pixel.differenceShift
+        /// Pixel x + i's difference in bits i << shift ..< (i + 1) << shift (i < 8; pixels past the row count as
+        /// equal).
+        @inline(__always) func differences(_ x: Int) -> UInt64 {
             guard x &+ window <= width else {
-                var mask: UInt32 = 0
+                var bits: UInt64 = 0
                 for index in 0..<max(0, width &- x)
                 where pixels.loadUnaligned(fromByteOffset: (x &+ index) &* size, as: Pixel.self)
                     != above.loadUnaligned(fromByteOffset: (x &+ index) &* size, as: Pixel.self)
                 {
-                    mask |= 1 << UInt32(index)
+                    bits |= 1 << UInt64(index << shift)
                 }
-                return mask
+                return bits
             }
-            return Pixel.differenceMask(pixels + x &* size, above + x &* size)
+            return Pixel.differences(pixels + x &* size, above + x &* size)
         }
         var x = 0
         while x < width {
@@ -313,19 +315,19 @@ public struct PNGEncoder: Sendable {
                 x &+= Pixel.blockLength
                 continue
             }
-            let mask = differenceMask(x)
-            guard mask != 0 else {
+            let first = differences(x)
+            guard first != 0 else {
                 x &+= window
                 continue
             }
-            let start = x &+ mask.trailingZeroBitCount
+            let start = x &+ first.trailingZeroBitCount &>> shift
             var end = start &+ 1
             // Extend past the last differing pixel in each window of eight that follows; a window with none
             // is a gap of eight equal pixels, which ends the stretch.
             while end < width {
-                let following = differenceMask(end)
+                let following = differences(end)
                 guard following != 0 else { break }
-                end &+= UInt32.bitWidth &- following.leadingZeroBitCount
+                end &+= (UInt64.bitWidth &- following.leadingZeroBitCount &+ (1 &<< shift) &- 1) &>> shift
             }
             changes.append(start..<end)
             x = end
@@ -468,8 +470,11 @@ extension [UInt8] {
 /// A pixel kind that ``PNGEncoder/changedStretches(of:_:above:width:into:)`` compares in groups: RGBA words or
 /// palette indices.
 protocol ComparablePixel: FixedWidthInteger {
-    /// Bit i set when pixel i of `pixels` and of `above` differ (i < 8).
-    static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32
+    /// Bits per pixel, as a shift, in ``differences(_:_:)``.
+    static var differenceShift: Int { get }
+    /// Where the first eight pixels of `pixels` and `above` differ: pixel i in bits
+    /// `i << differenceShift ..< (i + 1) << differenceShift`, nonzero where it differs.
+    static func differences(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt64
     /// Pixels in the blocks that ``sameBlock(_:_:)`` compares: 64 bytes, a multiple of eight pixels.
     static var blockLength: Int { get }
     /// True when the first ``blockLength`` pixels of `pixels` and of `above` are equal.
@@ -488,28 +493,27 @@ extension ComparablePixel {
 }
 
 extension UInt32: ComparablePixel {
-    // Eight lanes, a packed compare each, weighted and summed.
+    static var differenceShift: Int { 0 }
+
+    // One bit per pixel: eight lanes, a packed compare each, weighted and summed.
     @inline(__always)
-    static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32 {
+    static func differences(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt64 {
         let differs = unsafeBitCast(
             pixels.loadUnaligned(as: SIMD8<UInt32>.self) .!= above.loadUnaligned(as: SIMD8<UInt32>.self),
             to: SIMD8<UInt32>.self
         )
-        return (differs & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum()
+        return UInt64((differs & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum())
     }
 }
 
 extension UInt8: ComparablePixel {
-    // Byte lanes in SIMD types compile to slow generic code; 64-bit words do the same work.
+    static var differenceShift: Int { 3 }
+
+    // One byte per pixel: the XOR of eight indices read as a little-endian word. Its trailing and leading zero
+    // counts find the first and last differing pixel in two instructions.
     @inline(__always)
-    static func differenceMask(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt32 {
-        let difference =
-            UInt64(littleEndian: pixels.loadUnaligned(as: UInt64.self))
+    static func differences(_ pixels: UnsafeRawPointer, _ above: UnsafeRawPointer) -> UInt64 {
+        UInt64(littleEndian: pixels.loadUnaligned(as: UInt64.self))
             ^ UInt64(littleEndian: above.loadUnaligned(as: UInt64.self))
-        // Each byte's bits folded into its lowest bit, then the eight lowest bits gathered into the top byte.
-        var folded = difference | difference >> 4
-        folded |= folded >> 2
-        folded |= folded >> 1
-        return UInt32(truncatingIfNeeded: ((folded & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) >> 56)
     }
 }
