@@ -40,10 +40,12 @@ struct CoverageAccumulator {
             let left = min(max(min(x, nextX), 0), maxX)
             let right = min(max(max(x, nextX), 0), maxX)
             let base = row * stride
-            let leftFloor = left.rounded(.down)
-            let leftIndex = Int(leftFloor)
-            let rightCeil = right.rounded(.up)
-            let rightIndex = Int(rightCeil)
+            // Both are clamped to 0...maxX, where truncation is floor; `rounded` would call libm on baseline x86-64.
+            let leftIndex = Int(left)
+            let leftFloor = Double(leftIndex)
+            let rightTruncated = Int(right)
+            let rightIndex = Double(rightTruncated) < right ? rightTruncated + 1 : rightTruncated
+            let rightCeil = Double(rightIndex)
             if rightIndex <= leftIndex + 1 {
                 // The edge stays within one pixel column in this row: split by its mean x.
                 let mid = Float((left + right) * 0.5 - leftFloor)
