@@ -169,7 +169,7 @@ public struct Canvas: Sendable {
         }
         var blender = SpanBlender(color: color, pixels: buffer.bytes, pixelCount: width * height)
         // The blender holds the palette and the memo while it adds to them. Swapped, not copied: a copy would
-        // retain and release each of their arrays, and a graph makes thousands of blenders (one per dash).
+        // retain and release each of their arrays, and a graph makes hundreds of blenders.
         swap(&palette, &blender.palette)
         swap(&blendMemo, &blender.memo)
         body(&blender)

@@ -32,7 +32,7 @@ public enum PNGRasterError: Error, Sendable, Equatable, CustomStringConvertible 
 /// With ``ColorType/palette`` (the default), an image of at most 256 distinct colours is written as indexed
 /// colour (PLTE, plus tRNS when some colour is translucent): one byte per pixel, compressed by our own
 /// ``RowDeflater``, which codes only what changed from the row above. A canvas that is still indexed gives its
-/// indices as they are (the demo graph encodes in ~0.5 ms, ~2.4 ms with zlib). Richer images fall back to RGB
+/// own indices (the demo graph encodes in ~0.5 ms, ~2.4 ms with zlib). Richer images fall back to RGB
 /// (RGBA when some pixel is not opaque), compressed by zlib. Chunk CRCs come from zlib.
 public struct PNGEncoder: Sendable {
     /// Colour layout of the encoded image.
@@ -199,7 +199,8 @@ public struct PNGEncoder: Sendable {
     /// Rows are unfiltered: for indices, differences between neighbours are no smaller than the indices, while
     /// unfiltered rows keep the long runs that ``RowDeflater`` codes cheaply. Only the pixels that differ from
     /// the row above are looked at again; the deflater copies the rest from the row above. An indexed canvas
-    /// gives its indices and palette as they are; the RGBA words of any other canvas are indexed here.
+    /// gives its own indices, renumbered; the RGBA words of any other canvas are indexed here. Either way the
+    /// palette is in order of first appearance, so both give the same bytes.
     static func indexedData(_ canvas: Canvas) -> (colors: [UInt32], compressed: [UInt8])? {
         let width = canvas.width
         let height = canvas.height
