@@ -154,6 +154,15 @@ public struct Canvas: Sendable {
         return SpanBlender.color(ofWord: word)
     }
 
+    /// Runs `body` with the pixels as RGBA bytes (``pixels``' layout): the canvas's own memory when it holds
+    /// words, an expanded copy when it is indexed.
+    func withRGBABytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        guard palette == nil else { return pixels.withUnsafeBytes(body) }
+        return withExtendedLifetime(buffer) {
+            body(UnsafeRawBufferPointer(start: buffer.bytes, count: width * height * 4))
+        }
+    }
+
     /// Runs `body` with the palette indices (one byte per pixel, row by row) and the palette, when the canvas is
     /// indexed; nil when its pixels are RGBA words.
     func withIndexedPixels<Result>(_ body: (UnsafeRawPointer, ColorPalette) -> Result) -> Result? {

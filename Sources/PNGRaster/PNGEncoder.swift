@@ -127,7 +127,7 @@ public struct PNGEncoder: Sendable {
 
     /// True when every pixel has alpha 255.
     static func isOpaque(_ canvas: Canvas) -> Bool {
-        canvas.pixels.withUnsafeBufferPointer { pixels in
+        canvas.withRGBABytes { pixels in
             var index = 3
             while index < pixels.count {
                 if pixels[index] != 255 { return false }
@@ -233,7 +233,7 @@ public struct PNGEncoder: Sendable {
         }
         if let indexed { return indexed }
         var builder = PaletteBuilder()
-        let compressed = canvas.pixels.withUnsafeBytes { raw -> [UInt8]? in
+        let compressed = canvas.withRGBABytes { raw -> [UInt8]? in
             guard let base = raw.baseAddress else { return nil }
             return deflateRows(width: width, height: height) { y, line, changes in
                 let pixels = base + y * width * 4
@@ -347,7 +347,7 @@ public struct PNGEncoder: Sendable {
         // Pixels read as 32-bit words; for RGB output the alpha byte is masked off on any byte order.
         let mask = channels == 3 ? UInt32(littleEndian: 0x00FF_FFFF) : 0xFFFF_FFFF
         var output = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
-        canvas.pixels.withUnsafeBytes { raw in
+        canvas.withRGBABytes { raw in
             output.withUnsafeMutableBufferPointer { out in
                 guard let bytes = raw.baseAddress, let target = out.baseAddress else { return }
                 @inline(__always) func word(_ index: Int) -> UInt32 {
