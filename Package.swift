@@ -58,13 +58,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Backend-neutral panel interface: models, failure classification, capabilities. No I/O.
+        .target(
+            name: "PanelCore",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Pterodactyl",
             dependencies: [
+                "PanelCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Polls the panels and publishes observations to consumers. Knows nothing of Discord.
+        .target(
+            name: "Monitoring",
+            dependencies: [
+                "PanelCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -87,6 +103,8 @@ let package = Package(
                 "DiscordModels",
                 "DiscordREST",
                 "DiscordGateway",
+                "PanelCore",
+                "Monitoring",
                 "Pterodactyl",
                 "PNGRaster",
                 "ServerMetrics",
@@ -115,6 +133,8 @@ let package = Package(
                 "TestSupport",
                 "DiscordModels",
                 "DiscordREST",
+                "PanelCore",
+                "Monitoring",
                 "Pterodactyl",
                 "PNGRaster",
                 "ServerMetrics",
@@ -127,7 +147,9 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "DiscordModels",
+                "PanelCore",
                 "Pterodactyl",
+                "StatusBot",
                 "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -161,7 +183,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PterodactylTests",
-            dependencies: ["Pterodactyl", "TestSupport"],
+            dependencies: ["Pterodactyl", "PanelCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MonitoringTests",
+            dependencies: ["Monitoring", "PanelCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -177,14 +204,15 @@ let package = Package(
         .testTarget(
             name: "StatusBotTests",
             dependencies: [
-                "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "Pterodactyl", "ServerMetrics",
+                "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore", "Monitoring", "Pterodactyl",
+                "ServerMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "pterodisbotTests",
-            dependencies: ["pterodisbot", "StatusBot", "TestSupport", "DiscordModels", "Pterodactyl"],
+            dependencies: ["pterodisbot", "StatusBot", "TestSupport", "DiscordModels", "PanelCore", "Pterodactyl"],
             swiftSettings: swiftSettings
         ),
     ]

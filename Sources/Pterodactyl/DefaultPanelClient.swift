@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
+import PanelCore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -20,7 +21,7 @@ import Foundation
 ///   a 429's `Retry-After` blocks the API until then (never earlier).
 /// - GETs retry per ``RetryPolicy``; power signals are sent exactly once.
 /// - `/api/application/nodes/{id}/configuration` is never called: it returns the node's secret token.
-public final class DefaultPanelClient<C: Clock>: PanelClient where C.Duration == Duration {
+public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Duration {
     private let httpClient: HTTPClient
     private let baseURL: String
     private let clientKey: PanelAPIKey
@@ -235,7 +236,7 @@ public final class DefaultPanelClient<C: Clock>: PanelClient where C.Duration ==
         return Double(serverCount) * 60 / intervalSeconds + listPages * 60 / refreshSeconds
     }
 
-    /// See ``PanelClient/budgetWarning(forServerCount:interval:)``. The steady budget is about 80 % of the configured
+    /// Advice when polling needs more requests than the budget allows, or `nil`. The steady budget is about 80 % of the configured
     /// limit (the rest is burst headroom, see ``TokenBucket``).
     public func budgetWarning(forServerCount serverCount: Int, interval: Duration) -> String? {
         let needed = requiredRequestsPerMinute(forServerCount: serverCount, interval: interval)

@@ -1,3 +1,5 @@
+import PanelCore
+
 /// A panel API key whose `description` never shows the secret.
 ///
 /// Pterodactyl keys are a 16-character identifier (5-character prefix + 11 random characters) followed by a

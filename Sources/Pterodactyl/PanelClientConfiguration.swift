@@ -1,3 +1,5 @@
+import PanelCore
+
 /// Settings for ``DefaultPanelClient``; every field has the panel's default.
 public struct PanelClientConfiguration: Sendable, Hashable {
     /// Client API budget in requests per minute (`[Pterodactyl] ClientRateLimitPerMinute`); the panel's default

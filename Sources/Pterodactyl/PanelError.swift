@@ -1,3 +1,5 @@
+import PanelCore
+
 /// Which of the panel's two APIs a request went to; each has its own key and rate limit.
 public enum PanelAPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// `/api/client`, client key (`ptlc_`/`pacc_`), default 720 requests/minute.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import PanelCore
 
 /// The AsyncHTTPClient configuration the panel client expects: redirects are never followed, because the panel
 /// answers a bad key with `302 /auth/login` when it does not see a JSON `Accept`.

@@ -1,3 +1,5 @@
+import PanelCore
+
 // MARK: - Servers
 
 /// A server as listed by the panel (Client API `GET /api/client`, or Application API `GET /api/application/servers`).
@@ -77,164 +79,13 @@ public struct PanelServer: Sendable, Hashable {
     }
 
     /// The default allocation, the one players connect to.
-    public var primaryAllocation: ServerAllocation? {
-        allocations.first(where: \.isDefault) ?? allocations.first
-    }
+    public var primaryAllocation: ServerAllocation? { allocations.primary }
 
     /// The address to show users: the default allocation's `alias ?? ip` and port, e.g. `play.example.com:25565`.
     public var address: String? { primaryAllocation?.address }
 
     /// The ports of the non-default allocations, ascending.
-    public var additionalPorts: [Int] {
-        let primaryID = primaryAllocation?.id
-        return allocations.filter { $0.id != primaryID }.map(\.port).sorted()
-    }
-}
-
-/// A server's limits (`limits` object). Memory, swap and disk are MiB; CPU is percent of one core; 0 = unlimited.
-public struct ServerLimits: Sendable, Hashable {
-    /// Memory limit in MiB; 0 = unlimited.
-    public var memoryMiB: Int
-    /// Swap in MiB; 0 = none, -1 = unlimited.
-    public var swapMiB: Int
-    /// Disk limit in MiB; 0 = unlimited.
-    public var diskMiB: Int
-    /// CPU limit in percent of one core (200 = two cores); 0 = unlimited.
-    public var cpuPercent: Int
-    /// Block-IO weight (10–1000), if sent.
-    public var ioWeight: Int?
-    /// A cpuset string such as `0-1,3`, or `nil`.
-    public var threads: String?
-
-    /// Creates limits; all default to unlimited.
-    public init(
-        memoryMiB: Int = 0,
-        swapMiB: Int = 0,
-        diskMiB: Int = 0,
-        cpuPercent: Int = 0,
-        ioWeight: Int? = nil,
-        threads: String? = nil
-    ) {
-        self.memoryMiB = memoryMiB
-        self.swapMiB = swapMiB
-        self.diskMiB = diskMiB
-        self.cpuPercent = cpuPercent
-        self.ioWeight = ioWeight
-        self.threads = threads
-    }
-
-    /// The memory limit in bytes (MiB × 1 048 576, as the panel UI computes it), or `nil` when unlimited.
-    public var memoryBytes: Int? { memoryMiB > 0 ? memoryMiB * 1_048_576 : nil }
-
-    /// The disk limit in bytes, or `nil` when unlimited.
-    public var diskBytes: Int? { diskMiB > 0 ? diskMiB * 1_048_576 : nil }
-
-    /// The CPU limit in cores (200 % = 2.0), or `nil` when unlimited.
-    public var cpuCores: Double? { cpuPercent > 0 ? Double(cpuPercent) / 100 : nil }
-}
-
-/// One IP/port pair assigned to a server (client `allocation` object, or application `allocation` object).
-public struct ServerAllocation: Sendable, Hashable {
-    /// The allocation id.
-    public var id: Int
-    /// The IP the port is bound to.
-    public var ip: String
-    /// The public name for `ip` (`ip_alias`/`alias`), if any.
-    public var alias: String?
-    /// The port.
-    public var port: Int
-    /// Notes, if visible.
-    public var notes: String?
-    /// True for the primary allocation.
-    public var isDefault: Bool
-
-    /// Creates an allocation.
-    public init(id: Int, ip: String, alias: String? = nil, port: Int, notes: String? = nil, isDefault: Bool) {
-        self.id = id
-        self.ip = ip
-        self.alias = alias
-        self.port = port
-        self.notes = notes
-        self.isDefault = isDefault
-    }
-
-    /// `alias ?? ip` and the port; IPv6 literals are bracketed.
-    public var address: String {
-        let host = alias.flatMap { $0.isEmpty ? nil : $0 } ?? ip
-        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-    }
-}
-
-// MARK: - Resources
-
-/// Live usage from `GET /api/client/servers/{server}/resources`.
-///
-/// Units (pterodactyl/wings `environment/docker/stats.go`): CPU is percent of ONE core (250 = 2.5 cores); memory,
-/// disk and network are bytes; network counters are cumulative since the container started; uptime is
-/// milliseconds. The panel caches this answer for 20 s per server: use ``isSameSample(as:)`` to skip repeats.
-public struct ServerResources: Sendable, Hashable {
-    /// The power state (unknown strings map to ``ServerState/offline``).
-    public var state: ServerState
-    /// `current_state` as sent.
-    public var rawState: String
-    /// Memory in use, bytes.
-    public var memoryBytes: Int
-    /// CPU use in percent of one core; up to 100 × host cores.
-    public var cpuAbsolute: Double
-    /// Disk in use, bytes (Wings refreshes this about every 150 s).
-    public var diskBytes: Int
-    /// Bytes received since the container started.
-    public var networkRxBytes: Int
-    /// Bytes sent since the container started.
-    public var networkTxBytes: Int
-    /// Milliseconds since the container started; 0 when offline.
-    public var uptimeMilliseconds: Int
-
-    /// Creates a resources value.
-    public init(
-        state: ServerState,
-        rawState: String? = nil,
-        memoryBytes: Int = 0,
-        cpuAbsolute: Double = 0,
-        diskBytes: Int = 0,
-        networkRxBytes: Int = 0,
-        networkTxBytes: Int = 0,
-        uptimeMilliseconds: Int = 0
-    ) {
-        self.state = state
-        self.rawState = rawState ?? state.rawValue
-        self.memoryBytes = memoryBytes
-        self.cpuAbsolute = cpuAbsolute
-        self.diskBytes = diskBytes
-        self.networkRxBytes = networkRxBytes
-        self.networkTxBytes = networkTxBytes
-        self.uptimeMilliseconds = uptimeMilliseconds
-    }
-
-    /// CPU use in cores (`cpuAbsolute / 100`).
-    public var cpuCores: Double { cpuAbsolute / 100 }
-
-    /// Uptime as a duration.
-    public var uptime: Duration { .milliseconds(uptimeMilliseconds) }
-
-    /// CPU use as a fraction of the limit (may exceed 1 briefly), or `nil` when the CPU is unlimited.
-    /// - Parameter limits: The server's limits.
-    public func cpuFraction(of limits: ServerLimits) -> Double? {
-        limits.cpuPercent > 0 ? cpuAbsolute / Double(limits.cpuPercent) : nil
-    }
-
-    /// Memory use as a fraction of the limit (may slightly exceed 1: Wings adds overhead), or `nil` when unlimited.
-    /// - Parameter limits: The server's limits.
-    public func memoryFraction(of limits: ServerLimits) -> Double? {
-        limits.memoryBytes.map { Double(memoryBytes) / Double($0) }
-    }
-
-    /// True when `other` is the same cached answer: the panel serves identical stats for 20 s, so an equal uptime
-    /// and equal counters mean no new sample was taken. (Two offline answers also compare equal: nothing changed.)
-    /// - Parameter other: An earlier answer for the same server.
-    public func isSameSample(as other: ServerResources) -> Bool {
-        self == other
-    }
+    public var additionalPorts: [Int] { allocations.additionalPorts }
 }
 
 // MARK: - Nodes

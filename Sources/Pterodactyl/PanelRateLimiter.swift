@@ -1,3 +1,5 @@
+import PanelCore
+
 /// One ``TokenBucket`` per API, shared by all requests of a ``DefaultPanelClient``. It decides and never sleeps.
 actor PanelRateLimiter<Instant: InstantProtocol> where Instant.Duration == Duration {
     private var buckets: [PanelAPI: TokenBucket<Instant>]

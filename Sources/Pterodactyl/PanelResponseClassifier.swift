@@ -1,3 +1,5 @@
+import PanelCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -53,7 +55,12 @@ enum PanelResponseClassifier {
             }
             return .forbidden(api, detail: text)
         case 404:
-            return .notFound(detail: detail ?? "HTTP 404")
+            // Only the panel's own JSON means "no such server"; a proxy's or maintenance page's 404 says nothing
+            // about the server and must not get it untracked.
+            guard let detail else {
+                return .panelUnavailable(status: 404, detail: "an answer without the panel's error body (a proxy?)")
+            }
+            return .notFound(detail: detail)
         case 409:
             if let detail, let state = conflictState(detail) {
                 return .stateConflict(state, detail: detail)

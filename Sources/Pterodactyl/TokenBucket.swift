@@ -1,3 +1,5 @@
+import PanelCore
+
 /// A token bucket that never lets more than `limitPerMinute` requests start in any 60-second span.
 ///
 /// The panel counts requests in a fixed 60 s window that opens at the first request (Laravel's `RateLimiter`).

@@ -1,3 +1,5 @@
+import PanelCore
+
 // Wire shapes of the panel's Fractal envelope (`PterodactylSerializer.php`). Internal: the public models are in
 // PanelModels.swift. Required fields throw when missing; optional fields decode to nil when absent or mistyped.
 

@@ -3,6 +3,8 @@ import DiscordGateway
 import DiscordModels
 import DiscordREST
 import Logging
+import Monitoring
+import PanelCore
 import Pterodactyl
 import ServerMetrics
 import ServiceLifecycle
@@ -20,8 +22,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The composition root: builds the HTTP client, Discord REST and gateway, the panel client, the orchestrator
-/// and the interaction handler from a ``BotConfiguration`` and runs them in one service group.
+/// The composition root of `run`: builds the HTTP client, Discord REST and gateway, the panel backend, the status
+/// services (``StatusServices``) and the interaction handler from a ``BotConfiguration`` and runs them in one
+/// service group.
 public enum BotApplication {
     /// Runs the bot until SIGTERM/SIGINT (graceful, at most 10 s) or a fatal error.
     /// - Parameter configuration: A validated configuration with a `[Discord]` section.
@@ -74,12 +77,9 @@ public enum BotApplication {
             throw BotApplicationError.discordUnavailable(error.description)
         }
 
-        let panel = DefaultPanelClient(
+        let panel = PanelBackends.make(
+            configuration.panel,
             httpClient: httpClient,
-            baseURL: configuration.panel.url,
-            clientKey: PanelAPIKey(configuration.panel.clientAPIKey.exposedValue),
-            applicationKey: configuration.panel.applicationAPIKey.map { PanelAPIKey($0.exposedValue) },
-            configuration: PanelClientConfiguration(configuration.panel),
             logger: Logger(label: "pterodactyl")
         )
 
@@ -111,34 +111,24 @@ public enum BotApplication {
                 "no TrueType font found (install fonts-dejavu-core or set [Graphs] FontPath); using the built-in font"
             )
         }
-        let healthFile = configuration.bot.healthFile
-        let presence = PresenceTracker(count: loaded.locations.count)
-        let orchestrator = Orchestrator(
-            configuration: OrchestratorConfiguration(configuration.bot),
-            panel: panel,
+        let services = await StatusServices.make(
+            backend: panel,
+            configuration: StatusUpdaterConfiguration(configuration.bot),
             sink: DiscordStatusMessageSink(client: discordClient),
             store: store,
             graphs: MetricsGraphing(fonts: fonts, logger: logger),
             clock: ContinuousClock(),
-            logger: logger,
-            onCycleCompleted: { report in
-                do {
-                    try HealthFile.write(to: healthFile, now: Date())
-                } catch {
-                    logger.warning(
-                        "could not write the health file",
-                        metadata: ["path": "\(healthFile)", "error": "\(error)"]
-                    )
-                }
-                if presence.changed(to: report.tracked) {
-                    try? await gateway.updatePresence(.watching(serverCount: report.tracked))
-                }
-            }
+            extra: [
+                HeartbeatWriter(path: configuration.bot.healthFile, logger: logger),
+                PresenceUpdater(gateway: gateway, store: store, count: loaded.locations.count),
+            ],
+            logger: logger
         )
         let handler = InteractionHandler(
             discord: discordClient,
+            monitor: services.monitor,
             panel: panel,
-            embeds: orchestrator,
+            embeds: services.updater,
             store: store,
             authorizer: InteractionAuthorizer(
                 allowedGuildID: discord.allowedGuildID,
@@ -150,11 +140,12 @@ public enum BotApplication {
         )
         let router = GatewayEventRouter(events: gateway.events, handler: handler)
 
-        // Shutdown runs in reverse order: events stop first, the orchestrator finishes its cycle, the gateway
-        // closes last so interactions in flight can still be answered.
+        // Shutdown runs in reverse order: events stop first, the monitor finishes its cycle, the store is saved,
+        // the gateway closes last so interactions in flight can still be answered.
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
-                .init(service: gateway), .init(service: orchestrator), .init(service: handler), .init(service: router),
+                .init(service: gateway), .init(service: StoreFlusher(store: store, logger: logger)),
+                .init(service: services.monitor), .init(service: handler), .init(service: router),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
@@ -206,18 +197,49 @@ public enum BotApplication {
     }
 }
 
-/// Remembers the server count last shown in the bot's presence, so it is only updated when it changes.
-final class PresenceTracker: Sendable {
-    private let count: Mutex<Int>
+/// Shows the number of tracked status messages in the bot's presence ("Watching 3 servers"), updated after a
+/// cycle when it changed.
+final class PresenceUpdater: ObservationConsumer {
+    let gateway: GatewayConnection<ContinuousClock>
+    let store: EmbedStore
+    private let shown: Mutex<Int>
 
-    init(count: Int) { self.count = Mutex(count) }
+    init(gateway: GatewayConnection<ContinuousClock>, store: EmbedStore, count: Int) {
+        self.gateway = gateway
+        self.store = store
+        self.shown = Mutex(count)
+    }
 
-    /// True (and remembered) when `newCount` differs from the last one.
-    func changed(to newCount: Int) -> Bool {
-        count.withLock { current in
-            guard current != newCount else { return false }
-            current = newCount
+    func consume(_ observation: Observation) async {
+        guard case .cycle = observation.origin else { return }
+        let count = await store.all.count
+        let changed = shown.withLock { shown in
+            guard shown != count else { return false }
+            shown = count
             return true
+        }
+        guard changed else { return }
+        do {
+            try await gateway.updatePresence(.watching(serverCount: count))
+        } catch {
+            // Not connected right now: the gateway sends its configured presence again when it identifies.
+            shown.withLock { $0 = -1 }
+        }
+    }
+}
+
+/// Saves the embed store once more at shutdown, after the monitor's last cycle (a failed save is retried there).
+struct StoreFlusher: Service {
+    let store: EmbedStore
+    let logger: Logger
+
+    func run() async throws {
+        // Graceful shutdown or cancellation: either way the store is saved before the process ends.
+        try? await gracefulShutdown()
+        do {
+            try await store.flush()
+        } catch {
+            logger.error("could not save the embed store at shutdown", metadata: ["error": "\(error)"])
         }
     }
 }

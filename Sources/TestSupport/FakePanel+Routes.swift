@@ -1,3 +1,4 @@
+import PanelCore
 import Pterodactyl
 import Synchronization
 
@@ -70,8 +71,10 @@ extension FakePanel {
         let bearer = request.header("Authorization").flatMap { value -> String? in
             value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
         }
+        let revoked = state.withLock { $0.clientKeyRevoked }
         let keyKind: PanelAPIKey.Kind? =
-            bearer == clientKey.exposedValue ? .client : bearer == applicationKey.exposedValue ? .application : nil
+            bearer == clientKey.exposedValue
+            ? (revoked ? nil : .client) : bearer == applicationKey.exposedValue ? .application : nil
         let acceptsJSON = Self.acceptsJSON(request.header("Accept"))
         let (latency, scripted, down) = state.withLock { state -> (Duration, Failure?, Bool) in
             state.requests.append(

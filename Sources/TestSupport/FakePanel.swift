@@ -1,3 +1,4 @@
+import PanelCore
 import Pterodactyl
 import Synchronization
 
@@ -218,6 +219,7 @@ public final class FakePanel: Sendable {
         var latency: Duration
         var rateLimits: RateLimits
         var panelDown = false
+        var clientKeyRevoked = false
         var failures: [ScriptedFailure] = []
         var requests: [RecordedRequest] = []
         var inFlight = 0
@@ -339,7 +341,8 @@ public final class FakePanel: Sendable {
     /// Power states set `current_state`; `suspended`, `installing`, `restoringBackup` set the panel `status`;
     /// `transferring` sets `is_transferring`; `nodeMaintenance` puts the server's node in maintenance;
     /// `nodeOffline` makes Wings unreachable for this server; `removed` deletes it; `panelUnreachable` makes the
-    /// whole fake drop every connection (undo with ``setPanelDown(_:)``).
+    /// whole fake drop every connection (undo with ``setPanelDown(_:)``); `unknown` sends a `current_state` the bot
+    /// does not know.
     /// - Parameters:
     ///   - serverState: The state.
     ///   - id: The server.
@@ -373,6 +376,7 @@ public final class FakePanel: Sendable {
             case .nodeOffline: state.servers[index].daemonUnreachable = true
             case .removed: state.servers.remove(at: index)
             case .panelUnreachable: state.panelDown = true
+            case .unknown: state.servers[index].powerState = "unknown-state"  // Wings' value the bot does not know
             }
         }
     }
@@ -406,6 +410,13 @@ public final class FakePanel: Sendable {
             guard let index = state.nodes.firstIndex(where: { $0.id == id }) else { return }
             change(&state.nodes[index])
         }
+    }
+
+    /// Makes the client key unknown to the panel (deleted or revoked by its owner) or valid again: requests with
+    /// it get the panel's 401 `AuthenticationException` "Unauthenticated." (`app/Exceptions/Handler.php`).
+    /// - Parameter revoked: Whether the key is revoked.
+    public func revokeClientKey(_ revoked: Bool = true) {
+        state.withLock { $0.clientKeyRevoked = revoked }
     }
 
     /// Makes every request drop its connection (`true`) or answer normally again.

@@ -1,5 +1,7 @@
 import DiscordModels
 import Logging
+import Monitoring
+import PanelCore
 import Pterodactyl
 import ServerMetrics
 import StatusBot
@@ -12,7 +14,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Counts what the orchestrator sends and remembers the state each message shows.
+/// Counts what the status updater sends and remembers the state each message shows.
 private final class CountingSink: StatusMessageSink {
     private struct State {
         var creates = 0
@@ -76,9 +78,9 @@ private func simulatedHour(samplesEvery: Int) async throws -> [BenchFigure] {
     let sink = CountingSink()
     let clock = ManualClock()
     let start = Date(timeIntervalSince1970: 1_780_000_000)
-    let orchestrator = Orchestrator(
-        configuration: OrchestratorConfiguration(),
-        panel: panel,
+    let services = await StatusServices.make(
+        backend: panel,
+        configuration: StatusUpdaterConfiguration(),
         sink: sink,
         store: EmbedStore(file: nil),
         graphs: MetricsGraphing(fonts: GraphFonts.load(), logger: quiet),
@@ -88,8 +90,8 @@ private func simulatedHour(samplesEvery: Int) async throws -> [BenchFigure] {
     )
     let channel: ChannelID = "1000000000000000001"
     var messages: [ServerID: MessageID] = [:]
-    for server in try await panel.servers() {
-        messages[server.id] = try await orchestrator.track(server.id, in: channel)
+    for server in try await panel.servers(forceRefresh: false) {
+        messages[server.id] = try await services.updater.track(server.id, in: channel)
     }
     let callsAfterPosting = sink.calls
     var lateStates = 0
@@ -99,12 +101,19 @@ private func simulatedHour(samplesEvery: Int) async throws -> [BenchFigure] {
     for cycle in 0..<cycles {
         if cycle % samplesEvery == 0 { panel.advance() }
         clock.advance(by: .seconds(10))
-        let report = await orchestrator.tick()
+        await services.monitor.cycle()
+        let report = await services.updater.recentCycles.last ?? CycleReport()
         reasons.merge(report.editReasons, uniquingKeysWith: +)
         // Every state the panel reports now must already be on the server's message.
-        let results = try await panel.resources(of: Array(messages.keys))
+        let results = try await panel.usage(of: Array(messages.keys))
         for (id, result) in results {
-            guard let state = result.serverState else { continue }
+            let state: ServerState
+            switch result {
+            case .success(let usage): state = usage.state
+            case .failure(let failure):
+                guard let derived = failure.derivedState else { continue }
+                state = derived
+            }
             if let before = previous[id], before != state { stateChanges += 1 }
             previous[id] = state
             let expected = "\(StatusEmbedBuilder.emoji(for: state)) "
@@ -155,9 +164,9 @@ private func cycleTimeFor500Servers() async throws -> [BenchFigure] {
             configuration: PanelClientConfiguration(clientRateLimitPerMinute: 1_000_000, maxConcurrentRequests: 8),
             logger: quiet
         )
-        let orchestrator = Orchestrator(
-            configuration: OrchestratorConfiguration(),
-            panel: client,
+        let services = await StatusServices.make(
+            backend: PterodactylBackend(client: client),
+            configuration: StatusUpdaterConfiguration(),
             sink: sink,
             store: EmbedStore(file: nil),
             graphs: MetricsGraphing(fonts: GraphFonts.load(), logger: quiet),
@@ -166,10 +175,10 @@ private func cycleTimeFor500Servers() async throws -> [BenchFigure] {
         )
         let channel: ChannelID = "1000000000000000001"
         for server in fleet {
-            try await orchestrator.track(server.id, in: channel)
+            try await services.updater.track(server.id, in: channel)
         }
         return await Measure.durations(iterations: 5, warmup: 1) {
-            await orchestrator.tick()
+            await services.monitor.cycle()
         }
     }
     try await panel.shutdown()
@@ -190,14 +199,14 @@ private func cycleTimeFor500Servers() async throws -> [BenchFigure] {
 }
 
 /// The bot's own memory with 500 tracked servers and full six-point graphs: the simulated panel is a few
-/// kilobytes of state, so the figure is the orchestrator, metrics, graph drawing and runtime. Run first, before the
+/// kilobytes of state, so the figure is the monitor, the status updates, metrics, graph drawing and runtime. Run first, before the
 /// loopback fake panel of the cycle-time case adds its own memory to the process.
 private func residentMemoryWith500TrackedServers() async throws -> BenchFigure {
     let panel = SimulatedPanel(servers: SimulatedServer.fleet(count: 500, ticks: 20), seed: 11)
     let clock = ManualClock()
-    let orchestrator = Orchestrator(
-        configuration: OrchestratorConfiguration(),
-        panel: panel,
+    let services = await StatusServices.make(
+        backend: panel,
+        configuration: StatusUpdaterConfiguration(),
         sink: CountingSink(),
         store: EmbedStore(file: nil),
         graphs: MetricsGraphing(fonts: GraphFonts.load(), logger: quiet),
@@ -205,13 +214,13 @@ private func residentMemoryWith500TrackedServers() async throws -> BenchFigure {
         logger: quiet
     )
     let channel: ChannelID = "1000000000000000001"
-    for server in try await panel.servers() {
-        try await orchestrator.track(server.id, in: channel)
+    for server in try await panel.servers(forceRefresh: false) {
+        try await services.updater.track(server.id, in: channel)
     }
     for _ in 0..<8 {
         panel.advance()
         clock.advance(by: .seconds(10))
-        await orchestrator.tick()
+        await services.monitor.cycle()
     }
     return BenchFigure(
         name: "bot.resident_memory_500_tracked_servers",

@@ -3,6 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Each area adds its cases to this list; `swift run -c release pterodisbot-bench [filter]` runs those whose
 // name contains the filter and prints one JSON object per figure.
@@ -11,7 +14,13 @@ let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
     ("panel", { try await panelBenchmarks() }),
     ("rest", { try await restBenchmarks() }),
     ("orchestrator", { try await orchestratorBenchmarks() }),
+    ("cycle-cpu", { try await cycleCPUBenchmarks() }),
 ]
+
+if CommandLine.arguments.dropFirst().first == serveFakePanelArgument {
+    try await serveFakePanel(servers: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 200)
+    exit(0)
+}
 
 let filter = CommandLine.arguments.dropFirst().first
 let encoder = JSONEncoder()

@@ -1,3 +1,4 @@
+import PanelCore
 import Pterodactyl
 import Synchronization
 import TestSupport
@@ -25,16 +26,16 @@ import Testing
         let clock = ManualClock()
         let configuration = PanelClientConfiguration(retryPolicy: .none, serverListRefreshInterval: .seconds(60))
         try await withPanel(servers: [.numbered(1)], configuration: configuration, clock: clock) { fake, client in
-            _ = try await client.servers()
+            _ = try await client.servers(forceRefresh: false)
             clock.advance(by: .seconds(59))
-            _ = try await client.servers()
+            _ = try await client.servers(forceRefresh: false)
             #expect(fake.requestCount(path: "/api/client") == 1)
             clock.advance(by: .seconds(1))
-            _ = try await client.servers()
+            _ = try await client.servers(forceRefresh: false)
             #expect(fake.requestCount(path: "/api/client") == 2)
             fake.addServer(.numbered(2))
             _ = try await client.resources(of: FakePanel.Server.numbered(2).id)
-            let serverCount = try await client.servers().count
+            let serverCount = try await client.servers(forceRefresh: false).count
             #expect(serverCount == 2)
             #expect(fake.requestCount(path: "/api/client") == 3)
         }
@@ -103,7 +104,7 @@ import Testing
         ]
         let servers = names.enumerated().map { FakePanel.Server.numbered($0.offset + 1, name: $0.element) }
         try await withPanel(servers: servers) { _, client in
-            let clientNames = try await client.servers().map(\.name)
+            let clientNames = try await client.servers(forceRefresh: false).map(\.name)
             #expect(clientNames == names)
             let applicationNames = try await client.applicationServers().map(\.name)
             #expect(applicationNames == names)
@@ -116,7 +117,7 @@ import Testing
         try await withPanel(servers: [.numbered(1), suspended], flavor: .pelican) { fake, client in
             #expect(fake.clientKey.kind == .client && fake.clientKey.hasPelicanPrefix)
             #expect(fake.applicationKey.kind == .application)
-            let listed = try await client.servers()
+            let listed = try await client.servers(forceRefresh: false)
             #expect(listed.map(\.status) == [.normal, .suspended])
             #expect(listed[1].conflictState == .suspended)
             let firstState = try await client.resources(of: listed[0].id).state
@@ -179,7 +180,7 @@ import Testing
         let server = FakePanel.Server.numbered(1)
         try await withPanel(servers: [server]) { fake, client in
             fake.setState(.suspended, for: server.id)
-            _ = try await client.servers()
+            _ = try await client.servers(forceRefresh: false)
             let error = await panelError { _ = try await client.resources(of: server.id) }
             #expect(error?.derivedState == .suspended)
             #expect(fake.requestCount(path: "/api/client/servers/\(server.id)/resources") == 0)
@@ -242,14 +243,14 @@ import Testing
         let server = FakePanel.Server.numbered(1)
         try await withPanel(servers: [server]) { fake, client in
             fake.failNext(.malformedJSON)
-            let error = await panelError { _ = try await client.servers() }
+            let error = await panelError { _ = try await client.servers(forceRefresh: false) }
             guard case .malformedResponse(let detail) = error else {
                 Issue.record("expected malformedResponse, got \(String(describing: error))")
                 return
             }
             #expect(detail.contains("/api/client"))
             // The client keeps working afterwards.
-            let countAfterwards = try await client.servers().count
+            let countAfterwards = try await client.servers(forceRefresh: false).count
             #expect(countAfterwards == 1)
         }
     }
@@ -264,7 +265,7 @@ import Testing
             clientKey: { _ in badClient },
             applicationKey: { _ in badApplication }
         ) { _, client in
-            let clientError = try #require(await panelError { _ = try await client.servers() })
+            let clientError = try #require(await panelError { _ = try await client.servers(forceRefresh: false) })
             #expect(clientError.description.hasPrefix("client key rejected (check [Pterodactyl] ClientAPIKey)"))
             let applicationError = try #require(await panelError { _ = try await client.nodes() })
             #expect(
@@ -285,7 +286,7 @@ import Testing
             clientKey: { $0.applicationKey },
             applicationKey: { $0.clientKey }
         ) { _, client in
-            let onClient = await panelError { _ = try await client.servers() }
+            let onClient = await panelError { _ = try await client.servers(forceRefresh: false) }
             #expect(onClient?.isConfigurationError == true)
             guard case .wrongKeyKind(.client, let detail) = onClient else {
                 Issue.record("expected wrongKeyKind(.client), got \(String(describing: onClient))")
@@ -304,7 +305,7 @@ import Testing
     @Test func redirectToLoginIsAnAuthenticationFailure() async throws {
         try await withPanel(servers: [.numbered(1)]) { fake, client in
             fake.failNext(.redirectToLogin)
-            let error = await panelError { _ = try await client.servers() }
+            let error = await panelError { _ = try await client.servers(forceRefresh: false) }
             guard case .authenticationFailed(.client, _) = error else {
                 Issue.record("expected authenticationFailed, got \(String(describing: error))")
                 return

@@ -1,3 +1,4 @@
+import PanelCore
 import Pterodactyl
 import TestSupport
 import Testing

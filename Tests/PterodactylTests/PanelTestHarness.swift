@@ -1,3 +1,4 @@
+import PanelCore
 import Pterodactyl
 import TestSupport
 
@@ -50,5 +51,15 @@ func panelError(_ body: () async throws -> Void) async -> PanelError? {
         return error
     } catch {
         return .malformedResponse(detail: "unexpected non-panel error \(error)")
+    }
+}
+
+extension Result where Success == ServerResources, Failure == PanelError {
+    /// The live power state, or the state the error stands for.
+    var serverState: ServerState? {
+        switch self {
+        case .success(let resources): resources.state
+        case .failure(let error): error.derivedState
+        }
     }
 }

@@ -1,6 +1,7 @@
 import DiscordModels
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 @testable import StatusBot

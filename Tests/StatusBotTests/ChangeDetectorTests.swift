@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 import Testing
 
 @testable import StatusBot
@@ -6,8 +6,10 @@ import Testing
 @Suite struct ChangeDetectorTests {
     let detector = ChangeDetector(cpuChangeThreshold: 50, forceUpdateInterval: .seconds(600))
 
-    func shown(_ state: ServerState, cpu: Double? = nil, graph: Bool = false) -> ChangeDetector.Shown {
-        ChangeDetector.Shown(state: state, cpuPercent: cpu, hadGraph: graph)
+    func shown(_ state: ServerState, cpu: Double? = nil, graph: Bool = false, stale: Bool = false)
+        -> ChangeDetector.Shown
+    {
+        ChangeDetector.Shown(state: state, cpuPercent: cpu, hadGraph: graph, isStale: stale)
     }
 
     @Test func firstCheckAlwaysEdits() {
@@ -71,15 +73,28 @@ import Testing
         #expect(reason == .forcedRefresh)
     }
 
-    @Test func staleStatesAreNotForceRefreshed() {
-        for state in [ServerState.panelUnreachable, .nodeOffline] {
+    @Test func staleValuesAreNotForceRefreshed() {
+        for state in [ServerState.panelUnreachable, .nodeOffline, .running] {
             let reason = detector.reasonToEdit(
-                shown: shown(state),
-                current: shown(state),
+                shown: shown(state, stale: true),
+                current: shown(state, stale: true),
                 sinceLastEdit: .seconds(3600)
             )
             #expect(reason == nil)
         }
+    }
+
+    @Test func becomingStaleOrCurrentAgainEdits() {
+        let current = shown(.running, cpu: 10)
+        let stale = shown(.running, stale: true)
+        #expect(
+            detector.reasonToEdit(shown: current, current: stale, sinceLastEdit: .seconds(10))
+                == .stalenessChanged(isStale: true)
+        )
+        #expect(
+            detector.reasonToEdit(shown: stale, current: current, sinceLastEdit: .seconds(10))
+                == .stalenessChanged(isStale: false)
+        )
     }
 }
 

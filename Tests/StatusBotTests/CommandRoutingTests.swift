@@ -1,5 +1,5 @@
 import DiscordModels
-import Pterodactyl
+import PanelCore
 import Testing
 
 @testable import StatusBot
@@ -104,7 +104,7 @@ import Testing
                 }
             let name = "Server \(index < 10 ? "0" : "")\(index)"
             return ServerPicker.Entry(
-                server: PanelServer(id: ServerID("s\(index)"), uuid: "u\(index)", name: name),
+                server: GameServer(id: ServerID("s\(index)"), name: name),
                 state: state
             )
         }
@@ -127,16 +127,15 @@ import Testing
     @Test func threeServersFitOnePageWithoutButtons() throws {
         let picker = ServerPicker(entries: [
             .init(
-                server: PanelServer(
+                server: GameServer(
                     id: ServerID("c"),
-                    uuid: "c",
                     name: "valheim",
                     description: "Viking survival\nsecond line"
                 ),
                 state: .running
             ),
-            .init(server: PanelServer(id: ServerID("a"), uuid: "a", name: "Ark"), state: .offline),
-            .init(server: PanelServer(id: ServerID("b"), uuid: "b", name: "Minecraft"), state: .starting),
+            .init(server: GameServer(id: ServerID("a"), name: "Ark"), state: .offline),
+            .init(server: GameServer(id: ServerID("b"), name: "Minecraft"), state: .starting),
         ])
         let payload = picker.message(page: 0)
         #expect(payload.content?.hasPrefix("**3 servers** · 🟢 1 running · 🔴 1 offline · ⚪ 1 other") == true)
@@ -174,16 +173,15 @@ import Testing
         #expect(firstSelect(in: picker.message(page: 7))?.customID == "ptero-pick:select:2")
         #expect(firstSelect(in: picker.message(page: -1))?.customID == "ptero-pick:select:0")
         let summary = picker.summary
-        #expect(summary == ServerPicker.Summary(total: 60, running: 15, offline: 15, other: 30))
+        #expect(summary == ServerPicker.Summary(total: 60, running: 15, offline: 15, other: 15, unknown: 15))
     }
 
     @Test func longNamesAreCutToDiscordLimits() throws {
         let long = String(repeating: "n", count: 191)
         let picker = ServerPicker(entries: [
             .init(
-                server: PanelServer(
+                server: GameServer(
                     id: ServerID("a"),
-                    uuid: "a",
                     name: long,
                     description: String(repeating: "d", count: 300)
                 ),

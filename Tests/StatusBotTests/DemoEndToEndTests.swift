@@ -1,14 +1,15 @@
 import DiscordModels
 import Foundation
 import Logging
-import Pterodactyl
+import Monitoring
+import PanelCore
 import ServerMetrics
 import StatusBot
 import TestSupport
 import Testing
 
-/// The demo's pieces with the real orchestrator: the simulated panel in place of Pterodactyl and the preview
-/// sink in place of Discord. The orchestrator cannot tell the difference.
+/// The demo's pieces with the real monitor and status updates: the simulated panel in place of Pterodactyl and
+/// the preview sink in place of Discord. Neither can tell the difference.
 @Suite struct DemoEndToEndTests {
     private let folder = FileManager.default.temporaryDirectory
         .appendingPathComponent("pterodisbot-demo-\(UUID().uuidString)").path
@@ -20,9 +21,9 @@ import Testing
         let clock = ManualClock()
         let start = Date(timeIntervalSince1970: 1_796_158_245)
         let logger = Logger(label: "demo-test")
-        let orchestrator = Orchestrator(
-            configuration: OrchestratorConfiguration(updateInterval: DemoScenario.tickInterval, cpuChangeThreshold: 5),
-            panel: panel,
+        let services = await StatusServices.make(
+            backend: panel,
+            configuration: StatusUpdaterConfiguration(updateInterval: DemoScenario.tickInterval, cpuChangeThreshold: 5),
             sink: sink,
             store: EmbedStore(file: nil),
             graphs: MetricsGraphing(fonts: GraphFonts.load(), timeZone: TimeZone(identifier: "UTC")!, logger: logger),
@@ -30,14 +31,14 @@ import Testing
             wallClock: { start.addingTimeInterval(Double(panel.tick) * 10) },
             logger: logger
         )
-        let servers = try await panel.servers()
+        let servers = try await panel.servers(forceRefresh: false)
         for server in servers {
-            try await orchestrator.track(server.id, in: DemoScenario.channel)
+            try await services.updater.track(server.id, in: DemoScenario.channel)
         }
         for _ in 0..<DemoScenario.cycles {
             panel.advance()
             clock.advance(by: DemoScenario.tickInterval)
-            await orchestrator.tick()
+            await services.monitor.cycle()
         }
 
         let messages = await sink.messages(in: DemoScenario.channel)

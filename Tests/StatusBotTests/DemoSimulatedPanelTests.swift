@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 import StatusBot
 import TestSupport
 import Testing
@@ -12,13 +12,13 @@ import Testing
 
     /// Runs `ticks` ticks and records every server's resources (or error) after each.
     private func trace(_ panel: SimulatedPanel, ticks: Int) async throws -> [[ServerID: Result<
-        ServerResources, PanelError
+        ServerResources, PanelFailure
     >]] {
-        let ids = try await panel.servers().map(\.id)
-        var frames: [[ServerID: Result<ServerResources, PanelError>]] = []
+        let ids = try await panel.servers(forceRefresh: false).map(\.id)
+        var frames: [[ServerID: Result<ServerResources, PanelFailure>]] = []
         for _ in 0..<ticks {
             panel.advance()
-            frames.append(try await panel.resources(of: ids))
+            frames.append(try await panel.usage(of: ids))
         }
         return frames
     }
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func demoFleetHasSixServersOnTwoNodes() async throws {
-        let servers = try await SimulatedPanel().servers()
+        let servers = try await SimulatedPanel().servers(forceRefresh: false)
         #expect(servers.count == 6)
         #expect(Set(servers.compactMap(\.nodeName)) == ["node-eu-1", "node-us-1"])
         #expect(Set(servers.map(\.id)).count == 6)
@@ -37,7 +37,7 @@ import Testing
         #expect(servers.allSatisfy { $0.limits.memoryMiB > 0 && $0.address != nil })
         #expect(servers.first { $0.id == survival }?.address == "mc.example.net:25565")
         #expect(servers.first { $0.id == survival }?.additionalPorts == [25575])
-        #expect(servers.first { $0.id == terraria }?.conflictState == .suspended)
+        #expect(servers.first { $0.id == terraria }?.listedState == .suspended)
     }
 
     @Test func sameSeedReplaysTheSameNumbers() async throws {
@@ -77,18 +77,18 @@ import Testing
 
     @Test func suspendedServerAnswersLikeThePanel() async throws {
         let panel = SimulatedPanel()
-        await #expect(throws: PanelError.self) { try await panel.resources(of: terraria) }
+        await #expect(throws: PanelFailure.self) { try await panel.resources(of: terraria) }
         do {
             _ = try await panel.resources(of: terraria)
-        } catch let error as PanelError {
+        } catch let error as PanelFailure {
             #expect(error.derivedState == .suspended)
         }
-        let results = try await panel.resources(of: [terraria, survival])
+        let results = try await panel.usage(of: [terraria, survival])
         #expect(results[terraria]?.serverState == .suspended)
         #expect(results[survival]?.serverState == .running)
-        await #expect(throws: PanelError.self) { try await panel.sendPower(.start, to: terraria) }
+        await #expect(throws: PanelFailure.self) { try await panel.sendPower(.start, to: terraria) }
 
-        try panel.setStatus(.normal, for: terraria)
+        try panel.setListedState(nil, for: terraria)
         #expect(try await state(panel, terraria) == .offline)
         try await panel.sendPower(.start, to: terraria)
         #expect(try await state(panel, terraria) == .starting)
@@ -97,12 +97,14 @@ import Testing
     @Test func unknownServerIsNotFound() async throws {
         let panel = SimulatedPanel()
         let missing = ServerID("deadbeef")
-        await #expect(throws: PanelError.notFound(detail: "The requested resource could not be found on the server.")) {
+        await #expect(
+            throws: PanelFailure(.notFound, detail: "The requested resource could not be found on the server.")
+        ) {
             try await panel.resources(of: missing)
         }
-        await #expect(throws: PanelError.self) { try await panel.serverDetails(missing) }
-        await #expect(throws: PanelError.self) { try await panel.sendPower(.stop, to: missing) }
-        #expect(try await panel.resources(of: [missing])[missing]?.serverState == .removed)
+        await #expect(throws: PanelFailure.self) { try await panel.serverDetails(missing) }
+        await #expect(throws: PanelFailure.self) { try await panel.sendPower(.stop, to: missing) }
+        #expect(try await panel.usage(of: [missing])[missing]?.failureKind == .notFound)
         #expect(try await panel.serverDetails(rust).name == "Rust – Monthly Wipe")
     }
 
@@ -119,12 +121,12 @@ import Testing
 
     @Test func usageStaysWithinLimitsAndMovesSmoothly() async throws {
         let panel = SimulatedPanel(seed: 7)
-        let servers = try await panel.servers()
+        let servers = try await panel.servers(forceRefresh: false)
         var previous: [ServerID: ServerResources] = [:]
         var cpuSeen: [ServerID: Set<Double>] = [:]
         for _ in 0..<300 {
             panel.advance()
-            for server in servers where server.conflictState == nil {
+            for server in servers where server.listedState == nil {
                 let resources = try await panel.resources(of: server.id)
                 guard resources.state == .running else { continue }
                 let cpuLimit = Double(server.limits.cpuPercent > 0 ? server.limits.cpuPercent : 800)
@@ -198,19 +200,34 @@ import Testing
         #expect(fleet == SimulatedServer.fleet(count: 100, ticks: 360, seed: 3))
         #expect(fleet.count == 100)
         #expect(Set(fleet.map(\.server.id)).count == 100)
-        #expect(Set(fleet.map(\.server.uuid)).count == 100)
         #expect(fleet.allSatisfy { !$0.schedule.isEmpty && $0.schedule.allSatisfy { $0.tick < 360 } })
 
         let panel = SimulatedPanel(servers: fleet, seed: 3)
         let ids = fleet.map(\.server.id)
         var changes = 0
-        var last = try await panel.resources(of: ids).mapValues(\.serverState)
+        var last = try await panel.usage(of: ids).mapValues(\.serverState)
         for _ in 0..<360 {
             panel.advance()
-            let now = try await panel.resources(of: ids).mapValues(\.serverState)
+            let now = try await panel.usage(of: ids).mapValues(\.serverState)
             changes += ids.filter { now[$0] != last[$0] }.count
             last = now
         }
         #expect(changes > 100)
+    }
+}
+
+extension Result where Success == ServerResources, Failure == PanelFailure {
+    /// The live power state, or the state the failure stands for.
+    fileprivate var serverState: ServerState? {
+        switch self {
+        case .success(let usage): usage.state
+        case .failure(let failure): failure.derivedState
+        }
+    }
+
+    /// The failure's kind, `nil` for a live answer.
+    fileprivate var failureKind: PanelFailure.Kind? {
+        if case .failure(let failure) = self { return failure.kind }
+        return nil
     }
 }

@@ -1,6 +1,6 @@
 import DiscordModels
 import Foundation
-import Pterodactyl
+import PanelCore
 import Testing
 
 @testable import StatusBot

@@ -1,4 +1,5 @@
 import DiscordModels
+import PanelCore
 import Pterodactyl
 import TestSupport
 import Testing
@@ -126,8 +127,13 @@ import Foundation
             let all = selects[0...2].flatMap { $0.options.map(\.value) }
             #expect(Set(all) == Set(servers.map(\.id.rawValue)))
             #expect(edits[2].content?.contains("Page 3 of 3") == true)
-            #expect(edits[0].content?.hasPrefix("**60 servers** · 🟢 60 running") == true)
-            // Paging reuses the states fetched for the command instead of polling 60 servers again.
+            // The command polls only the page it shows; the rest are "not checked yet" until their page is shown.
+            #expect(
+                edits[0].content?.hasPrefix("**60 servers** · 🟢 25 running · 🔴 0 offline · ⚪ 0 other · ❔ 35 not")
+                    == true
+            )
+            #expect(edits[2].content?.hasPrefix("**60 servers** · 🟢 60 running · 🔴 0 offline · ⚪ 0 other\n") == true)
+            // Each page is polled once (at most 25 requests per interaction); going back reuses what is known.
             #expect(f.fake.requests.count { $0.path.hasSuffix("/resources") } == 60)
         }
     }
@@ -318,13 +324,13 @@ import Foundation
         try await F.with(servers: Self.three, gated: true) { f in
             try await f.track(ServerID("a0000001"))
             async let handled: Void = f.handler.handle(F.component("ptero:restart:a0000001"))
-            await f.panel.waitForHeldCall()
+            await f.panel.gate.waitUntilHeld()
             // The panel has not answered (the signal is held), yet Discord already has the deferral.
-            #expect(f.panel.started == ["sendPower"])
+            #expect(f.panel.gate.arrivals == ["sendPower"])
             #expect(f.fake.powerSignals.isEmpty)
             #expect(f.discord.callbacks == [.deferredMessage(ephemeral: true)])
             #expect(f.discord.calls.count == 1)
-            f.panel.open()
+            f.panel.gate.open()
             await handled
             #expect(f.fake.powerSignals.count == 1)
             #expect(f.discord.edits.map(\.content) == ["Restart sent to Valheim-01"])
@@ -334,10 +340,10 @@ import Foundation
     @Test func slowListingStillGetsDeferredAnswerFirst() async throws {
         try await F.with(servers: Self.three, gated: true) { f in
             async let handled: Void = f.handler.handle(F.command("server_status"))
-            await f.panel.waitForHeldCall()
+            await f.panel.gate.waitUntilHeld()
             #expect(f.discord.callbacks == [.deferredMessage(ephemeral: true)])
             #expect(f.discord.edits.isEmpty)
-            f.panel.open()
+            f.panel.gate.open()
             await handled
             #expect(f.discord.edits.count == 1)
         }
@@ -363,13 +369,13 @@ import Foundation
                     do { try await f.handler.run() } catch { Issue.record(error) }
                 }
                 f.handler.enqueue(F.component("ptero:restart:a0000001"))
-                await f.panel.waitForHeldCall()
+                await f.panel.gate.waitUntilHeld()
                 // The power press is stuck on the panel; /bot_status still completes (callback + edit).
                 f.handler.enqueue(F.command("bot_status", id: "800000000000000009"))
                 await f.discord.waitForCalls(3)
                 #expect(f.fake.powerSignals.isEmpty)
                 #expect(f.discord.edits.first?.embeds?.first?.title == "Bot status")
-                f.panel.open()
+                f.panel.gate.open()
                 await f.discord.waitForCalls(4)
                 #expect(f.fake.powerSignals.count == 1)
                 group.cancelAll()

@@ -1,6 +1,8 @@
 import DiscordModels
 import DiscordREST
 import Logging
+import Monitoring
+import PanelCore
 import Pterodactyl
 import Synchronization
 import TestSupport
@@ -192,96 +194,10 @@ extension CycleReport {
     }
 }
 
-// MARK: - Panel decorator
-
-/// Forwards to a real panel client, but holds `sendPower`/`serverDetails`/`resources` until ``open()`` when
-/// gated, and notes when a call started: lets a test see that the deferral went out before the panel answered.
-final class GatedPanel: PanelClient {
-    private struct State {
-        var gated: Bool
-        var started: [String] = []
-        var waiting: [CheckedContinuation<Void, Never>] = []
-        var startWaiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let inner: any PanelClient
-    private let state: Mutex<State>
-
-    init(_ inner: any PanelClient, gated: Bool) {
-        self.inner = inner
-        self.state = Mutex(State(gated: gated))
-    }
-
-    var started: [String] { state.withLock { $0.started } }
-
-    func open() {
-        let waiting = state.withLock { state in
-            state.gated = false
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        for continuation in waiting { continuation.resume() }
-    }
-
-    /// Returns once a gated call has started (and is held).
-    func waitForHeldCall() async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state in
-                if !state.waiting.isEmpty { return true }
-                state.startWaiters.append(continuation)
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-    }
-
-    private func gate(_ name: String) async {
-        await withCheckedContinuation { continuation in
-            let (hold, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-                state.started.append(name)
-                guard state.gated else { return (false, []) }
-                state.waiting.append(continuation)
-                defer { state.startWaiters = [] }
-                return (true, state.startWaiters)
-            }
-            for waiter in waiters { waiter.resume() }
-            if !hold { continuation.resume() }
-        }
-    }
-
-    func servers(forceRefresh: Bool) async throws -> [PanelServer] {
-        try await inner.servers(forceRefresh: forceRefresh)
-    }
-
-    func serverDetails(_ id: ServerID) async throws -> PanelServer {
-        await gate("serverDetails")
-        return try await inner.serverDetails(id)
-    }
-
-    func resources(of id: ServerID) async throws -> ServerResources {
-        await gate("resources")
-        return try await inner.resources(of: id)
-    }
-
-    func resources(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelError>] {
-        await gate("resources")
-        return try await inner.resources(of: ids)
-    }
-
-    func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
-        await gate("sendPower")
-        try await inner.sendPower(signal, to: id)
-    }
-
-    func budgetWarning(forServerCount serverCount: Int, interval: Duration) -> String? {
-        inner.budgetWarning(forServerCount: serverCount, interval: interval)
-    }
-}
-
 // MARK: - Fixture
 
-/// The handler wired to a loopback ``FakePanel`` through the real ``DefaultPanelClient``, a recording Discord
-/// client and a recording update loop.
+/// The handler wired to a loopback ``FakePanel`` through the real Pterodactyl backend and a monitor, a recording
+/// Discord client and a recording double of the status updates.
 final class InteractionFixture: Sendable {
     static let guild: GuildID = "100000000000000001"
     static let otherGuild: GuildID = "100000000000000999"
@@ -296,7 +212,8 @@ final class InteractionFixture: Sendable {
     static let tokenText = "aW50ZXJhY3Rpb246OTk5OnNlY3JldC10b2tlbi1kby1ub3QtbG9n"
 
     let fake: FakePanel
-    let panel: GatedPanel
+    let panel: GatedPanelBackend
+    let monitor: PanelMonitor<ManualClock>
     let discord = RecordingDiscord()
     let store = EmbedStore(file: nil)
     let embeds: RecordingEmbeds
@@ -327,7 +244,8 @@ final class InteractionFixture: Sendable {
                 )
                 let fixture = InteractionFixture(
                     fake: fake,
-                    client: client,
+                    backend: PterodactylBackend(client: client),
+                    clock: clock,
                     allowedRoles: allowedRoles,
                     gated: gated,
                     registrations: registrations,
@@ -344,18 +262,26 @@ final class InteractionFixture: Sendable {
 
     private init(
         fake: FakePanel,
-        client: any PanelClient,
+        backend: any PanelBackend,
+        clock: ManualClock,
         allowedRoles: [AllowedRole],
         gated: Bool,
         registrations: (any CommandRegistrationStore)?,
         gatewayLatency: Duration?
     ) {
         self.fake = fake
-        self.panel = GatedPanel(client, gated: gated)
+        self.panel = GatedPanelBackend(backend, gated: gated)
+        self.monitor = PanelMonitor(
+            backend: panel,
+            updateInterval: .seconds(10),
+            clock: clock,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        )
         self.embeds = RecordingEmbeds(store: store)
         let uptime = self.uptime
         self.handler = InteractionHandler(
             discord: discord,
+            monitor: monitor,
             panel: panel,
             embeds: embeds,
             store: store,
@@ -367,7 +293,7 @@ final class InteractionFixture: Sendable {
         )
     }
 
-    /// Tracks `server`'s status message as the orchestrator would have.
+    /// Tracks `server`'s status message as the status updater would have.
     func track(_ server: ServerID, message: MessageID = statusMessage) async throws {
         try await store.set(EmbedLocation(channelID: Self.channel, messageID: message), for: server)
     }

@@ -1,5 +1,5 @@
 import DiscordModels
-import Pterodactyl
+import PanelCore
 import Testing
 
 @testable import StatusBot
@@ -11,9 +11,8 @@ import Testing
     }
 
     @Test func addressShowsAliasAndAdditionalPorts() {
-        let server = PanelServer(
+        let server = GameServer(
             id: ServerID("a0000001"),
-            uuid: "u",
             name: "Valheim-01",
             allocations: [
                 ServerAllocation(id: 2, ip: "203.0.113.10", port: 2458, isDefault: false),
@@ -23,7 +22,7 @@ import Testing
         )
         let text = InteractionReplies.address(of: server)
         #expect(text == "**Valheim-01**\nAddress: `play.example.com:2456`\nAdditional ports: 2457, 2458")
-        let bare = PanelServer(id: ServerID("a0000002"), uuid: "v", name: "Lonely")
+        let bare = GameServer(id: ServerID("a0000002"), name: "Lonely")
         #expect(InteractionReplies.address(of: bare) == "Lonely has no published address.")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PanelCore
 import Pterodactyl
 import TestSupport
 import Testing

@@ -1,15 +1,14 @@
 import DiscordModels
 import Foundation
-import Pterodactyl
+import PanelCore
 import Testing
 
 @testable import StatusBot
 
 @Suite struct StatusEmbedBuilderTests {
     let builder = StatusEmbedBuilder(updateInterval: .seconds(10))
-    let server = PanelServer(
+    let server = GameServer(
         id: ServerID("1a2b3c4d"),
-        uuid: "1a2b3c4d-0000-4000-8000-000000000001",
         name: "Minecraft SMP",
         description: "Survival, whitelist only",
         nodeName: "node-eu-1",
@@ -38,7 +37,7 @@ import Testing
             server: server,
             state: state,
             resources: resources(state.isPowerState ? state : .running),
-            isStale: stale,
+            staleReason: stale ? "the panel cannot be reached" : nil,
             observedAt: Date(timeIntervalSince1970: 1_764_622_800)
         )
     }

@@ -1,5 +1,6 @@
 import DiscordModels
 import Foundation
+import PanelCore
 import Pterodactyl
 import StatusBot
 import Synchronization

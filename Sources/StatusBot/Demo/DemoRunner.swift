@@ -1,5 +1,6 @@
 import Logging
-import Pterodactyl
+import Monitoring
+import PanelCore
 import ServerMetrics
 
 #if canImport(FoundationEssentials)
@@ -8,7 +9,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `pterodisbot demo`: the real orchestrator against the simulated panel, writing the HTML preview.
+/// `pterodisbot demo`: the real monitor and status updates against the simulated panel, writing the HTML preview.
 public enum DemoRunner {
     /// Runs the demo to completion.
     /// - Parameters:
@@ -34,9 +35,9 @@ public enum DemoRunner {
         if fonts.usesFallback {
             logger.warning("no TrueType font found (install fonts-dejavu-core); graphs use the built-in font")
         }
-        let orchestrator = Orchestrator(
-            configuration: OrchestratorConfiguration(updateInterval: DemoScenario.tickInterval, cpuChangeThreshold: 5),
-            panel: panel,
+        let services = await StatusServices.make(
+            backend: panel,
+            configuration: StatusUpdaterConfiguration(updateInterval: DemoScenario.tickInterval, cpuChangeThreshold: 5),
             sink: sink,
             store: EmbedStore(file: nil),
             graphs: MetricsGraphing(fonts: fonts, logger: logger),
@@ -47,13 +48,14 @@ public enum DemoRunner {
             },
             logger: logger
         )
-        for server in try await panel.servers() {
-            try await orchestrator.track(server.id, in: DemoScenario.channel)
+        for server in try await panel.servers(forceRefresh: false) {
+            try await services.updater.track(server.id, in: DemoScenario.channel)
         }
         logger.info("demo page started", metadata: ["path": "\(sink.indexPath)"])
         for cycle in 1...max(1, cycles) {
             panel.advance()
-            let report = await orchestrator.tick()
+            await services.monitor.cycle()
+            let report = await services.updater.recentCycles.last ?? CycleReport()
             logger.info("cycle \(cycle)/\(cycles): \(report.edited) status message(s) edited")
             if cycle < cycles { try await Task.sleep(for: pause) }
         }

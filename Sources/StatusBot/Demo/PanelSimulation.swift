@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 
 /// SplitMix64: a tiny, fast, fully deterministic generator, so a seed always replays the same simulation on every
 /// platform (the standard library's generator is not seedable).
@@ -41,7 +41,7 @@ struct PanelSimulation: Sendable {
 
     struct Machine: Sendable {
         var spec: SimulatedServer
-        var server: PanelServer
+        var server: GameServer
         var power: ServerState
         var ticksInPhase = 0
         var restartPending = false
@@ -67,7 +67,7 @@ struct PanelSimulation: Sendable {
         tickMilliseconds = max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
         machines = servers.map { spec in
             // Each server has its own generator, seeded from its UUID, so adding a server changes no other.
-            var random = SplitMix64(seed: seed ^ Self.fnv1a(spec.server.uuid))
+            var random = SplitMix64(seed: seed ^ Self.fnv1a(spec.server.id.rawValue))
             let power = spec.initialState.isPowerState ? spec.initialState : .offline
             let isUp = power != .offline
             let cpu = spec.cpuLoad * (0.9 + 0.2 * random.unit())
@@ -92,16 +92,16 @@ struct PanelSimulation: Sendable {
 
     // MARK: - Queries
 
-    var servers: [PanelServer] { machines.map(\.server) }
+    var servers: [GameServer] { machines.map(\.server) }
 
-    func server(_ id: ServerID) throws(PanelError) -> PanelServer {
+    func server(_ id: ServerID) throws(PanelFailure) -> GameServer {
         try machines[position(of: id)].server
     }
 
-    func resources(of id: ServerID) throws(PanelError) -> ServerResources {
+    func resources(of id: ServerID) throws(PanelFailure) -> ServerResources {
         let machine = machines[try position(of: id)]
-        if let conflict = machine.server.conflictState {
-            throw PanelError.stateConflict(conflict, detail: Self.conflictDetail(conflict))
+        if let conflict = machine.server.listedState {
+            throw PanelFailure(.serverBusy(conflict), detail: Self.conflictDetail(conflict))
         }
         let limits = machine.server.limits
         let cpuScale = limits.cpuPercent > 0 ? Double(limits.cpuPercent) : Self.unlimitedCPUPercent
@@ -123,17 +123,17 @@ struct PanelSimulation: Sendable {
     /// Applies a power signal the way Wings does: `start` on an offline server → starting → running, `stop` →
     /// stopping → offline, `restart` → stopping → starting → running, `kill` → offline at once. Signals that make
     /// no sense in the current state change nothing (Wings accepts and ignores them).
-    mutating func send(_ signal: PowerSignal, to id: ServerID) throws(PanelError) {
+    mutating func send(_ signal: PowerSignal, to id: ServerID) throws(PanelFailure) {
         let position = try position(of: id)
-        if let conflict = machines[position].server.conflictState {
-            throw PanelError.stateConflict(conflict, detail: Self.conflictDetail(conflict))
+        if let conflict = machines[position].server.listedState {
+            throw PanelFailure(.serverBusy(conflict), detail: Self.conflictDetail(conflict))
         }
         Self.apply(signal, to: &machines[position])
     }
 
-    /// Replaces a server's panel `status` (e.g. to suspend or unsuspend it).
-    mutating func setStatus(_ status: PanelStatus, for id: ServerID) throws(PanelError) {
-        machines[try position(of: id)].server.status = status
+    /// Replaces the state the listing fixes (e.g. `.suspended` to suspend, `nil` to unsuspend).
+    mutating func setListedState(_ state: ServerState?, for id: ServerID) throws(PanelFailure) {
+        machines[try position(of: id)].server.listedState = state
     }
 
     /// Moves the simulation one tick: scheduled signals, state transitions, then the usage walk.
@@ -141,7 +141,7 @@ struct PanelSimulation: Sendable {
         tick += 1
         for position in machines.indices {
             for scheduled in machines[position].spec.schedule where scheduled.tick == tick {
-                if machines[position].server.conflictState == nil {
+                if machines[position].server.listedState == nil {
                     Self.apply(scheduled.signal, to: &machines[position])
                 }
             }
@@ -244,9 +244,9 @@ struct PanelSimulation: Sendable {
         if random.unit() < 0.1 { machine.diskBytes += Int(random.next() % (4 << 20)) }
     }
 
-    private func position(of id: ServerID) throws(PanelError) -> Int {
+    private func position(of id: ServerID) throws(PanelFailure) -> Int {
         guard let position = index[id] else {
-            throw PanelError.notFound(detail: "The requested resource could not be found on the server.")
+            throw PanelFailure(.notFound, detail: "The requested resource could not be found on the server.")
         }
         return position
     }

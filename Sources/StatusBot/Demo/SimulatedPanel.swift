@@ -1,18 +1,18 @@
-import Pterodactyl
+import PanelCore
 import Synchronization
 
-/// An in-memory ``PanelClient`` for `pterodisbot demo`: a few game servers on two nodes whose CPU and memory move
+/// An in-memory ``PanelBackend`` for `pterodisbot demo`: a few game servers on two nodes whose CPU and memory move
 /// over time, one that starts, one that stops and one suspended (see ``SimulatedServer/demo``).
 ///
-/// It answers like the real panel: `/resources` of a suspended server throws
-/// ``PanelError/stateConflict(_:detail:)``, an unknown id throws ``PanelError/notFound(detail:)``, power signals
+/// It answers like the real panel: usage of a suspended server fails as ``PanelFailure/Kind/serverBusy(_:)``, an
+/// unknown id as ``PanelFailure/Kind/notFound``, power signals
 /// move the state through `starting`/`stopping`, and within one tick repeated answers are identical (as the
 /// panel's 20 s cache makes them), so ``ServerResources/isSameSample(as:)`` sees one new sample per tick.
 ///
 /// Time is explicit and deterministic: the simulation moves one tick per ``advance(ticks:)``, or, when built with
 /// ``init(servers:seed:tickInterval:clock:)``, by as many ticks as the clock says have passed whenever it is asked.
 /// Nothing sleeps. The same seed always replays the same numbers.
-public final class SimulatedPanel: PanelClient {
+public final class SimulatedPanel: PanelBackend {
     private struct State: Sendable {
         var simulation: PanelSimulation
         /// Ticks added by ``advance(ticks:)`` on top of the clock's.
@@ -106,40 +106,45 @@ public final class SimulatedPanel: PanelClient {
 
     // MARK: - Scripting
 
-    /// Sets a server's panel `status`, e.g. `.suspended` (its `/resources` then answers 409) or `.normal`.
+    /// Sets the state the listing fixes, e.g. `.suspended` (its usage then fails as busy), or `nil`.
     /// - Parameters:
-    ///   - status: The new status.
+    ///   - listedState: The new state, `nil` for a normal server.
     ///   - id: The server.
-    /// - Throws: ``PanelError/notFound(detail:)`` for an unknown server.
-    public func setStatus(_ status: PanelStatus, for id: ServerID) throws {
-        try withCurrentState { (state: inout State) throws(PanelError) in
-            try state.simulation.setStatus(status, for: id)
+    /// - Throws: ``PanelFailure`` (not found) for an unknown server.
+    public func setListedState(_ listedState: ServerState?, for id: ServerID) throws {
+        try withCurrentState { (state: inout State) throws(PanelFailure) in
+            try state.simulation.setListedState(listedState, for: id)
         }
     }
 
-    // MARK: - PanelClient
+    // MARK: - PanelBackend
+
+    /// Power signals only: the simulation has no nodes to list; servers have addresses.
+    public var capabilities: PanelCapabilities {
+        PanelCapabilities(powerSignals: Set(PowerSignal.allCases), listsNodes: false, hasAddresses: true)
+    }
 
     /// The servers, in the order given at creation.
-    public func servers(forceRefresh: Bool) async throws -> [PanelServer] {
+    public func servers(forceRefresh: Bool) async throws -> [GameServer] {
         withCurrentState { $0.simulation.servers }
     }
 
     /// One server.
-    public func serverDetails(_ id: ServerID) async throws -> PanelServer {
-        try withCurrentState { (state: inout State) throws(PanelError) in try state.simulation.server(id) }
+    public func serverDetails(_ id: ServerID) async throws -> GameServer {
+        try withCurrentState { (state: inout State) throws(PanelFailure) in try state.simulation.server(id) }
     }
 
     /// The server's usage at the current tick.
     public func resources(of id: ServerID) async throws -> ServerResources {
-        try withCurrentState { (state: inout State) throws(PanelError) in try state.simulation.resources(of: id) }
+        try withCurrentState { (state: inout State) throws(PanelFailure) in try state.simulation.resources(of: id) }
     }
 
     /// Usage of many servers, all taken at the same tick.
-    public func resources(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelError>] {
+    public func usage(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelFailure>] {
         withCurrentState { state in
-            var results: [ServerID: Result<ServerResources, PanelError>] = [:]
+            var results: [ServerID: Result<ServerResources, PanelFailure>] = [:]
             for id in ids where results[id] == nil {
-                do throws(PanelError) {
+                do throws(PanelFailure) {
                     results[id] = .success(try state.simulation.resources(of: id))
                 } catch {
                     results[id] = .failure(error)
@@ -151,13 +156,8 @@ public final class SimulatedPanel: PanelClient {
 
     /// Changes the simulated power state at once (`start` → starting, then running two ticks later).
     public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
-        try withCurrentState { (state: inout State) throws(PanelError) in
+        try withCurrentState { (state: inout State) throws(PanelFailure) in
             try state.simulation.send(signal, to: id)
         }
-    }
-
-    /// The simulation has no request budget.
-    public func budgetWarning(forServerCount serverCount: Int, interval: Duration) -> String? {
-        nil
     }
 }

@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 
 /// One server of the ``SimulatedPanel`` and how it behaves: its panel record, its first power state, how busy it
 /// usually is, and power signals a script sends at given ticks.
@@ -18,7 +18,7 @@ public struct SimulatedServer: Sendable, Hashable {
     }
 
     /// The record the panel lists (name, node, limits, allocations, `status`).
-    public var server: PanelServer
+    public var server: GameServer
     /// The power state at tick 0: `.running`, `.starting`, `.stopping` or `.offline`.
     public var initialState: ServerState
     /// Typical CPU use as a fraction of the limit (of 8 cores when the CPU is unlimited), 0...1.
@@ -34,7 +34,7 @@ public struct SimulatedServer: Sendable, Hashable {
 
     /// Creates a simulated server.
     /// - Parameters:
-    ///   - server: The panel record; `status: .suspended` makes `/resources` answer 409 as the panel does.
+    ///   - server: The panel record; `listedState: .suspended` makes `/resources` answer 409 as the panel does.
     ///   - initialState: The power state at tick 0.
     ///   - cpuLoad: Typical CPU use, fraction of the limit.
     ///   - memoryLoad: Typical memory use, fraction of the limit.
@@ -42,7 +42,7 @@ public struct SimulatedServer: Sendable, Hashable {
     ///   - networkBytesPerSecond: Typical traffic while running.
     ///   - schedule: Signals sent by the simulation itself.
     public init(
-        server: PanelServer,
+        server: GameServer,
         initialState: ServerState = .running,
         cpuLoad: Double = 0.3,
         memoryLoad: Double = 0.5,
@@ -73,14 +73,11 @@ extension SimulatedServer {
     /// Twelve cycles show every transition and, for the servers that run long enough, a full 6-point graph.
     public static let demo: [SimulatedServer] = [
         SimulatedServer(
-            server: PanelServer(
+            server: GameServer(
                 id: ServerID("1a7ce997"),
-                uuid: "1a7ce997-5c1e-4d6b-9a8e-2f0c3b7d4e51",
-                internalID: 1,
                 name: "Survival SMP (Paper 1.21)",
                 description: "Whitelisted survival world, weekly events.",
                 nodeName: "node-eu-1",
-                nodeID: 1,
                 limits: ServerLimits(memoryMiB: 8192, swapMiB: 0, diskMiB: 30_720, cpuPercent: 400),
                 allocations: [
                     ServerAllocation(id: 11, ip: "10.0.1.11", alias: "mc.example.net", port: 25565, isDefault: true),
@@ -93,13 +90,10 @@ extension SimulatedServer {
             networkBytesPerSecond: 180_000
         ),
         SimulatedServer(
-            server: PanelServer(
+            server: GameServer(
                 id: ServerID("5b2e8f10"),
-                uuid: "5b2e8f10-8d43-4f2a-b1c6-7e9d0a3f6c28",
-                internalID: 2,
                 name: "Valheim – Midgard",
                 nodeName: "node-eu-1",
-                nodeID: 1,
                 limits: ServerLimits(memoryMiB: 6144, diskMiB: 15_360, cpuPercent: 400),
                 allocations: [
                     ServerAllocation(
@@ -126,13 +120,10 @@ extension SimulatedServer {
             schedule: [ScheduledSignal(tick: 2, signal: .start)]
         ),
         SimulatedServer(
-            server: PanelServer(
+            server: GameServer(
                 id: ServerID("9c41d7a2"),
-                uuid: "9c41d7a2-1f6e-4b93-8c2d-5a7e0b4d9f13",
-                internalID: 3,
                 name: "Rust – Monthly Wipe",
                 nodeName: "node-us-1",
-                nodeID: 2,
                 limits: ServerLimits(memoryMiB: 12_288, diskMiB: 40_960, cpuPercent: 0),
                 allocations: [
                     ServerAllocation(id: 31, ip: "203.0.113.24", port: 28015, isDefault: true),
@@ -146,13 +137,10 @@ extension SimulatedServer {
             networkBytesPerSecond: 320_000
         ),
         SimulatedServer(
-            server: PanelServer(
+            server: GameServer(
                 id: ServerID("e07f3b55"),
-                uuid: "e07f3b55-6a2d-4c81-9e3f-0b8d7c5a2e64",
-                internalID: 4,
                 name: "ARK: The Island",
                 nodeName: "node-us-1",
-                nodeID: 2,
                 limits: ServerLimits(memoryMiB: 16_384, diskMiB: 61_440, cpuPercent: 600),
                 allocations: [
                     ServerAllocation(id: 41, ip: "203.0.113.25", alias: "ark.example.net", port: 7777, isDefault: true),
@@ -172,15 +160,11 @@ extension SimulatedServer {
             schedule: [ScheduledSignal(tick: 8, signal: .stop)]
         ),
         SimulatedServer(
-            server: PanelServer(
+            server: GameServer(
                 id: ServerID("3d9a0c6e"),
-                uuid: "3d9a0c6e-2b7f-4e15-a8d4-9c6f1e0b3a72",
-                internalID: 5,
                 name: "Terraria Journey",
                 nodeName: "node-eu-1",
-                nodeID: 1,
                 limits: ServerLimits(memoryMiB: 2048, diskMiB: 5120, cpuPercent: 200),
-                status: .suspended,
                 allocations: [
                     ServerAllocation(
                         id: 51,
@@ -189,7 +173,8 @@ extension SimulatedServer {
                         port: 7777,
                         isDefault: true
                     )
-                ]
+                ],
+                listedState: .suspended
             ),
             initialState: .offline,
             cpuLoad: 0.15,
@@ -198,13 +183,10 @@ extension SimulatedServer {
             networkBytesPerSecond: 20_000
         ),
         SimulatedServer(
-            server: PanelServer(
+            server: GameServer(
                 id: ServerID("7f12ab34"),
-                uuid: "7f12ab34-9e5c-4a07-b3d1-6f8a2c0e5b97",
-                internalID: 6,
                 name: "CS2 Retake #1",
                 nodeName: "node-us-1",
-                nodeID: 2,
                 limits: ServerLimits(memoryMiB: 4096, diskMiB: 40_960, cpuPercent: 400),
                 allocations: [
                     ServerAllocation(id: 61, ip: "203.0.113.26", port: 27015, isDefault: true),
@@ -251,13 +233,10 @@ extension SimulatedServer {
                 tick += 60 + Int(random.next() % 120)
             }
             return SimulatedServer(
-                server: PanelServer(
+                server: GameServer(
                     id: ServerID(identifier),
-                    uuid: "\(identifier)-0000-4000-8000-\(zeroPadded(index, width: 12))",
-                    internalID: index + 1,
                     name: "\(template.name) #\(index / templates.count + 1)",
                     nodeName: node,
-                    nodeID: index % 2 + 1,
                     limits: ServerLimits(memoryMiB: template.memory, diskMiB: template.disk, cpuPercent: template.cpu),
                     allocations: [
                         ServerAllocation(

@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 
 /// The action behind a status-embed button, encoded in its `custom_id` as `ptero:<action>:<server>`.
 public enum StatusButtonID: Sendable, Hashable {

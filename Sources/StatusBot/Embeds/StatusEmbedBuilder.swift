@@ -1,5 +1,5 @@
 import DiscordModels
-import Pterodactyl
+import PanelCore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -24,7 +24,7 @@ public struct StatusEmbedBuilder: Sendable {
             title: server.name,
             description: description(for: snapshot),
             timestamp: snapshot.observedAt.formatted(.iso8601),
-            color: Self.color(for: snapshot.state),
+            color: snapshot.isStale ? Self.staleColor : Self.color(for: snapshot.state),
             footer: Embed.Footer(text: footer(for: snapshot)),
             fields: fields(for: snapshot)
         )
@@ -48,6 +48,9 @@ public struct StatusEmbedBuilder: Sendable {
 
     // MARK: - Parts
 
+    /// Embed colour of values that are not current.
+    public static let staleColor = 0x80848E
+
     /// Embed colour: green running, amber in transition, red offline, grey when the panel can't tell.
     public static func color(for state: ServerState) -> Int {
         switch state {
@@ -55,8 +58,8 @@ public struct StatusEmbedBuilder: Sendable {
         case .starting, .stopping: 0xFEE75C
         case .offline: 0xED4245
         case .suspended, .installing, .transferring, .restoringBackup, .nodeMaintenance, .nodeOffline, .removed,
-            .panelUnreachable:
-            0x80848E
+            .panelUnreachable, .unknown:
+            staleColor
         }
     }
 
@@ -70,6 +73,7 @@ public struct StatusEmbedBuilder: Sendable {
         case .installing, .transferring, .restoringBackup: "🛠️"
         case .nodeMaintenance, .nodeOffline, .panelUnreachable: "⚠️"
         case .removed: "🗑️"
+        case .unknown: "❔"
         }
     }
 
@@ -93,7 +97,10 @@ public struct StatusEmbedBuilder: Sendable {
             return "🛠️ The server is being moved to another node."
         case .restoringBackup:
             return "🛠️ A backup is being restored."
-        case .running, .starting, .stopping, .offline:
+        case .unknown, .running, .starting, .stopping, .offline:
+            if let reason = snapshot.staleReason {
+                return "⚠️ Not current: \(reason). Values below were last seen \(seen); the bot retries every cycle."
+            }
             return snapshot.server.description.flatMap { $0.isEmpty ? nil : $0 }
         }
     }

@@ -1,5 +1,5 @@
 import Logging
-import Pterodactyl
+import PanelCore
 import ServerMetrics
 
 #if canImport(FoundationEssentials)
@@ -26,7 +26,7 @@ public struct MetricsGraphing: StatusGraphing {
         self.logger = logger
     }
 
-    public func record(_ resources: ServerResources, for server: PanelServer, at time: Date) async {
+    public func record(_ resources: ServerResources, for server: GameServer, at time: Date) async {
         let point = MetricPoint(
             timestamp: time,
             cpuPercent: resources.cpuAbsolute,
@@ -39,7 +39,7 @@ public struct MetricsGraphing: StatusGraphing {
         await metrics.hasEnoughData(for: server)
     }
 
-    public func graph(for server: PanelServer) async -> [UInt8]? {
+    public func graph(for server: GameServer) async -> [UInt8]? {
         guard let series = await metrics.series(for: server.id), series.hasEnoughData else { return nil }
         let input = GraphInput(
             serverName: server.name,
@@ -53,7 +53,7 @@ public struct MetricsGraphing: StatusGraphing {
         do {
             return try renderer.combinedPNG(input)
         } catch {
-            logger.warning("could not draw graph", metadata: ["ptero.server": "\(server.id)", "error": "\(error)"])
+            logger.warning("could not draw graph", metadata: ["panel.server": "\(server.id)", "error": "\(error)"])
             return nil
         }
     }

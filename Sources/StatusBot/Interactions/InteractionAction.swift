@@ -1,5 +1,5 @@
 import DiscordModels
-import Pterodactyl
+import PanelCore
 
 /// What an interaction asks the bot to do, decided from its type, command name or component `custom_id` alone
 /// (no I/O). ``InteractionHandler`` performs it after authorization.

@@ -1,7 +1,8 @@
 import DiscordModels
 import DiscordREST
 import Logging
-import Pterodactyl
+import Monitoring
+import PanelCore
 import ServiceLifecycle
 
 /// Answers slash commands and the buttons under status messages, after checking who asks.
@@ -29,7 +30,8 @@ public actor InteractionHandler: Service {
     }
 
     private let discord: any DiscordClient
-    private let panel: any PanelClient
+    private let monitor: any ServerObserving
+    private let panel: any PanelBackend
     private let embeds: any StatusEmbedControlling
     private let store: EmbedStore
     private let registrations: (any CommandRegistrationStore)?
@@ -48,8 +50,9 @@ public actor InteractionHandler: Service {
     /// Creates the handler.
     /// - Parameters:
     ///   - discord: Discord REST (interaction callbacks, original-response edits, command registration).
-    ///   - panel: The panel (server list, states, power signals, addresses).
-    ///   - embeds: The update loop (``Orchestrator`` in production).
+    ///   - monitor: The server list and states (`/server_status` reads what it knows and polls at most one page).
+    ///   - panel: The panel, for power signals and addresses.
+    ///   - embeds: The status updates (``StatusMessageUpdater`` in production).
     ///   - store: The tracked status messages (read only: validates buttons, counts for `/bot_status`).
     ///   - authorizer: Allowed guild and roles.
     ///   - registrations: Where the registered command fingerprint is kept across restarts; `nil` registers once
@@ -60,7 +63,8 @@ public actor InteractionHandler: Service {
     ///   - logger: Logger; refusals are logged at `notice` with user and guild IDs, never with tokens.
     public init(
         discord: any DiscordClient,
-        panel: any PanelClient,
+        monitor: any ServerObserving,
+        panel: any PanelBackend,
         embeds: any StatusEmbedControlling,
         store: EmbedStore,
         authorizer: InteractionAuthorizer,
@@ -71,6 +75,7 @@ public actor InteractionHandler: Service {
         logger: Logger
     ) {
         self.discord = discord
+        self.monitor = monitor
         self.panel = panel
         self.embeds = embeds
         self.store = store
@@ -244,10 +249,10 @@ public actor InteractionHandler: Service {
         do {
             switch action {
             case .command(.serverStatus):
-                let picker = try await currentListing(maxAge: .zero)
+                let picker = try await currentListing(maxAge: .zero, page: 0)
                 return Outcome(payload: picker.message(page: 0))
             case .showPickerPage(let page):
-                let picker = try await currentListing(maxAge: listingMaxAge)
+                let picker = try await currentListing(maxAge: listingMaxAge, page: page)
                 return Outcome(payload: picker.message(page: page))
             case .pickServer(let value):
                 return try await pick(ServerID(value), for: interaction)
@@ -273,10 +278,10 @@ public actor InteractionHandler: Service {
                 }
                 do {
                     try await panel.sendPower(signal, to: id)
-                } catch let error as PanelError {
+                } catch let error as PanelFailure {
                     logger.warning(
                         "power signal failed",
-                        metadata: ["ptero.server": "\(id)", "signal": "\(signal.rawValue)", "error": "\(error)"]
+                        metadata: ["panel.server": "\(id)", "signal": "\(signal.rawValue)", "error": "\(error)"]
                     )
                     return Outcome(
                         payload: Self.text(InteractionReplies.powerFailed(signal, to: server.name, error: error))
@@ -285,7 +290,7 @@ public actor InteractionHandler: Service {
                 logger.info(
                     "power signal sent",
                     metadata: [
-                        "ptero.server": "\(id)", "signal": "\(signal.rawValue)",
+                        "panel.server": "\(id)", "signal": "\(signal.rawValue)",
                         "discord.user": "\(interaction.invokingUser?.id.rawValue ?? "unknown")",
                     ]
                 )
@@ -299,8 +304,8 @@ public actor InteractionHandler: Service {
             case .ping, .unknownCommand, .unsupported:
                 return Outcome(payload: Self.text(InteractionReplies.unsupported))
             }
-        } catch let error as PanelError {
-            if case .notFound = error { return Outcome(payload: Self.text(InteractionReplies.unknownServer)) }
+        } catch let error as PanelFailure {
+            if error.kind == .notFound { return Outcome(payload: Self.text(InteractionReplies.unknownServer)) }
             return Outcome(payload: Self.text(InteractionReplies.panelFailed(error)))
         } catch let error as MessageSinkError {
             return Outcome(
@@ -319,8 +324,8 @@ public actor InteractionHandler: Service {
         guard let channel = interaction.channelID ?? interaction.channel?.id else {
             return Outcome(payload: Self.text(InteractionReplies.noChannel, clearComponents: true))
         }
-        var picker = try await currentListing(maxAge: listingMaxAge)
-        if !picker.contains(id) { picker = try await currentListing(maxAge: .zero) }
+        var picker = try await currentListing(maxAge: listingMaxAge, page: nil)
+        if !picker.contains(id) { picker = try await currentListing(maxAge: .zero, page: nil) }
         guard let entry = picker.entries.first(where: { $0.server.id == id }) else {
             return Outcome(payload: Self.text(InteractionReplies.unknownServer, clearComponents: true))
         }
@@ -328,7 +333,7 @@ public actor InteractionHandler: Service {
         logger.info(
             "status message posted from /server_status",
             metadata: [
-                "ptero.server": "\(id)", "discord.channel": "\(channel)", "discord.message": "\(messageID)",
+                "panel.server": "\(id)", "discord.channel": "\(channel)", "discord.message": "\(messageID)",
                 "discord.user": "\(interaction.invokingUser?.id.rawValue ?? "unknown")",
             ]
         )
@@ -337,28 +342,38 @@ public actor InteractionHandler: Service {
 
     /// A button's server, when its message is the one tracked for it and the panel still lists it; `nil` for a
     /// button on an untracked, outdated or foreign message.
-    private func validatedButtonServer(_ id: ServerID, on interaction: Interaction) async throws -> PanelServer? {
+    private func validatedButtonServer(_ id: ServerID, on interaction: Interaction) async throws -> GameServer? {
         guard let location = await store.location(for: id) else { return nil }
         if let message = interaction.message?.id, message != location.messageID { return nil }
-        if let server = try await panel.servers(forceRefresh: false).first(where: { $0.id == id }) { return server }
-        if let server = try await panel.servers(forceRefresh: true).first(where: { $0.id == id }) { return server }
-        throw PanelError.notFound(detail: "server \(id) is not listed")
+        if let server = try await monitor.servers(forceRefresh: false).first(where: { $0.id == id }) { return server }
+        if let server = try await monitor.servers(forceRefresh: true).first(where: { $0.id == id }) { return server }
+        throw PanelFailure(.notFound, detail: "server \(id) is not listed")
     }
 
-    /// The servers with their states, reused for `maxAge`.
-    private func currentListing(maxAge: Duration) async throws -> ServerPicker {
+    /// The servers with the states the monitor knows, reused for `maxAge`. States the monitor does not know are
+    /// polled for one page at most (`page`), so a command never costs one request per server the key can see.
+    private func currentListing(maxAge: Duration, page: Int?) async throws -> ServerPicker {
         let now = elapsed()
-        if let listing, maxAge > .zero, now - listing.at <= maxAge { return listing.picker }
-        let servers = try await panel.servers(forceRefresh: false)
-        // Servers in a conflict state would only answer 409; their state is already known from the list.
-        let polled = servers.filter { $0.conflictState == nil }.map(\.id)
-        let results = polled.isEmpty ? [:] : try await panel.resources(of: polled)
-        let picker = ServerPicker(
-            entries: servers.map {
-                ServerPicker.Entry(server: $0, state: $0.conflictState ?? results[$0.id]?.serverState)
+        var picker: ServerPicker
+        var listedAt = now
+        if let listing, maxAge > .zero, now - listing.at <= maxAge {
+            picker = listing.picker
+            listedAt = listing.at
+        } else {
+            let servers = try await monitor.servers(forceRefresh: false)
+            let known = await monitor.lastKnown
+            picker = ServerPicker(
+                entries: servers.map { ServerPicker.Entry(server: $0, state: $0.listedState ?? known[$0.id]?.state) }
+            )
+        }
+        if let page {
+            let unknown = Set(picker.entries(onPage: page).filter { $0.state == nil }.map(\.server.id))
+            if !unknown.isEmpty {
+                let observed = await monitor.observe(unknown)
+                picker = picker.updatingStates { observed[$0]?.state }
             }
-        )
-        listing = Listing(picker: picker, at: elapsed())
+        }
+        listing = Listing(picker: picker, at: listedAt)
         return picker
     }
 

@@ -1,5 +1,5 @@
 import DiscordModels
-import Pterodactyl
+import PanelCore
 
 /// The texts of the bot's ephemeral replies. Pure, so tests read them without Discord.
 public enum InteractionReplies {
@@ -18,14 +18,14 @@ public enum InteractionReplies {
     ///   - name: The server's name.
     ///   - error: The panel's error.
     /// - Returns: A short explanation.
-    public static func powerFailed(_ signal: PowerSignal, to name: String, error: PanelError) -> String {
+    public static func powerFailed(_ signal: PowerSignal, to name: String, error: PanelFailure) -> String {
         "⚠️ Could not send \(label(for: signal)) to \(escaped(name)): \(short(error)). Nothing was retried."
     }
 
     /// The address block for Show Address.
     /// - Parameter server: The server with its allocations.
     /// - Returns: Address (alias if set) and any additional ports.
-    public static func address(of server: PanelServer) -> String {
+    public static func address(of server: GameServer) -> String {
         guard let address = server.address else {
             return "\(escaped(server.name)) has no published address."
         }
@@ -70,7 +70,7 @@ public enum InteractionReplies {
     /// A panel error, shortened for a user.
     /// - Parameter error: The error.
     /// - Returns: `⚠️ The panel …`.
-    public static func panelFailed(_ error: PanelError) -> String {
+    public static func panelFailed(_ error: PanelFailure) -> String {
         "⚠️ The panel request failed: \(short(error)). Try again in a moment."
     }
 
@@ -114,7 +114,7 @@ public enum InteractionReplies {
         return result
     }
 
-    static func short(_ error: PanelError) -> String {
+    static func short(_ error: PanelFailure) -> String {
         truncateForDiscord(String(describing: error), limit: 300)
     }
 }

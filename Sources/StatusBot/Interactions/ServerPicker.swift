@@ -1,5 +1,5 @@
 import DiscordModels
-import Pterodactyl
+import PanelCore
 
 /// Builds the `/server_status` reply: a summary line and a string select of the servers, 25 per page with
 /// Previous/Next buttons, so every server can be reached. Pure: the handler fetches, this formats.
@@ -8,12 +8,12 @@ public struct ServerPicker: Sendable, Hashable {
     /// One server with the state to show (`nil` when the panel did not say).
     public struct Entry: Sendable, Hashable {
         /// The server.
-        public var server: PanelServer
+        public var server: GameServer
         /// Its state, or `nil` when unknown.
         public var state: ServerState?
 
         /// Creates an entry.
-        public init(server: PanelServer, state: ServerState?) {
+        public init(server: GameServer, state: ServerState?) {
             self.server = server
             self.state = state
         }
@@ -27,8 +27,10 @@ public struct ServerPicker: Sendable, Hashable {
         public var running: Int
         /// Offline (stopped).
         public var offline: Int
-        /// Everything else: starting, stopping, suspended, installing, unreachable, unknown.
+        /// Everything else: starting, stopping, suspended, installing, unreachable.
         public var other: Int
+        /// Not checked yet: the monitor does not watch them and their page was not shown yet.
+        public var unknown: Int = 0
     }
 
     /// The `custom_id`s of the picker's components; each carries the page it was shown on.
@@ -89,6 +91,22 @@ public struct ServerPicker: Sendable, Hashable {
     /// - Returns: The nearest existing page.
     public func clampedPage(_ page: Int) -> Int { min(max(page, 0), pageCount - 1) }
 
+    /// The entries shown on `page` (clamped).
+    /// - Parameter page: A page index from 0.
+    /// - Returns: Up to ``pageSize`` entries.
+    public func entries(onPage page: Int) -> ArraySlice<Entry> {
+        guard !entries.isEmpty else { return [] }
+        let page = clampedPage(page)
+        return entries[(page * Self.pageSize)..<min(entries.count, (page + 1) * Self.pageSize)]
+    }
+
+    /// The picker with the states `state(id)` names filled in where it names one.
+    /// - Parameter state: A state per server, `nil` to keep the entry's.
+    /// - Returns: The updated picker.
+    public func updatingStates(_ state: (ServerID) -> ServerState?) -> ServerPicker {
+        ServerPicker(entries: entries.map { Entry(server: $0.server, state: state($0.server.id) ?? $0.state) })
+    }
+
     /// Whether `id` is one of the listed servers.
     /// - Parameter id: A server identifier.
     /// - Returns: `true` when listed.
@@ -101,17 +119,20 @@ public struct ServerPicker: Sendable, Hashable {
             switch entry.state {
             case .running: summary.running += 1
             case .offline: summary.offline += 1
+            case nil, .unknown: summary.unknown += 1
             default: summary.other += 1
             }
         }
         return summary
     }
 
-    /// `**60 servers** · 🟢 40 running · 🔴 15 offline · ⚪ 5 other`.
+    /// `**60 servers** · 🟢 40 running · 🔴 15 offline · ⚪ 5 other`, then `· ❔ 35 not checked yet` when some
+    /// states are unknown (servers without a status message are polled one page at a time).
     public var summaryLine: String {
         let s = summary
         let servers = s.total == 1 ? "1 server" : "\(s.total) servers"
-        return "**\(servers)** · 🟢 \(s.running) running · 🔴 \(s.offline) offline · ⚪ \(s.other) other"
+        let line = "**\(servers)** · 🟢 \(s.running) running · 🔴 \(s.offline) offline · ⚪ \(s.other) other"
+        return s.unknown > 0 ? line + " · ❔ \(s.unknown) not checked yet" : line
     }
 
     /// The reply for one page: summary, the page's select and, with more than one page, Previous/Next.
@@ -126,8 +147,7 @@ public struct ServerPicker: Sendable, Hashable {
             )
         }
         let page = clampedPage(page)
-        let slice = entries[(page * Self.pageSize)..<min(entries.count, (page + 1) * Self.pageSize)]
-        let options = slice.map(Self.option)
+        let options = entries(onPage: page).map(Self.option)
         var content = summaryLine
         if pageCount > 1 { content += "\nPage \(page + 1) of \(pageCount)." }
         content += "\nChoose a server to post its live status message in this channel."

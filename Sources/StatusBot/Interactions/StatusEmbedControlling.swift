@@ -1,18 +1,18 @@
 import DiscordModels
-import Pterodactyl
+import PanelCore
 
-/// What the interaction handler asks of the update loop: post, refresh and purge status messages, and read the
-/// recent cycles. ``Orchestrator`` conforms; tests use a recording double.
+/// What the interaction handler asks of the status updates: post, refresh and purge status messages, and read the
+/// recent cycles. ``StatusMessageUpdater`` conforms; tests use a recording double.
 ///
-/// Every method must return without waiting for a running cycle (the orchestrator is a reentrant actor that
-/// suspends while it polls, so these calls interleave with a cycle instead of queueing behind it).
+/// Every method must return without waiting for a whole cycle: the updater is a reentrant actor, and a call waits
+/// only for an update of the same server that is in flight (updates of one server never interleave).
 public protocol StatusEmbedControlling: Sendable {
     /// Posts a new status message for `server` in `channel`, deleting the one tracked before, and persists it.
     /// - Parameters:
     ///   - server: The panel server.
     ///   - channel: Where to post.
     /// - Returns: The new message's ID.
-    /// - Throws: ``MessageSinkError`` when Discord refuses the message, ``PanelError`` when the server is unknown.
+    /// - Throws: ``MessageSinkError`` when Discord refuses the message, ``PanelFailure`` when the server is unknown.
     func track(_ server: ServerID, in channel: ChannelID) async throws -> MessageID
 
     /// Edits `server`'s message now, ignoring the change rules.
@@ -34,4 +34,4 @@ public protocol StatusEmbedControlling: Sendable {
     var recentCycles: [CycleReport] { get async }
 }
 
-extension Orchestrator: StatusEmbedControlling {}
+extension StatusMessageUpdater: StatusEmbedControlling {}

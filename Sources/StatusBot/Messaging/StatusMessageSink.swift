@@ -57,7 +57,7 @@ public enum MessageSinkError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// Where status messages go: Discord in production, an HTML preview in `demo` and `preview`.
 ///
-/// The orchestrator only talks to this protocol, so it cannot tell the preview from Discord.
+/// The status updater only talks to this protocol, so it cannot tell the preview from Discord.
 public protocol StatusMessageSink: Sendable {
     /// Posts a new message.
     /// - Parameters:

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import DiscordModels
 import Logging
+import Monitoring
+import PanelCore
 import Pterodactyl
 import ServerMetrics
 
@@ -23,7 +25,7 @@ public enum PreviewRunner {
     ///   - maxServers: How many servers to show at most.
     ///   - logger: Progress and panel problems.
     /// - Returns: The path of the page.
-    /// - Throws: ``PanelError`` when the panel rejects the keys or cannot be reached at start.
+    /// - Throws: ``PanelFailure`` when the panel rejects the keys or cannot be reached at start.
     @discardableResult
     public static func run(
         configuration: BotConfiguration,
@@ -39,17 +41,9 @@ public enum PreviewRunner {
             channelNames: [channel: "preview"]
         )
         return try await withPanelHTTPClient { httpClient in
-            let panel = DefaultPanelClient(
-                httpClient: httpClient,
-                baseURL: configuration.panel.url,
-                clientKey: PanelAPIKey(configuration.panel.clientAPIKey.exposedValue),
-                applicationKey: configuration.panel.applicationAPIKey.map { PanelAPIKey($0.exposedValue) },
-                configuration: PanelClientConfiguration(configuration.panel),
-                logger: logger
-            )
-            let orchestrator = Orchestrator(
-                configuration: OrchestratorConfiguration(configuration.bot),
-                panel: panel,
+            let services = await StatusServices.make(
+                backend: PanelBackends.make(configuration.panel, httpClient: httpClient, logger: logger),
+                configuration: StatusUpdaterConfiguration(configuration.bot),
                 sink: sink,
                 // A fresh in-memory store: the real store's message IDs do not exist in the preview.
                 store: EmbedStore(file: nil),
@@ -60,39 +54,20 @@ public enum PreviewRunner {
                 clock: ContinuousClock(),
                 logger: logger
             )
-            let servers = try await panel.servers(forceRefresh: true)
+            let servers = try await services.monitor.servers(forceRefresh: true)
             logger.info("panel answered", metadata: ["servers": "\(servers.count)"])
             for server in servers.prefix(maxServers) {
-                try await orchestrator.track(server.id, in: channel)
+                try await services.updater.track(server.id, in: channel)
             }
             for cycle in 1...max(1, cycles) {
                 if cycle > 1 { try await Task.sleep(for: configuration.bot.updateInterval) }
-                let report = await orchestrator.tick()
-                logger.info("cycle \(cycle)/\(cycles): \(report.edited) edited, \(report.panelErrors) panel error(s)")
+                let observation = await services.monitor.cycle()
+                let report = await services.updater.recentCycles.last ?? CycleReport()
+                logger.info(
+                    "cycle \(cycle)/\(cycles): \(report.edited) edited, \(observation.failureCount) panel error(s)"
+                )
             }
             return sink.indexPath
         }
-    }
-}
-
-extension PanelClientConfiguration {
-    /// The panel client's settings from `[Pterodactyl]`.
-    public init(_ panel: BotConfiguration.Panel) {
-        self.init(
-            clientRateLimitPerMinute: panel.clientRateLimitPerMinute,
-            applicationRateLimitPerMinute: panel.applicationRateLimitPerMinute,
-            maxConcurrentRequests: panel.maxConcurrentRequests
-        )
-    }
-}
-
-extension OrchestratorConfiguration {
-    /// The loop's settings from `[Bot]`.
-    public init(_ bot: BotConfiguration.Bot) {
-        self.init(
-            updateInterval: bot.updateInterval,
-            forceUpdateInterval: bot.forceUpdateInterval,
-            cpuChangeThreshold: bot.cpuChangeThreshold
-        )
     }
 }

@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 
 /// The tracked status messages, one per server, persisted after every create or delete.
 public actor EmbedStore {
@@ -32,6 +32,25 @@ public actor EmbedStore {
     public func remove(_ server: ServerID) throws {
         guard locations.removeValue(forKey: server) != nil else { return }
         try file?.save(locations)
+    }
+
+    /// Tracks `location` for `server` only if the server is still at `expected` (`nil`: not tracked), and persists.
+    /// A change computed for an old location never overwrites a newer one.
+    /// - Returns: False, with nothing changed, when the server is tracked elsewhere now.
+    /// - Throws: ``EmbedStoreError`` after the in-memory change, when saving failed.
+    public func replace(_ server: ServerID, expected: EmbedLocation?, with location: EmbedLocation) throws -> Bool {
+        guard locations[server] == expected else { return false }
+        try set(location, for: server)
+        return true
+    }
+
+    /// Stops tracking `server` only if it is still at `location`, and persists.
+    /// - Returns: False, with nothing changed, when the server is tracked elsewhere (or not at all) now.
+    /// - Throws: ``EmbedStoreError`` after the in-memory change, when saving failed.
+    public func remove(_ server: ServerID, ifAt location: EmbedLocation) throws -> Bool {
+        guard locations[server] == location else { return false }
+        try remove(server)
+        return true
     }
 
     /// Stops tracking every server and persists.

@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -6,14 +6,14 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Keeps each server's recent samples and draws its graph; the orchestrator's only view of metrics.
+/// Keeps each server's recent samples and draws its graph; the status updater's only view of metrics.
 public protocol StatusGraphing: Sendable {
     /// Records a new sample of a running server.
-    func record(_ resources: ServerResources, for server: PanelServer, at time: Date) async
+    func record(_ resources: ServerResources, for server: GameServer, at time: Date) async
     /// True once six samples exist, so a graph can be drawn (cheap: nothing is rendered).
     func hasEnoughData(for server: ServerID) async -> Bool
     /// The PNG graph, or `nil` while fewer than six samples exist.
-    func graph(for server: PanelServer) async -> [UInt8]?
+    func graph(for server: GameServer) async -> [UInt8]?
     /// Drops the samples of a server (stopped, removed, no longer tracked).
     func forget(_ server: ServerID) async
 }

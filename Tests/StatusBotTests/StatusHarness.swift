@@ -3,14 +3,17 @@ import DiscordModels
 import DiscordREST
 import Foundation
 import Logging
+import Monitoring
+import PanelCore
 import Pterodactyl
 import ServerMetrics
 import TestSupport
 
 @testable import StatusBot
 
-/// The real orchestrator wired to the loopback fakes of the panel and Discord, on a manual clock.
-final class OrchestratorHarness: Sendable {
+/// The real monitor and status updates, the Pterodactyl backend and the Discord client, wired by
+/// ``StatusServices`` to the loopback fakes of the panel and Discord, on a manual clock.
+final class StatusHarness: Sendable {
     static let channel: ChannelID = "300000000000000001"
     static let token = Secret("MTEwMDAwMDAwMDAwMDAwMDAx.fake.harness-token-not-real-0123456789")
 
@@ -20,16 +23,16 @@ final class OrchestratorHarness: Sendable {
     let httpClient: HTTPClient
     let storePath: String
     let logs = LogCapture()
-    let orchestrator: Orchestrator<ManualClock>
+    let services: StatusServices<ManualClock>
     let store: EmbedStore
     let panelClient: DefaultPanelClient<ManualClock>
     let discordClient: DefaultDiscordClient
 
-    /// Starts the fakes and an orchestrator; `reuse` continues with another harness's fakes and store (a restart).
+    /// Starts the fakes and the services; `restartOf` continues with another harness's fakes and store.
     init(
         servers: [FakePanel.Server],
-        configuration: OrchestratorConfiguration = OrchestratorConfiguration(),
-        restartOf previous: OrchestratorHarness? = nil
+        configuration: StatusUpdaterConfiguration = StatusUpdaterConfiguration(),
+        restartOf previous: StatusHarness? = nil
     ) async throws {
         let clock = previous?.clock ?? ManualClock()
         self.clock = clock
@@ -74,9 +77,9 @@ final class OrchestratorHarness: Sendable {
         )
         let file = EmbedStoreFile(path: storePath)
         store = EmbedStore(file: file, initial: file.load().locations)
-        orchestrator = Orchestrator(
+        services = await StatusServices.make(
+            backend: PterodactylBackend(client: panelClient),
             configuration: configuration,
-            panel: panelClient,
             sink: DiscordStatusMessageSink(client: discordClient),
             store: store,
             graphs: MetricsGraphing(fonts: GraphFonts.load(), timeZone: TimeZone(identifier: "UTC")!, logger: logger),
@@ -84,6 +87,16 @@ final class OrchestratorHarness: Sendable {
             wallClock: { Date(timeIntervalSince1970: 1_764_622_800 + clock.now.offset.components.seconds.asDouble) },
             logger: logger
         )
+    }
+
+    /// The status updater (track, refresh, purge).
+    var updater: StatusMessageUpdater<ManualClock> { services.updater }
+
+    /// One monitor cycle, then what the updater did in it.
+    @discardableResult
+    func tick() async -> CycleReport {
+        await services.monitor.cycle()
+        return await services.updater.recentCycles.last ?? CycleReport()
     }
 
     /// Stops this harness's HTTP client; `keepFakes` leaves the fakes running for a restart.

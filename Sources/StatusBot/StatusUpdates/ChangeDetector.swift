@@ -1,4 +1,4 @@
-import Pterodactyl
+import PanelCore
 
 /// Decides whether a status message needs an edit. Pure: the caller passes what was last shown and how long ago.
 public struct ChangeDetector: Sendable {
@@ -10,12 +10,15 @@ public struct ChangeDetector: Sendable {
         public var cpuPercent: Double?
         /// Whether the graph image was attached.
         public var hadGraph: Bool
+        /// Whether the values were marked as not current.
+        public var isStale: Bool
 
         /// Creates a record of what was shown.
-        public init(state: ServerState, cpuPercent: Double?, hadGraph: Bool) {
+        public init(state: ServerState, cpuPercent: Double?, hadGraph: Bool, isStale: Bool = false) {
             self.state = state
             self.cpuPercent = cpuPercent
             self.hadGraph = hadGraph
+            self.isStale = isStale
         }
     }
 
@@ -25,6 +28,8 @@ public struct ChangeDetector: Sendable {
         case firstCheck
         /// The power or derived state changed.
         case stateChanged(from: ServerState, to: ServerState)
+        /// The values became stale (the panel stopped answering for this server) or current again.
+        case stalenessChanged(isStale: Bool)
         /// CPU moved by more than the threshold.
         case cpuChanged(by: Double)
         /// The graph became available (sixth sample).
@@ -39,6 +44,7 @@ public struct ChangeDetector: Sendable {
             switch self {
             case .firstCheck: "first"
             case .stateChanged: "state"
+            case .stalenessChanged: "stale"
             case .cpuChanged: "cpu"
             case .graphAvailable: "graph"
             case .forcedRefresh: "forced"
@@ -50,6 +56,7 @@ public struct ChangeDetector: Sendable {
             switch self {
             case .firstCheck: "first check"
             case .stateChanged(let from, let to): "state \(from) → \(to)"
+            case .stalenessChanged(let isStale): isStale ? "values became stale" : "values are current again"
             case .cpuChanged(let delta): "CPU changed by \(Int(delta.rounded())) points"
             case .graphAvailable: "graph available"
             case .forcedRefresh: "forced refresh"
@@ -77,17 +84,13 @@ public struct ChangeDetector: Sendable {
     public func reasonToEdit(shown: Shown?, current: Shown, sinceLastEdit: Duration) -> Reason? {
         guard let shown else { return .firstCheck }
         if shown.state != current.state { return .stateChanged(from: shown.state, to: current.state) }
+        if shown.isStale != current.isStale { return .stalenessChanged(isStale: current.isStale) }
         if let before = shown.cpuPercent, let now = current.cpuPercent, abs(now - before) > cpuChangeThreshold {
             return .cpuChanged(by: abs(now - before))
         }
         if current.hadGraph && !shown.hadGraph { return .graphAvailable }
         // A server the panel can't tell us about has nothing new to show; refreshing it would only cost calls.
-        if sinceLastEdit >= forceUpdateInterval && !Self.isStale(current.state) { return .forcedRefresh }
+        if sinceLastEdit >= forceUpdateInterval && !current.isStale { return .forcedRefresh }
         return nil
-    }
-
-    /// States in which the values shown are the last known ones, not live.
-    public static func isStale(_ state: ServerState) -> Bool {
-        state == .panelUnreachable || state == .nodeOffline
     }
 }

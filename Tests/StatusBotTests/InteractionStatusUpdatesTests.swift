@@ -1,4 +1,6 @@
 import DiscordModels
+import Monitoring
+import PanelCore
 import Pterodactyl
 import Synchronization
 import TestSupport
@@ -12,54 +14,24 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A status-message sink that records what the orchestrator wrote.
-final class InteractionTestSink: StatusMessageSink {
-    enum Operation: Equatable {
-        case create(ChannelID, MessageID)
-        case edit(ChannelID, MessageID)
-        case delete(ChannelID, MessageID)
-    }
-
-    private let state = Mutex<(next: Int, operations: [Operation])>((1, []))
-
-    var operations: [Operation] { state.withLock { $0.operations } }
-
-    func createMessage(in channel: ChannelID, _ message: OutgoingMessage) async throws -> MessageID {
-        state.withLock { state in
-            let id = MessageID("55500000000000000\(state.next)")
-            state.next += 1
-            state.operations.append(.create(channel, id))
-            return id
-        }
-    }
-
-    func editMessage(_ id: MessageID, in channel: ChannelID, _ message: OutgoingMessage) async throws {
-        state.withLock { $0.operations.append(.edit(channel, id)) }
-    }
-
-    func deleteMessage(_ id: MessageID, in channel: ChannelID) async throws {
-        state.withLock { $0.operations.append(.delete(channel, id)) }
-    }
-}
-
 /// Graphs are not under test here.
 struct InteractionTestNoGraphs: StatusGraphing {
-    func record(_ resources: ServerResources, for server: PanelServer, at time: Date) async {}
+    func record(_ resources: ServerResources, for server: GameServer, at time: Date) async {}
     func hasEnoughData(for server: ServerID) async -> Bool { false }
-    func graph(for server: PanelServer) async -> [UInt8]? { nil }
+    func graph(for server: GameServer) async -> [UInt8]? { nil }
     func forget(_ server: ServerID) async {}
 }
 
-/// The handler driving the real ``Orchestrator`` (through its ``StatusEmbedControlling`` conformance), with the
-/// real panel client against ``FakePanel``.
-@Suite(.timeLimit(.minutes(1))) struct InteractionOrchestratorTests {
+/// The handler driving the real status services (through the updater's ``StatusEmbedControlling`` conformance),
+/// with the real Pterodactyl backend against ``FakePanel``.
+@Suite(.timeLimit(.minutes(1))) struct InteractionStatusUpdatesTests {
     typealias F = InteractionFixture
 
     struct Parts {
         var fake: FakePanel
-        var sink: InteractionTestSink
+        var sink: FakeMessageSink
         var store: EmbedStore
-        var orchestrator: Orchestrator<ManualClock>
+        var services: StatusServices<ManualClock>
         var handler: InteractionHandler
         var discord: RecordingDiscord
     }
@@ -69,7 +41,7 @@ struct InteractionTestNoGraphs: StatusGraphing {
         FakePanel.Server.interactionGame(2, "Ark", state: "offline"),
     ]
 
-    func withOrchestrator(_ body: (Parts) async throws -> Void) async throws {
+    func withServices(_ body: (Parts) async throws -> Void) async throws {
         let clock = ManualClock()
         let fake = try await FakePanel.start(servers: Self.servers, rateLimits: .unlimited, now: { clock.now.offset })
         do {
@@ -82,11 +54,12 @@ struct InteractionTestNoGraphs: StatusGraphing {
                     clock: clock
                 )
                 let logger = LogCapture().logger()
-                let sink = InteractionTestSink()
+                let sink = FakeMessageSink()
                 let store = EmbedStore(file: nil)
-                let orchestrator = Orchestrator(
-                    configuration: OrchestratorConfiguration(),
-                    panel: panel,
+                let backend = PterodactylBackend(client: panel)
+                let services = await StatusServices.make(
+                    backend: backend,
+                    configuration: StatusUpdaterConfiguration(),
                     sink: sink,
                     store: store,
                     graphs: InteractionTestNoGraphs(),
@@ -96,8 +69,9 @@ struct InteractionTestNoGraphs: StatusGraphing {
                 let discord = RecordingDiscord()
                 let handler = InteractionHandler(
                     discord: discord,
-                    panel: panel,
-                    embeds: orchestrator,
+                    monitor: services.monitor,
+                    panel: backend,
+                    embeds: services.updater,
                     store: store,
                     authorizer: InteractionAuthorizer(allowedGuildID: F.guild, allowedRoles: [.id(F.adminRole)]),
                     logger: logger
@@ -107,7 +81,7 @@ struct InteractionTestNoGraphs: StatusGraphing {
                         fake: fake,
                         sink: sink,
                         store: store,
-                        orchestrator: orchestrator,
+                        services: services,
                         handler: handler,
                         discord: discord
                     )
@@ -125,19 +99,20 @@ struct InteractionTestNoGraphs: StatusGraphing {
     }
 
     @Test func selectionPostsThenReplacesTheEmbed() async throws {
-        try await withOrchestrator { p in
+        try await withServices { p in
             await p.handler.handle(pick("a0000001"))
             let first = try #require(await p.store.location(for: ServerID("a0000001")))
             #expect(first.channelID == F.channel)
-            #expect(p.sink.operations == [.create(F.channel, first.messageID)])
+            #expect(p.sink.calls == [.create(F.channel, first.messageID)])
 
             await p.handler.handle(pick("a0000001"))
             let second = try #require(await p.store.location(for: ServerID("a0000001")))
             #expect(second.messageID != first.messageID)
+            // The new message is posted before the old one is deleted: a failure never loses both.
             #expect(
-                p.sink.operations == [
-                    .create(F.channel, first.messageID), .delete(F.channel, first.messageID),
-                    .create(F.channel, second.messageID),
+                p.sink.calls == [
+                    .create(F.channel, first.messageID), .create(F.channel, second.messageID),
+                    .delete(F.channel, first.messageID),
                 ]
             )
             #expect(
@@ -151,22 +126,22 @@ struct InteractionTestNoGraphs: StatusGraphing {
     }
 
     @Test func powerButtonOnTrackedEmbedSignalsOnceAndEditsIt() async throws {
-        try await withOrchestrator { p in
+        try await withServices { p in
             await p.handler.handle(pick("a0000002"))
             let location = try #require(await p.store.location(for: ServerID("a0000002")))
             await p.handler.handle(F.component("ptero:start:a0000002", message: location.messageID))
             #expect(p.fake.powerSignals.count == 1)
             #expect(p.fake.powerSignals.first?.1 == .start)
-            #expect(p.sink.operations.last == .edit(F.channel, location.messageID))
+            #expect(p.sink.calls.last == .edit(F.channel, location.messageID))
             #expect(p.discord.edits.last?.content == "Start sent to Ark")
         }
     }
 
     @Test func refreshPurgeAndStatusUseTheRealLoop() async throws {
-        try await withOrchestrator { p in
+        try await withServices { p in
             await p.handler.handle(pick("a0000001"))
             await p.handler.handle(pick("a0000002"))
-            await p.orchestrator.tick()
+            await p.services.monitor.cycle()
             await p.handler.handle(F.command("refresh_embeds"))
             #expect(
                 p.discord.edits.last?.content?.hasPrefix("🔄 Refreshed 2 tracked status messages: 2 updated") == true
@@ -180,7 +155,7 @@ struct InteractionTestNoGraphs: StatusGraphing {
             await p.handler.handle(F.command("purge_embeds"))
             #expect(p.discord.edits.last?.content == "🗑️ Deleted 2 status messages. No status messages are tracked now.")
             #expect(await p.store.all.isEmpty)
-            #expect(p.sink.operations.filter { if case .delete = $0 { true } else { false } }.count == 2)
+            #expect(p.sink.calls.filter { if case .delete = $0 { true } else { false } }.count == 2)
         }
     }
 }

@@ -1,0 +1,270 @@
+import Logging
+import PanelCore
+import ServiceLifecycle
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Polls the panel for every server a consumer watches, once per cycle, and publishes one ``Observation`` to
+/// every registered ``ObservationConsumer``. Keeps the last known values; knows nothing of Discord.
+///
+/// Cycles never overlap: ``run()`` awaits each ``cycle()`` (polling and every consumer) before sleeping the
+/// update interval on the injected clock. Commands poll a few servers between cycles with ``observe(_:)``.
+public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
+    private let backend: any PanelBackend
+    private let updateInterval: Duration
+    private let clock: C
+    private let wallClock: @Sendable () -> Date
+    private let logger: Logger
+
+    private var consumers: [any ObservationConsumer] = []
+    private var known: [ServerID: ServerObservation] = [:]
+    private var listed: [ServerID: GameServer] = [:]
+    private var removals = RemovalConfirmation()
+    private var cycleNumber = 0
+    private var latestCycle: Observation?
+    private var reportedProblems: Set<String> = []
+    private var budgetAdvised = false
+    /// When the panel stopped answering, while it does not.
+    private var outageSince: Date?
+
+    /// Creates a monitor.
+    /// - Parameters:
+    ///   - backend: The panel.
+    ///   - updateInterval: Time between cycles.
+    ///   - clock: Drives the loop (a manual clock in tests).
+    ///   - wallClock: Timestamps of samples.
+    ///   - logger: Panel problems are logged once each until they clear.
+    public init(
+        backend: any PanelBackend,
+        updateInterval: Duration,
+        clock: C,
+        wallClock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger
+    ) {
+        self.backend = backend
+        self.updateInterval = updateInterval
+        self.clock = clock
+        self.wallClock = wallClock
+        self.logger = logger
+    }
+
+    /// Adds a consumer; it sees every observation from the next poll on.
+    /// - Parameter consumer: The consumer.
+    public func register(_ consumer: any ObservationConsumer) {
+        consumers.append(consumer)
+    }
+
+    // MARK: - Loop
+
+    /// Runs cycles until graceful shutdown or cancellation; the cycle in flight finishes first.
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            await cycle()
+            let clock = self.clock
+            let interval = updateInterval
+            do {
+                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
+            } catch is CancellationError where Task.isShuttingDownGracefully {
+                break
+            }
+        }
+    }
+
+    /// One cycle: poll every watched server and publish the observation to every consumer.
+    /// - Returns: The observation.
+    @discardableResult
+    public func cycle() async -> Observation {
+        cycleNumber += 1
+        var watched = Set<ServerID>()
+        for consumer in consumers { watched.formUnion(await consumer.watchedServers()) }
+        removals.retain(watched)
+        known = known.filter { watched.contains($0.key) }
+        adviseOnBudget(serverCount: watched.count)
+        let observation = await poll(watched, origin: .cycle(cycleNumber))
+        latestCycle = observation
+        if observation.listFailure == nil && observation.failureCount == 0 && !reportedProblems.isEmpty {
+            reportedProblems.removeAll()
+            logger.info("panel answers again; every watched server is up to date")
+        }
+        await publish(observation)
+        return observation
+    }
+
+    /// Polls `ids` now (between cycles) and publishes the result as an on-demand observation.
+    /// - Parameter ids: The servers, for example one page of `/server_status` or a refreshed status message.
+    /// - Returns: The observations of `ids`.
+    public func observe(_ ids: Set<ServerID>) async -> [ServerID: ServerObservation] {
+        guard !ids.isEmpty else { return [:] }
+        let observation = await poll(ids, origin: .onDemand)
+        await publish(observation)
+        return observation.servers
+    }
+
+    // MARK: - What is known
+
+    /// The last cycle's observation, `nil` before the first.
+    public var latest: Observation? { latestCycle }
+
+    /// The last observation of every watched server (and of servers polled on demand since the last cycle).
+    public var lastKnown: [ServerID: ServerObservation] { known }
+
+    /// The servers the panel lists, from the backend's cache (refreshed when stale or when asked).
+    /// - Parameter forceRefresh: Fetch now.
+    /// - Returns: The servers in panel order.
+    /// - Throws: ``PanelFailure`` or `CancellationError`.
+    public func servers(forceRefresh: Bool) async throws -> [GameServer] {
+        let servers = try await backend.servers(forceRefresh: forceRefresh)
+        remember(servers)
+        return servers
+    }
+
+    // MARK: - Polling
+
+    private func poll(_ ids: Set<ServerID>, origin: Observation.Origin) async -> Observation {
+        var listFailure: PanelFailure?
+        do {
+            remember(try await backend.servers(forceRefresh: false))
+        } catch let failure as PanelFailure {
+            listFailure = failure
+            report(failure, server: nil)
+        } catch {
+            return Observation(origin: origin, observedAt: wallClock(), servers: [:])  // cancelled
+        }
+        let sorted = ids.sorted()
+        let started = clock.now
+        var results: [ServerID: Result<ServerResources, PanelFailure>] = [:]
+        var requests = 0
+        if let listFailure, listFailure.kind == .panelUnreachable {
+            // The panel is down: asking for every server would only pile up timeouts.
+            for id in sorted { results[id] = .failure(listFailure) }
+        } else if !sorted.isEmpty {
+            // While the panel is down, one server probes it; the rest are asked once it answers again.
+            let probing = origin != .onDemand && outageSince != nil
+            var pending = sorted[...]
+            do {
+                if probing, let probe = pending.popFirst() {
+                    results = try await backend.usage(of: [probe])
+                    requests += 1
+                    if let failure = results[probe]?.failure, failure.kind == .panelUnreachable {
+                        for id in pending { results[id] = .failure(failure) }
+                        pending = []
+                    }
+                }
+                if !pending.isEmpty {
+                    results.merge(try await backend.usage(of: Array(pending))) { $1 }
+                    requests += pending.count
+                }
+            } catch {
+                return Observation(origin: origin, observedAt: wallClock(), servers: [:])  // cancelled
+            }
+        }
+        let duration = started.duration(to: clock.now)
+        if origin != .onDemand { noteOutage(listFailure: listFailure, results: results) }
+
+        var needsConfirmation: [ServerID] = []
+        for id in sorted where removals.record(id, failure: results[id]?.failure) {
+            needsConfirmation.append(id)
+        }
+        let confirmedRemoved = await confirmRemoval(of: needsConfirmation)
+
+        let now = wallClock()
+        var servers: [ServerID: ServerObservation] = [:]
+        for id in sorted {
+            let result = results[id] ?? .failure(PanelFailure(.panelUnreachable, detail: "no answer"))
+            if case .failure(let failure) = result { report(failure, server: id) }
+            let observation = ServerObservation.after(
+                known[id],
+                server: listed[id] ?? known[id]?.server ?? GameServer(unlisted: id),
+                result: result,
+                removalConfirmed: confirmedRemoved.contains(id),
+                now: now
+            )
+            if observation.state == .removed {
+                removals.forget(id)
+                logger.info("the panel confirmed a server was removed", metadata: ["panel.server": "\(id)"])
+            }
+            known[id] = observation
+            servers[id] = observation
+        }
+        return Observation(
+            origin: origin,
+            observedAt: now,
+            servers: servers,
+            listFailure: listFailure,
+            panelRequests: requests,
+            panelDuration: duration
+        )
+    }
+
+    /// The servers in `candidates` that a freshly fetched list no longer has (none when the list fails).
+    private func confirmRemoval(of candidates: [ServerID]) async -> Set<ServerID> {
+        guard !candidates.isEmpty else { return [] }
+        do {
+            let fresh = Set(try await backend.servers(forceRefresh: true).map(\.id))
+            return Set(candidates.filter { !fresh.contains($0) })
+        } catch {
+            return []
+        }
+    }
+
+    private func remember(_ servers: [GameServer]) {
+        for server in servers { listed[server.id] = server }
+    }
+
+    /// Hands the observation to each consumer in registration order (graph samples before the status messages
+    /// that show them).
+    private func publish(_ observation: Observation) async {
+        for consumer in consumers { await consumer.consume(observation) }
+    }
+
+    /// Starts or ends an outage: the panel is down when no watched server got an answer that came from it.
+    private func noteOutage(listFailure: PanelFailure?, results: [ServerID: Result<ServerResources, PanelFailure>]) {
+        let unreachable =
+            listFailure?.kind == .panelUnreachable
+            || (!results.isEmpty && results.values.allSatisfy { $0.failure?.kind == .panelUnreachable })
+        let now = wallClock()
+        switch (unreachable, outageSince) {
+        case (true, nil):
+            outageSince = now
+            logger.warning("the panel is unreachable; asking it about one server per cycle until it answers")
+        case (false, let since?):
+            outageSince = nil
+            let seconds = Int(now.timeIntervalSince(since).rounded())
+            logger.info(
+                "the panel answers again after an outage of \(seconds / 60) min \(seconds % 60) s",
+                metadata: ["outage.seconds": "\(seconds)"]
+            )
+        default:
+            break
+        }
+    }
+
+    // MARK: - Logging
+
+    /// Logs a panel problem once per distinct message until the panel answers again, so an outage does not
+    /// flood the log.
+    private func report(_ failure: PanelFailure, server: ServerID?) {
+        guard reportedProblems.insert(failure.detail).inserted else { return }
+        var metadata: Logger.Metadata = ["error": "\(failure)"]
+        if let server { metadata["panel.server"] = "\(server)" }
+        if failure.kind == .keyRefused {
+            logger.error(
+                "the panel refuses the bot's key; status messages show it until it is fixed",
+                metadata: metadata
+            )
+        } else {
+            logger.warning("panel problem; affected status messages show it until it clears", metadata: metadata)
+        }
+    }
+
+    private func adviseOnBudget(serverCount: Int) {
+        guard !budgetAdvised, let advice = backend.budgetAdvice(forServerCount: serverCount, interval: updateInterval)
+        else { return }
+        budgetAdvised = true
+        logger.warning("\(advice)")
+    }
+}

@@ -1,0 +1,57 @@
+/// What the bot needs from a game-server panel, whatever its kind. Pterodactyl and Pelican are one backend
+/// (`PterodactylBackend`), the demo's simulation another; each maps its own errors to ``PanelFailure``.
+///
+/// Methods throw ``PanelFailure`` or `CancellationError`, nothing else.
+public protocol PanelBackend: Sendable {
+    /// What this backend offers.
+    var capabilities: PanelCapabilities { get }
+
+    /// The servers the bot may see, from a cache the backend refreshes on its own schedule or when asked.
+    /// - Parameter forceRefresh: Fetch now even if the cached list is fresh.
+    /// - Returns: Every server, in panel order.
+    /// - Throws: ``PanelFailure`` or `CancellationError`.
+    func servers(forceRefresh: Bool) async throws -> [GameServer]
+
+    /// One server with its addresses.
+    /// - Parameter id: The server.
+    /// - Returns: The server.
+    /// - Throws: ``PanelFailure`` (``PanelFailure/Kind/notFound`` for an unknown server) or `CancellationError`.
+    func serverDetails(_ id: ServerID) async throws -> GameServer
+
+    /// Live usage of many servers, inside the backend's request budget; one failure never affects the others.
+    /// - Parameter ids: The servers (duplicates are fetched once).
+    /// - Returns: One result per distinct id.
+    /// - Throws: Only `CancellationError`.
+    func usage(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelFailure>]
+
+    /// Sends a power signal once; never retried (a failure is reported to the user instead).
+    /// - Parameters:
+    ///   - signal: One of ``PanelCapabilities/powerSignals``.
+    ///   - id: The server.
+    /// - Throws: ``PanelFailure`` or `CancellationError`.
+    func sendPower(_ signal: PowerSignal, to id: ServerID) async throws
+
+    /// The host machines, when ``PanelCapabilities/listsNodes``.
+    /// - Returns: The nodes.
+    /// - Throws: ``PanelFailure`` (``PanelFailure/Kind/unsupported`` when the backend has none) or
+    ///   `CancellationError`.
+    func nodes() async throws -> [PanelNodeSummary]
+
+    /// Advice with numbers when polling `serverCount` servers every `interval` needs more requests than the
+    /// backend's budget allows (cycles then stretch), or `nil` when it fits. Logged once.
+    /// - Parameters:
+    ///   - serverCount: Servers polled per cycle.
+    ///   - interval: The intended cycle length.
+    /// - Returns: The advice, or `nil`.
+    func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String?
+}
+
+extension PanelBackend {
+    /// No nodes: the default for backends without them.
+    public func nodes() async throws -> [PanelNodeSummary] {
+        throw PanelFailure(.unsupported, detail: "this panel does not list nodes")
+    }
+
+    /// No budget: the default for backends without a request limit.
+    public func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String? { nil }
+}

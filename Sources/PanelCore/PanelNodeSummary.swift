@@ -1,0 +1,36 @@
+/// A host machine (node) as a backend lists it. Capacities include over-allocation; `nil` means unlimited.
+public struct PanelNodeSummary: Sendable, Hashable {
+    /// The backend's node identifier.
+    public var id: String
+    /// Display name.
+    public var name: String
+    /// True in maintenance mode.
+    public var isInMaintenance: Bool
+    /// Memory the node may hand out, MiB, or `nil` when unlimited.
+    public var memoryCapacityMiB: Int?
+    /// Memory handed out to servers (the sum of their limits), MiB.
+    public var memoryAllocatedMiB: Int
+    /// Disk the node may hand out, MiB, or `nil` when unlimited.
+    public var diskCapacityMiB: Int?
+    /// Disk handed out to servers, MiB.
+    public var diskAllocatedMiB: Int
+
+    /// Creates a node summary.
+    public init(
+        id: String,
+        name: String,
+        isInMaintenance: Bool = false,
+        memoryCapacityMiB: Int?,
+        memoryAllocatedMiB: Int,
+        diskCapacityMiB: Int?,
+        diskAllocatedMiB: Int
+    ) {
+        self.id = id
+        self.name = name
+        self.isInMaintenance = isInMaintenance
+        self.memoryCapacityMiB = memoryCapacityMiB
+        self.memoryAllocatedMiB = memoryAllocatedMiB
+        self.diskCapacityMiB = diskCapacityMiB
+        self.diskAllocatedMiB = diskAllocatedMiB
+    }
+}

@@ -1,0 +1,107 @@
+import PanelCore
+
+/// Pterodactyl and Pelican as a ``PanelBackend``: the client's models and errors mapped to the neutral ones.
+/// Pterodactyl's own advice (which key, which panel setting) travels in ``PanelFailure/detail``.
+public struct PterodactylBackend<C: Clock>: PanelBackend where C.Duration == Duration {
+    private let client: DefaultPanelClient<C>
+
+    /// Wraps a client.
+    /// - Parameter client: The panel client.
+    public init(client: DefaultPanelClient<C>) {
+        self.client = client
+    }
+
+    /// Start, stop, restart and kill; nodes through the Application API; addresses from allocations.
+    public var capabilities: PanelCapabilities {
+        PanelCapabilities(powerSignals: Set(PowerSignal.allCases), listsNodes: true, hasAddresses: true)
+    }
+
+    public func servers(forceRefresh: Bool) async throws -> [GameServer] {
+        try await mapped { try await client.servers(forceRefresh: forceRefresh).map(GameServer.init(panel:)) }
+    }
+
+    public func serverDetails(_ id: ServerID) async throws -> GameServer {
+        try await mapped { GameServer(panel: try await client.serverDetails(id)) }
+    }
+
+    public func usage(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelFailure>] {
+        try await client.resources(of: ids).mapValues { $0.mapError(PanelFailure.init(panelError:)) }
+    }
+
+    public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
+        try await mapped { try await client.sendPower(signal, to: id) }
+    }
+
+    public func nodes() async throws -> [PanelNodeSummary] {
+        try await mapped { try await client.nodes().map(PanelNodeSummary.init(panel:)) }
+    }
+
+    public func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String? {
+        client.budgetWarning(forServerCount: serverCount, interval: interval)
+    }
+
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PanelError {
+            throw PanelFailure(panelError: error)
+        }
+    }
+}
+
+extension PanelFailure {
+    /// Classifies a Pterodactyl error; the detail keeps the client's secret-free advice.
+    /// - Parameter panelError: The client's error.
+    public init(panelError: PanelError) {
+        let kind: Kind =
+            switch panelError {
+            case .authenticationFailed, .wrongKeyKind, .forbidden, .missingApplicationKey: .keyRefused
+            case .notFound: .notFound
+            case .stateConflict(let state, _): .serverBusy(state)
+            case .nodeUnreachable: .nodeUnreachable
+            case .panelUnreachable, .panelUnavailable: .panelUnreachable
+            case .rateLimited: .rateLimited
+            case .rejected: .rejected
+            case .malformedResponse: .malformedAnswer
+            case .unexpectedStatus: .other
+            }
+        self.init(kind, detail: panelError.description)
+    }
+}
+
+extension GameServer {
+    /// The neutral view of a listed Pterodactyl server; ``listedState`` is the state a 409 would report.
+    /// - Parameter panel: The server as the client decoded it.
+    public init(panel: PanelServer) {
+        self.init(
+            id: panel.id,
+            name: panel.name,
+            description: panel.description,
+            nodeName: panel.nodeName,
+            limits: panel.limits,
+            allocations: panel.allocations,
+            listedState: panel.conflictState
+        )
+    }
+}
+
+extension PanelNodeSummary {
+    /// The neutral view of an Application API node; capacity includes the over-allocation percentage (−1 disables
+    /// the panel's check: unlimited).
+    /// - Parameter panel: The node as the client decoded it.
+    public init(panel: PanelNode) {
+        func capacity(_ total: Int, _ overallocate: Int) -> Int? {
+            guard overallocate >= 0 else { return nil }
+            return total + total * overallocate / 100
+        }
+        self.init(
+            id: String(panel.id),
+            name: panel.name,
+            isInMaintenance: panel.isInMaintenance,
+            memoryCapacityMiB: capacity(panel.memoryMiB, panel.memoryOverallocatePercent),
+            memoryAllocatedMiB: panel.allocatedMemoryMiB,
+            diskCapacityMiB: capacity(panel.diskMiB, panel.diskOverallocatePercent),
+            diskAllocatedMiB: panel.allocatedDiskMiB
+        )
+    }
+}

@@ -1,0 +1,52 @@
+import AsyncHTTPClient
+import DiscordModels
+import Logging
+import PanelCore
+import Pterodactyl
+
+/// Builds the panel backend a configuration names. The one place that knows the kinds of panel.
+public enum PanelBackends {
+    /// The backend for `[Pterodactyl]` (Pterodactyl or Pelican).
+    /// - Parameters:
+    ///   - panel: The panel's settings.
+    ///   - httpClient: The shared client (redirects refused).
+    ///   - logger: The client's logger (debug and trace only; keys are never logged).
+    /// - Returns: The backend.
+    public static func make(
+        _ panel: BotConfiguration.Panel,
+        httpClient: HTTPClient,
+        logger: Logger
+    ) -> any PanelBackend {
+        let client = DefaultPanelClient(
+            httpClient: httpClient,
+            baseURL: panel.url,
+            clientKey: PanelAPIKey(panel.clientAPIKey.exposedValue),
+            applicationKey: panel.applicationAPIKey.map { PanelAPIKey($0.exposedValue) },
+            configuration: PanelClientConfiguration(panel),
+            logger: logger
+        )
+        return PterodactylBackend(client: client)
+    }
+}
+
+extension PanelClientConfiguration {
+    /// The panel client's settings from `[Pterodactyl]`.
+    public init(_ panel: BotConfiguration.Panel) {
+        self.init(
+            clientRateLimitPerMinute: panel.clientRateLimitPerMinute,
+            applicationRateLimitPerMinute: panel.applicationRateLimitPerMinute,
+            maxConcurrentRequests: panel.maxConcurrentRequests
+        )
+    }
+}
+
+extension StatusUpdaterConfiguration {
+    /// The status messages' settings from `[Bot]`.
+    public init(_ bot: BotConfiguration.Bot) {
+        self.init(
+            updateInterval: bot.updateInterval,
+            forceUpdateInterval: bot.forceUpdateInterval,
+            cpuChangeThreshold: bot.cpuChangeThreshold
+        )
+    }
+}

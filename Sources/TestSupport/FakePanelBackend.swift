@@ -1,0 +1,154 @@
+import PanelCore
+import Synchronization
+
+/// A ``PanelBackend`` in memory, for tests of the monitor, the status updates and the interactions without HTTP.
+/// Its answers are the neutral ones the Pterodactyl backend produces from the panel's (see
+/// `PterodactylBackend`): tests of what the real panel sends live with the HTTP ``FakePanel``.
+///
+/// Script it with ``setUsage(_:for:)``, ``fail(_:with:)`` and ``setServers(_:)``; hold calls with ``gate``;
+/// read what was asked in ``usageRequests`` and ``powerSignals``.
+public final class FakePanelBackend: PanelBackend {
+    private struct State {
+        var servers: [GameServer]
+        var usage: [ServerID: ServerResources] = [:]
+        var failures: [ServerID: PanelFailure] = [:]
+        var listFailure: PanelFailure?
+        var usageRequests: [[ServerID]] = []
+        var listRequests: [Bool] = []
+        var powerSignals: [(PowerSignal, ServerID)] = []
+        var powerFailure: PanelFailure?
+    }
+
+    private let state: Mutex<State>
+
+    /// Holds ``usage(of:)`` calls while closed.
+    public let gate = Gate()
+
+    /// Creates a backend listing `servers`, each offline until scripted.
+    /// - Parameter servers: The servers.
+    public init(servers: [GameServer]) {
+        state = Mutex(State(servers: servers))
+    }
+
+    /// A server named "Server N" with identifier `0000000N` (hex), 4 GiB and 200 % CPU, one address.
+    /// - Parameters:
+    ///   - number: 1...
+    ///   - name: Overrides the name.
+    /// - Returns: The server.
+    public static func server(_ number: Int, name: String? = nil) -> GameServer {
+        let hex = String(number, radix: 16)
+        return GameServer(
+            id: ServerID(String(repeating: "0", count: max(0, 8 - hex.count)) + hex),
+            name: name ?? "Server \(number)",
+            nodeName: "node-1",
+            limits: ServerLimits(memoryMiB: 4096, diskMiB: 10_240, cpuPercent: 200),
+            allocations: [ServerAllocation(id: number, ip: "192.0.2.1", port: 25_000 + number, isDefault: true)]
+        )
+    }
+
+    // MARK: - Scripting
+
+    /// Replaces the listed servers.
+    public func setServers(_ servers: [GameServer]) {
+        state.withLock { $0.servers = servers }
+    }
+
+    /// Sets what ``usage(of:)`` answers for `id` and clears its failure.
+    public func setUsage(_ usage: ServerResources, for id: ServerID) {
+        state.withLock {
+            $0.usage[id] = usage
+            $0.failures[id] = nil
+        }
+    }
+
+    /// Running usage whose uptime grows with `sample`, so each value is a new sample.
+    public func setRunning(_ id: ServerID, cpu: Double, memoryMiB: Int = 1024, sample: Int) {
+        setUsage(
+            ServerResources(
+                state: .running,
+                memoryBytes: memoryMiB * 1_048_576,
+                cpuAbsolute: cpu,
+                diskBytes: 1 << 30,
+                networkRxBytes: 1000 * sample,
+                networkTxBytes: 500 * sample,
+                uptimeMilliseconds: 60_000 + sample * 10_000
+            ),
+            for: id
+        )
+    }
+
+    /// Makes ``usage(of:)`` fail for `id` until ``setUsage(_:for:)``.
+    public func fail(_ id: ServerID, with failure: PanelFailure) {
+        state.withLock { $0.failures[id] = failure }
+    }
+
+    /// Makes ``servers(forceRefresh:)`` fail (`nil` answers again).
+    public func failList(with failure: PanelFailure?) {
+        state.withLock { $0.listFailure = failure }
+    }
+
+    /// Makes ``sendPower(_:to:)`` fail (`nil` accepts again).
+    public func failPower(with failure: PanelFailure?) {
+        state.withLock { $0.powerFailure = failure }
+    }
+
+    // MARK: - Observing
+
+    /// The id lists ``usage(of:)`` was asked for, in order.
+    public var usageRequests: [[ServerID]] { state.withLock { $0.usageRequests } }
+
+    /// Every `forceRefresh` ``servers(forceRefresh:)`` was called with.
+    public var listRequests: [Bool] { state.withLock { $0.listRequests } }
+
+    /// The power signals sent, in order.
+    public var powerSignals: [(PowerSignal, ServerID)] { state.withLock { $0.powerSignals } }
+
+    // MARK: - PanelBackend
+
+    public var capabilities: PanelCapabilities {
+        PanelCapabilities(powerSignals: Set(PowerSignal.allCases), listsNodes: false, hasAddresses: true)
+    }
+
+    public func servers(forceRefresh: Bool) async throws -> [GameServer] {
+        try state.withLock { state in
+            state.listRequests.append(forceRefresh)
+            if let failure = state.listFailure { throw failure }
+            return state.servers
+        }
+    }
+
+    public func serverDetails(_ id: ServerID) async throws -> GameServer {
+        try state.withLock { state in
+            guard let server = state.servers.first(where: { $0.id == id }) else {
+                throw PanelFailure(.notFound, detail: "no server \(id)")
+            }
+            return server
+        }
+    }
+
+    public func usage(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelFailure>] {
+        state.withLock { $0.usageRequests.append(ids) }
+        await gate.pass("usage")
+        try Task.checkCancellation()
+        return state.withLock { state in
+            var results: [ServerID: Result<ServerResources, PanelFailure>] = [:]
+            for id in ids {
+                if let failure = state.failures[id] {
+                    results[id] = .failure(failure)
+                } else if !state.servers.contains(where: { $0.id == id }) {
+                    results[id] = .failure(PanelFailure(.notFound, detail: "no server \(id)"))
+                } else {
+                    results[id] = .success(state.usage[id] ?? ServerResources(state: .offline))
+                }
+            }
+            return results
+        }
+    }
+
+    public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
+        try state.withLock { state in
+            if let failure = state.powerFailure { throw failure }
+            state.powerSignals.append((signal, id))
+        }
+    }
+}
