@@ -147,6 +147,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "DiscordModels",
+                "DiscordREST",
                 "PanelCore",
                 "Pterodactyl",
                 "StatusBot",

@@ -1,5 +1,6 @@
 import DiscordModels
 import PanelCore
+import TestSupport
 import Testing
 
 @testable import StatusBot

@@ -14,14 +14,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Graphs are not under test here.
-struct InteractionTestNoGraphs: StatusGraphing {
-    func record(_ resources: ServerResources, for server: GameServer, at time: Date) async {}
-    func hasEnoughData(for server: ServerID) async -> Bool { false }
-    func graph(for server: GameServer) async -> [UInt8]? { nil }
-    func forget(_ server: ServerID) async {}
-}
-
 /// The handler driving the real status services (through the updater's ``StatusEmbedControlling`` conformance),
 /// with the real Pterodactyl backend against ``FakePanel``.
 @Suite(.timeLimit(.minutes(1))) struct InteractionStatusUpdatesTests {
@@ -33,7 +25,7 @@ struct InteractionTestNoGraphs: StatusGraphing {
         var store: EmbedStore
         var services: StatusServices<ManualClock>
         var handler: InteractionHandler
-        var discord: RecordingDiscord
+        var discord: FakeDiscordClient
     }
 
     static let servers = [
@@ -62,11 +54,11 @@ struct InteractionTestNoGraphs: StatusGraphing {
                     configuration: StatusUpdaterConfiguration(),
                     sink: sink,
                     store: store,
-                    graphs: InteractionTestNoGraphs(),
+                    graphs: NoGraphs(),
                     clock: clock,
                     logger: logger
                 )
-                let discord = RecordingDiscord()
+                let discord = FakeDiscordClient()
                 let handler = InteractionHandler(
                     discord: discord,
                     monitor: services.monitor,

@@ -30,7 +30,7 @@ import Foundation
             configuration: StatusUpdaterConfiguration(),
             sink: sink,
             store: EmbedStore(file: nil),
-            graphs: InteractionTestNoGraphs(),
+            graphs: NoGraphs(),
             clock: clock,
             wallClock: { Date(timeIntervalSince1970: 1_800_000_000) },
             logger: logs.logger()
@@ -38,8 +38,11 @@ import Foundation
     }
 
     /// Yields until `condition` holds; the test's time limit is the failure guard.
-    func eventually(_ condition: () async -> Bool) async {
-        while await !condition() { await Task.yield() }
+    func eventually(_ condition: () async -> Bool) async throws {
+        while await !condition() {
+            try Task.checkCancellation()
+            await Task.yield()
+        }
     }
 
     func stateField(_ id: MessageID) -> String? {
@@ -56,7 +59,7 @@ import Foundation
         async let cycle: Observation = services.monitor.cycle()
         await sink.editGate.waitUntilHeld()
         async let refresh: CycleReport = services.updater.refresh(Self.first.id)
-        await eventually { await services.updater.waitingForTurn == 1 }
+        try await eventually { await services.updater.waitingForTurn == 1 }
         // The refresh polled the panel but did not reach Discord while the cycle's edit was in flight.
         #expect(sink.editGate.arrivals == ["edit"])
         sink.editGate.open()
