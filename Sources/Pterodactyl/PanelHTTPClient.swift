@@ -6,17 +6,20 @@ import PanelCore
 /// answers a bad key with `302 /auth/login` when it does not see a JSON `Accept`.
 ///
 /// AsyncHTTPClient keeps retrying a refused connection until the connect timeout, so that timeout is how long
-/// "connection refused" takes to be reported.
+/// "connection refused" takes to be reported. Tracing is off: the bot exports no traces, and even a no-op tracer
+/// costs each request a span and its attributes.
 /// - Parameter connectTimeout: Time allowed to establish a connection.
 /// - Returns: A configuration with `redirectConfiguration: .disallow`.
 public func panelHTTPClientConfiguration(connectTimeout: Duration = .seconds(5)) -> HTTPClient.Configuration {
     let (seconds, attoseconds) = connectTimeout.components
-    return HTTPClient.Configuration(
+    var configuration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
         timeout: HTTPClient.Configuration.Timeout(
             connect: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         )
     )
+    configuration.tracing.tracer = nil
+    return configuration
 }
 
 /// Runs `body` with a new `HTTPClient` (redirects disabled) and shuts the client down afterwards, also on error.

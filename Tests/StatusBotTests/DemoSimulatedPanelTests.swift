@@ -231,3 +231,11 @@ extension Result where Success == ServerResources, Failure == PanelFailure {
         return nil
     }
 }
+
+extension SimulatedPanel {
+    /// One server's usage, or its failure thrown.
+    fileprivate func resources(of id: ServerID) async throws -> ServerResources {
+        guard let result = try await usage(of: [id])[id] else { throw CancellationError() }
+        return try result.get()
+    }
+}

@@ -1,4 +1,5 @@
 import DiscordModels
+import Monitoring
 import PanelCore
 import Pterodactyl
 import TestSupport
@@ -135,6 +136,22 @@ import Foundation
             #expect(edits[2].content?.hasPrefix("**60 servers** · 🟢 60 running · 🔴 0 offline · ⚪ 0 other\n") == true)
             // Each page is polled once (at most 25 requests per interaction); going back reuses what is known.
             #expect(f.fake.requests.count { $0.path.hasSuffix("/resources") } == 60)
+        }
+    }
+
+    @Test func serverStatusWithTwoThousandServersPollsOnePageOnly() async throws {
+        let servers = (1...2000).map { FakePanel.Server.numbered($0) }
+        try await F.with(servers: servers) { f in
+            // The monitor keeps the server list warm (the client caches it for a minute).
+            _ = try await f.monitor.servers(forceRefresh: false)
+            let before = f.fake.requests.count
+            await f.handler.handle(F.command("server_status"))
+            let made = f.fake.requests.count - before
+            #expect(made <= 30, "\(made) panel requests for one /server_status")
+            #expect(made == 25)
+            let edit = try #require(f.discord.edits.first)
+            #expect(edit.content?.hasPrefix("**2000 servers** · 🟢 25 running") == true)
+            #expect(firstSelect(in: edit)?.options.count == 25)
         }
     }
 

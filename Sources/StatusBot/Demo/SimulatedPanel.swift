@@ -134,11 +134,6 @@ public final class SimulatedPanel: PanelBackend {
         try withCurrentState { (state: inout State) throws(PanelFailure) in try state.simulation.server(id) }
     }
 
-    /// The server's usage at the current tick.
-    public func resources(of id: ServerID) async throws -> ServerResources {
-        try withCurrentState { (state: inout State) throws(PanelFailure) in try state.simulation.resources(of: id) }
-    }
-
     /// Usage of many servers, all taken at the same tick.
     public func usage(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelFailure>] {
         withCurrentState { state in

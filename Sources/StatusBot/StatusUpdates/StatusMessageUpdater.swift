@@ -183,13 +183,20 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
         return await update(observed, force: true)
     }
 
-    /// Updates the tracked servers among `observed`, `editConcurrency` at a time.
+    /// Updates the tracked servers among `observed` whose message needs an edit, `editConcurrency` at a time.
     private func update(_ observed: [ServerID: ServerObservation], force: Bool) async -> CycleReport {
         let tracked = await store.all
         var report = CycleReport()
         report.tracked = tracked.count
-        let ids = observed.keys.filter { tracked[$0] != nil }.sorted()
-        var remaining = ids.makeIterator()
+        var candidates: [ServerID] = []
+        for id in observed.keys.sorted() {
+            guard let location = tracked[id], let observation = observed[id] else { continue }
+            // A cheap first look outside the server's turn; the turn decides again on what it finds then.
+            let needsEdit =
+                force ? !isBlocked(location) : await reasonToEdit(id, at: location, with: observation) != nil
+            if needsEdit { candidates.append(id) }
+        }
+        var remaining = candidates.makeIterator()
         await withTaskGroup(of: Outcome.self) { group in
             for _ in 0..<max(1, configuration.editConcurrency) {
                 guard let id = remaining.next(), let observation = observed[id] else { break }
@@ -203,6 +210,28 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
             }
         }
         return report
+    }
+
+    /// Why the message of `id` at `location` should be edited now, or `nil` (also while its channel backs off).
+    private func reasonToEdit(_ id: ServerID, at location: EmbedLocation, with observation: ServerObservation) async
+        -> ChangeDetector.Reason?
+    {
+        guard !isBlocked(location) else { return nil }
+        let now = clock.now
+        let snapshot = ServerSnapshot(observation, now: wallClock())
+        let hasGraph = snapshot.state == .running ? await graphs.hasEnoughData(for: id) : false
+        let previous = shown[id]
+        return detector.reasonToEdit(
+            shown: previous?.value,
+            current: shownValue(snapshot, hadGraph: hasGraph),
+            sinceLastEdit: previous.map { $0.at.duration(to: now) } ?? .zero
+        )
+    }
+
+    /// True while Discord denied access to the location's channel and its back-off runs.
+    private func isBlocked(_ location: EmbedLocation) -> Bool {
+        guard let blocked = channelBlockedUntil[location.channelID] else { return false }
+        return blocked.until > clock.now
     }
 
     private static func add(_ outcome: Outcome, to report: inout CycleReport) {
@@ -225,22 +254,11 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     /// Edits one server's message when the change rules (or `force`) say so. Runs in the server's turn.
     private func updateMessage(of id: ServerID, with observation: ServerObservation, force: Bool) async -> Outcome {
         guard let location = await store.location(for: id) else { return .unchanged }
-        let now = clock.now
-        if let blocked = channelBlockedUntil[location.channelID], blocked.until > now { return .unchanged }
-        let snapshot = ServerSnapshot(observation, now: wallClock())
-        let hasGraph = snapshot.state == .running ? await graphs.hasEnoughData(for: id) : false
-        let current = shownValue(snapshot, hadGraph: hasGraph)
-        let previous = shown[id]
-        let reason =
-            force
-            ? .requested
-            : detector.reasonToEdit(
-                shown: previous?.value,
-                current: current,
-                sinceLastEdit: previous.map { $0.at.duration(to: now) } ?? .zero
-            )
+        guard !isBlocked(location) else { return .unchanged }
+        let reason = force ? .requested : await reasonToEdit(id, at: location, with: observation)
         guard let reason else { return .unchanged }
 
+        let snapshot = ServerSnapshot(observation, now: wallClock())
         let message = await render(snapshot)
         do {
             try await sink.editMessage(location.messageID, in: location.channelID, message.outgoing)
