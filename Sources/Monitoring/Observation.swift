@@ -70,13 +70,19 @@ extension ObservationConsumer {
 }
 
 /// What status messages and commands ask of the monitor: the listed servers and polls between cycles.
-/// ``PanelMonitor`` conforms; tests may pass a double.
-public protocol ServerObserving: Sendable {
+/// ``PanelMonitor`` conforms. A consumer that keeps one must keep it weakly: the monitor keeps its consumers.
+public protocol ServerObserving: AnyObject, Sendable {
     /// The servers the panel lists (cached by the backend; `forceRefresh` fetches now).
     /// - Parameter forceRefresh: Fetch now.
     /// - Returns: The servers in panel order.
     /// - Throws: ``PanelFailure`` or `CancellationError`.
     func servers(forceRefresh: Bool) async throws -> [GameServer]
+
+    /// The listed server `id`: from the last list when it has it, otherwise from a freshly fetched list.
+    /// - Parameter id: The server.
+    /// - Returns: The server, or `nil` when the panel does not list it.
+    /// - Throws: ``PanelFailure`` or `CancellationError`.
+    func listedServer(_ id: ServerID) async throws -> GameServer?
 
     /// Polls `ids` now and publishes the result to the consumers.
     /// - Parameter ids: The servers.

@@ -122,17 +122,30 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
         return servers
     }
 
+    /// The listed server `id`: from the last list when it has it, otherwise from a freshly fetched list.
+    /// - Parameter id: The server.
+    /// - Returns: The server, or `nil` when the panel does not list it.
+    /// - Throws: ``PanelFailure`` or `CancellationError`.
+    public func listedServer(_ id: ServerID) async throws -> GameServer? {
+        if let server = listed[id] { return server }
+        remember(try await backend.servers(forceRefresh: true))
+        return listed[id]
+    }
+
     // MARK: - Polling
 
     private func poll(_ ids: Set<ServerID>, origin: Observation.Origin) async -> Observation {
         var listFailure: PanelFailure?
-        do {
-            remember(try await backend.servers(forceRefresh: false))
-        } catch let failure as PanelFailure {
-            listFailure = failure
-            report(failure, server: nil)
-        } catch {
-            return Observation(origin: origin, observedAt: wallClock(), servers: [:])  // cancelled
+        // Cycles keep the list current; a poll between cycles uses what they found.
+        if origin != .onDemand {
+            do {
+                remember(try await backend.servers(forceRefresh: false))
+            } catch let failure as PanelFailure {
+                listFailure = failure
+                report(failure, server: nil)
+            } catch {
+                return Observation(origin: origin, observedAt: wallClock(), servers: [:])  // cancelled
+            }
         }
         let sorted = ids.sorted()
         let started = clock.now
@@ -211,8 +224,9 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
         }
     }
 
+    /// Replaces what is known of the list, so servers the panel no longer lists are not kept forever.
     private func remember(_ servers: [GameServer]) {
-        for server in servers { listed[server.id] = server }
+        listed = Dictionary(servers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Hands the observation to each consumer in registration order (graph samples before the status messages

@@ -345,9 +345,10 @@ public actor InteractionHandler: Service {
     private func validatedButtonServer(_ id: ServerID, on interaction: Interaction) async throws -> GameServer? {
         guard let location = await store.location(for: id) else { return nil }
         if let message = interaction.message?.id, message != location.messageID { return nil }
-        if let server = try await monitor.servers(forceRefresh: false).first(where: { $0.id == id }) { return server }
-        if let server = try await monitor.servers(forceRefresh: true).first(where: { $0.id == id }) { return server }
-        throw PanelFailure(.notFound, detail: "server \(id) is not listed")
+        guard let server = try await monitor.listedServer(id) else {
+            throw PanelFailure(.notFound, detail: "server \(id) is not listed")
+        }
+        return server
     }
 
     /// The servers with the states the monitor knows, reused for `maxAge`. States the monitor does not know are

@@ -31,7 +31,8 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     }
 
     private let configuration: StatusUpdaterConfiguration
-    private let monitor: any ServerObserving
+    /// Weak: the monitor keeps this updater as a consumer, and a strong reference back would keep both alive.
+    private weak let monitor: (any ServerObserving)?
     private let sink: any StatusMessageSink
     private let store: EmbedStore
     private let graphs: any StatusGraphing
@@ -179,6 +180,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     // MARK: - Updating
 
     private func refresh(_ servers: Set<ServerID>) async -> CycleReport {
+        guard let monitor else { return CycleReport() }
         let observed = await monitor.observe(servers)
         return await update(observed, force: true)
     }
@@ -343,10 +345,8 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     }
 
     private func postTracked(_ id: ServerID, in channel: ChannelID) async throws -> MessageID {
-        let listed = try await monitor.servers(forceRefresh: false)
-        if !listed.contains(where: { $0.id == id }),
-            try await !monitor.servers(forceRefresh: true).contains(where: { $0.id == id })
-        {
+        guard let monitor else { throw CancellationError() }  // the services are being torn down
+        guard try await monitor.listedServer(id) != nil else {
             throw PanelFailure(.notFound, detail: "no server \(id) on the panel")
         }
         guard let observation = await monitor.observe([id])[id] else { throw CancellationError() }
