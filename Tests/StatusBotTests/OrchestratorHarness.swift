@@ -73,7 +73,7 @@ final class OrchestratorHarness: Sendable {
             logger: logger
         )
         let file = EmbedStoreFile(path: storePath)
-        store = EmbedStore(file: file, initial: file.load().locations)
+        store = EmbedStore(file: file, initial: try file.load().locations)
         orchestrator = Orchestrator(
             configuration: configuration,
             panel: panelClient,

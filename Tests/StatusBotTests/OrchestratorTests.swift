@@ -24,7 +24,7 @@ import Testing
         let messages = await harness.discord.messages(in: OrchestratorHarness.channel)
         #expect(messages.count == 2)
         #expect(messages.first?.embeds.first?.title == "Valheim-01")
-        let stored = EmbedStoreFile(path: harness.storePath).load().locations
+        let stored = try EmbedStoreFile(path: harness.storePath).load().locations
         #expect(Set(stored.keys) == [Self.first.id, Self.second.id])
         try await harness.shutdown()
     }
@@ -126,7 +126,7 @@ import Testing
         let report = await harness.orchestrator.tick()
         #expect(report.dropped == 2)
         #expect(await harness.store.all.isEmpty)
-        #expect(EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
+        #expect(try EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
         harness.clock.advance(by: .seconds(600))
         let requestsBefore = await harness.messageRequests.count
         await harness.orchestrator.tick()
@@ -253,7 +253,7 @@ import Testing
         #expect(result.deleted == 2)
         #expect(result.failed == 0)
         #expect(await harness.discord.messages(in: OrchestratorHarness.channel).isEmpty)
-        #expect(EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
+        #expect(try EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
         try await harness.shutdown()
     }
 
