@@ -59,7 +59,9 @@ import Testing
         let press = F.command("bot_status", roles: [F.operatorRole, F.adminRole])
         #expect(authorizer.authorize(press) == .allowed)
         // Renaming the role away revokes it (a RESUME replays this event but sends no GUILD_CREATE).
-        let renamed = authorizer.apply(GuildRoleEvent(guildID: F.guild, role: Role(id: F.operatorRole, name: "Retired")))
+        let renamed = authorizer.apply(
+            GuildRoleEvent(guildID: F.guild, role: Role(id: F.operatorRole, name: "Retired"))
+        )
         #expect(renamed)
         #expect(authorizer.authorize(press) == .refused(.missingRole))
         // A new role taking the name grants it.
