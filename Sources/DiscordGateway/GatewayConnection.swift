@@ -213,19 +213,28 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
             of: Void.self,
             bufferingPolicy: .bufferingNewest(1)
         )
-        self.state.withLock { $0.outbound = outbound }
+        self.state.withLock {
+            $0.outbound = outbound
+            $0.machine.socketOpened(now: self.clock.now)
+        }
         defer {
             self.state.withLock { $0.outbound = nil }
             helloContinuation.finish()
         }
-        await withTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: ChildEnd.self) { group in
             group.addTask {
                 await self.readLoop(inbound: inbound, outbound: outbound, hello: helloContinuation, logger: logger)
+                return .connectionOver
             }
             group.addTask {
                 await self.heartbeatLoop(outbound: outbound, hello: helloSignal, logger: logger)
+                return .connectionOver
             }
-            await group.next()
+            group.addTask {
+                await self.handshakeDeadlineLoop(outbound: outbound, logger: logger)
+            }
+            // The deadline timer ending because the session is ready does not end the connection.
+            while let end = await group.next(), end == .handshakeDone {}
             group.cancelAll()
         }
         // Leave with an explicit close: returning alone would make WSClient close with 1000, which ends the
@@ -443,6 +452,41 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
             logger.trace("Heartbeat timer cancelled")
         } catch {
             logger.debug("Heartbeat timer failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: - Handshake deadline
+
+    /// How a child task of a connection ended.
+    private enum ChildEnd: Sendable {
+        /// The reader or heartbeat timer ended (or a deadline closed the socket): the connection is over.
+        case connectionOver
+        /// HELLO and READY/RESUMED arrived in time: the deadline timer is done, the connection goes on.
+        case handshakeDone
+    }
+
+    /// Closes a socket that stays silent before HELLO, or gets no READY/RESUMED after it, within the machine's
+    /// deadlines; the machine then reconnects after the usual backoff.
+    private func handshakeDeadlineLoop(outbound: WebSocketOutboundWriter, logger: Logger) async -> ChildEnd {
+        do {
+            while true {
+                let action = self.state.withLock { $0.machine.handshakeDeadlineTick(now: self.clock.now) }
+                switch action {
+                case .wait(let delay):
+                    try await self.clock.sleep(for: delay)
+                case .expired(let code):
+                    logger.debug("Gateway handshake timed out (no HELLO or READY/RESUMED): closing to retry")
+                    try await outbound.close(.init(codeNumber: Int(code)), reason: nil)
+                    return .connectionOver
+                case .none:
+                    return .handshakeDone
+                }
+            }
+        } catch is CancellationError {
+            return .connectionOver
+        } catch {
+            logger.debug("Handshake deadline close failed", metadata: ["error": "\(error)"])
+            return .connectionOver
         }
     }
 

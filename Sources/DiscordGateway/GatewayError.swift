@@ -10,6 +10,9 @@ public enum GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidURL(String)
     /// zlib-stream inflation failed (zlib status code), or a message inflated beyond the size limit.
     case decompressionFailed(status: Int32)
+    /// zlib-stream bytes without a flush marker exceeded the maximum frame size; the connection is closed and
+    /// resumed.
+    case compressedPayloadTooLarge(limit: Int)
 
     /// A secret-free description.
     public var description: String {
@@ -22,6 +25,8 @@ public enum GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
             "Gateway URL \"\(url)\" is not a ws:// or wss:// URL."
         case .decompressionFailed(let status):
             "Gateway zlib-stream inflation failed (zlib status \(status))."
+        case .compressedPayloadTooLarge(let limit):
+            "Gateway zlib-stream payload exceeded \(limit) bytes without a flush marker; reconnecting."
         }
     }
 }

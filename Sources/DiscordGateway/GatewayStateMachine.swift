@@ -73,6 +73,17 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
         case stop
     }
 
+    /// What the handshake deadline timer should do now.
+    public enum DeadlineAction: Sendable, Hashable {
+        /// Sleep this long, then ask again (the deadline may have moved later meanwhile).
+        case wait(Duration)
+        /// HELLO, or READY/RESUMED after it, did not arrive in time: close with this code (not 1000/1001, so a
+        /// session stays resumable), then call ``connectionClosed(code:now:)``; it reconnects after a backoff.
+        case expired(closeCode: UInt16)
+        /// No deadline is pending (the session is ready, or the connection is closing): the timer ends.
+        case none
+    }
+
     /// Whether to close the socket after an inbound payload.
     public enum CloseAction: Sendable, Hashable {
         /// Close with this code; then call ``connectionClosed(code:now:)`` once the socket is gone.
@@ -93,6 +104,7 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
 
     private enum CloseReason: Sendable, Hashable {
         case zombie
+        case handshakeTimeout
         case reconnectRequested
         case invalidSession(resumable: Bool)
     }
@@ -138,6 +150,8 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
     private var closeReason: CloseReason?
     private var heartbeat: Heartbeat?
     private var establishedAt: Instant?
+    /// When the pending HELLO (or READY/RESUMED) is due; nil when none is pending.
+    private var handshakeDeadline: Instant?
     private var lastIdentifyAt: Instant?
     private var startLimit: StartLimit?
     private var sentAt: [Instant] = []
@@ -188,6 +202,35 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
         return self.decideConnection(now: now, delay: .zero)
     }
 
+    /// The socket is open (TLS and WebSocket handshakes done): HELLO is due within
+    /// ``GatewayTiming/helloTimeout``.
+    /// - Parameter now: the current instant.
+    public mutating func socketOpened(now: Instant) {
+        guard self.phase == .awaitingHello else { return }
+        self.handshakeDeadline = now.advanced(by: self.timing.helloTimeout)
+    }
+
+    /// Asks the handshake deadline timer what to do now: a silent socket before HELLO, or no READY/RESUMED after
+    /// it, is closed and retried with the usual backoff.
+    /// - Parameter now: the current instant.
+    /// - Returns: wait, expired (close) or none.
+    public mutating func handshakeDeadlineTick(now: Instant) -> DeadlineAction {
+        switch self.phase {
+        case .awaitingHello, .identifying, .resuming:
+            break
+        case .idle, .ready, .closing, .stopped:
+            return .none
+        }
+        guard let deadline = self.handshakeDeadline else { return .none }
+        if now < deadline {
+            return .wait(now.duration(to: deadline))
+        }
+        self.handshakeDeadline = nil
+        self.phase = .closing
+        self.closeReason = .handshakeTimeout
+        return .expired(closeCode: Self.resumableCloseCode)
+    }
+
     /// HELLO arrived: schedules the first heartbeat at `interval × random(0..<1)` and says how to authenticate.
     ///
     /// An IDENTIFY is counted against the spacing and session start limits here.
@@ -206,6 +249,7 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
             awaitingAck: false,
             lastSentAt: nil
         )
+        self.handshakeDeadline = now.advanced(by: self.timing.readyTimeout)
         if let session = self.session {
             self.phase = .resuming
             return .resume(sessionID: session.id, sequence: self.sequence)
@@ -233,6 +277,7 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
     ///   - now: the current instant.
     public mutating func receivedReady(sessionID: String, resumeGatewayURL: String, now: Instant) {
         self.session = Session(id: sessionID, resumeURL: resumeGatewayURL)
+        self.handshakeDeadline = nil
         if self.phase != .closing {
             self.phase = .ready
         }
@@ -242,6 +287,7 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
     /// RESUMED arrived: the session is live again (missed events were replayed before it).
     /// - Parameter now: the current instant.
     public mutating func receivedResumed(now: Instant) {
+        self.handshakeDeadline = nil
         if self.phase != .closing {
             self.phase = .ready
         }
@@ -296,6 +342,7 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
         }
         self.heartbeat = nil
         self.establishedAt = nil
+        self.handshakeDeadline = nil
         self.sentAt.removeAll()
         let reason = self.closeReason
         self.closeReason = nil
@@ -308,7 +355,7 @@ public struct GatewayStateMachine<C: Clock>: Sendable where C.Duration == Durati
         switch reason {
         case .reconnectRequested:
             return self.decideConnection(now: now, delay: .zero)
-        case .zombie, .invalidSession(resumable: true):
+        case .zombie, .handshakeTimeout, .invalidSession(resumable: true):
             return self.decideConnection(now: now, delay: self.nextBackoff())
         case .invalidSession(resumable: false):
             let range = self.timing.invalidSessionDelay

@@ -15,6 +15,12 @@ public struct GatewayTiming: Sendable, Hashable {
     public var sendWindow: Duration
     /// The largest outbound payload in bytes (Discord: 4096).
     public var maxPayloadBytes: Int
+    /// How long an open socket may stay silent before HELLO; past it the connection is closed and retried with
+    /// the usual backoff. Discord sends HELLO at once: https://discord.com/developers/docs/events/gateway#hello-event
+    public var helloTimeout: Duration
+    /// How long after HELLO the READY (for IDENTIFY) or RESUMED (for RESUME) may take; past it the connection is
+    /// closed and retried with the usual backoff.
+    public var readyTimeout: Duration
 
     /// Creates timing settings; every parameter defaults to Discord's rule.
     /// - Parameters:
@@ -25,6 +31,8 @@ public struct GatewayTiming: Sendable, Hashable {
     ///   - sendLimit: payloads per window.
     ///   - sendWindow: the rate-limit window.
     ///   - maxPayloadBytes: the payload size limit.
+    ///   - helloTimeout: socket open → HELLO deadline (default 30 s).
+    ///   - readyTimeout: HELLO → READY/RESUMED deadline (default 30 s).
     public init(
         backoff: GatewayBackoff = GatewayBackoff(),
         healthyConnectionDuration: Duration = .seconds(60),
@@ -32,7 +40,9 @@ public struct GatewayTiming: Sendable, Hashable {
         identifySpacing: Duration = .seconds(5),
         sendLimit: Int = 120,
         sendWindow: Duration = .seconds(60),
-        maxPayloadBytes: Int = 4096
+        maxPayloadBytes: Int = 4096,
+        helloTimeout: Duration = .seconds(30),
+        readyTimeout: Duration = .seconds(30)
     ) {
         self.backoff = backoff
         self.healthyConnectionDuration = healthyConnectionDuration
@@ -41,5 +51,7 @@ public struct GatewayTiming: Sendable, Hashable {
         self.sendLimit = sendLimit
         self.sendWindow = sendWindow
         self.maxPayloadBytes = maxPayloadBytes
+        self.helloTimeout = helloTimeout
+        self.readyTimeout = readyTimeout
     }
 }

@@ -14,7 +14,8 @@ final class ZlibStreamInflater {
     private let maxMessageBytes: Int
 
     /// Creates an inflater.
-    /// - Parameter maxMessageBytes: the largest inflated payload accepted.
+    /// - Parameter maxMessageBytes: the largest inflated payload accepted, and the most compressed bytes kept while
+    ///   waiting for a flush marker (the maximum frame size).
     /// - Throws: ``GatewayError/decompressionFailed(status:)`` if zlib cannot initialise.
     init(maxMessageBytes: Int) throws {
         self.maxMessageBytes = maxMessageBytes
@@ -39,8 +40,15 @@ final class ZlibStreamInflater {
     /// - Parameter bytes: one binary WebSocket message.
     /// - Returns: the inflated payload once the flush marker arrived, else nil (more messages follow).
     /// - Throws: ``GatewayError/decompressionFailed(status:)`` on corrupt data or an oversized payload.
+    /// - Throws: ``GatewayError/compressedPayloadTooLarge(limit:)`` when compressed bytes without a flush marker
+    ///   pile up past `maxMessageBytes` (the buffer is then emptied; the caller closes the connection and resumes).
     func append(_ bytes: some Sequence<UInt8>) throws -> [UInt8]? {
         self.pending.append(contentsOf: bytes)
+        // Without a cap, a peer that never sends the flush marker would grow this buffer for the whole connection.
+        guard self.pending.count <= self.maxMessageBytes else {
+            self.pending = []
+            throw GatewayError.compressedPayloadTooLarge(limit: self.maxMessageBytes)
+        }
         guard self.pending.count >= 4, self.pending.suffix(4).elementsEqual([0x00, 0x00, 0xFF, 0xFF]) else {
             return nil
         }

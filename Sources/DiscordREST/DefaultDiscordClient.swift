@@ -115,7 +115,8 @@ public final class DefaultDiscordClient: DiscordClient {
     }
 
     /// Sends a request: waits its turn on its route, obeys the rate limiter, retries 5xx/transport failures with
-    /// backoff and 429s after Discord's wait, and stops for good on 401.
+    /// backoff and 429s after Discord's wait, and stops for good on a 401 to a route that carries the bot token
+    /// (a 401 on an interaction-token route fails that request only).
     public func send(_ request: DiscordRequest) async throws -> DiscordResponse {
         let route = request.route
         if await state.stopped { throw DiscordRESTError.tokenRejected(route: route.description) }
@@ -189,6 +190,11 @@ public final class DefaultDiscordClient: DiscordClient {
                 ]
             )
             switch response.status {
+            case 401 where !route.authenticatesWithBotToken:
+                // An expired interaction token (50027): only this request fails, the bot token is fine.
+                await state.count { $0.unauthorized += 1 }
+                logger.debug("interaction token rejected (expired or invalid)")
+                return response
             case 401:
                 await state.count { $0.unauthorized += 1 }
                 await state.stop()
@@ -196,6 +202,11 @@ public final class DefaultDiscordClient: DiscordClient {
                 throw DiscordRESTError.tokenRejected(route: route.description)
             case 403:
                 await state.count { $0.forbidden += 1 }
+                return response
+            case 429 where info.isOldMessageEditLimit:
+                // Not a rate limit to sleep through: the caller reposts the message (see RateLimitInfo).
+                await state.count { $0.rateLimited += 1 }
+                logger.debug("edit limit of a message older than an hour reached (30046)")
                 return response
             case 429:
                 await state.count {

@@ -29,6 +29,8 @@ public struct DiscordErrorCode: RawRepresentable, Hashable, Sendable, CustomStri
     public static let tooManyEditsToOldMessage = DiscordErrorCode(rawValue: 30046)
     /// 40060 Interaction has already been acknowledged.
     public static let interactionAlreadyAcknowledged = DiscordErrorCode(rawValue: 40060)
+    /// 50027 Invalid Webhook Token (an interaction token past its 15-minute life, answered with HTTP 401).
+    public static let invalidWebhookToken = DiscordErrorCode(rawValue: 50027)
     /// 50001 Missing Access.
     public static let missingAccess = DiscordErrorCode(rawValue: 50001)
     /// 50013 Missing Permissions.
@@ -48,6 +50,7 @@ public struct DiscordErrorCode: RawRepresentable, Hashable, Sendable, CustomStri
         case 40060: "Interaction has already been acknowledged"
         case 50001: "Missing Access"
         case 50013: "Missing Permissions"
+        case 50027: "Invalid Webhook Token"
         case 50035: "Invalid Form Body"
         default: nil
         }
@@ -156,10 +159,12 @@ public enum DiscordRESTError: Error, CustomStringConvertible, Sendable {
         return []
     }
 
-    /// `true` when retrying the same request later might succeed (5xx, transport, rate limit).
+    /// `true` when retrying the same request later might succeed (5xx, transport, rate limit). A 429 with code
+    /// 30046 is not: the old message stays past its edit limit, so it must be reposted.
     public var isTransient: Bool {
         switch self {
-        case .http(_, let status, _): status >= 500 || status == 429
+        case .http(_, let status, let body):
+            status >= 500 || (status == 429 && body?.code != .tooManyEditsToOldMessage)
         case .transport, .rateLimited: true
         default: false
         }

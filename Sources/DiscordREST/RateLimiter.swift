@@ -25,6 +25,16 @@ public struct RateLimitInfo: Sendable, Equatable {
     public var isGlobal: Bool
     /// `X-RateLimit-Scope`: `user`, `global` or `shared` (shared 429s do not count as invalid requests).
     public var scope: String?
+    /// For a 429: the body's JSON error `code`, when it has one (30046 marks the old-message edit limit).
+    public var code: Int?
+
+    /// `true` for a 429 carrying code 30046 (too many edits to a message older than an hour).
+    ///
+    /// Discord sends it as HTTP 429 with a `retry_after` (discord.py reports read
+    /// "429 Too Many Requests (error code: 30046)", e.g. aikaterna/aikaterna-cogs#302; discord/discord-api-docs#4413),
+    /// but it is a limit on that one message, not on the route's bucket: waiting it out only edits the stale
+    /// message again, so the caller gets it as a final error and reposts instead.
+    public var isOldMessageEditLimit: Bool { status == 429 && code == 30046 }
 
     /// Creates info directly (tests).
     public init(
@@ -35,7 +45,8 @@ public struct RateLimitInfo: Sendable, Equatable {
         resetAfter: Duration? = nil,
         retryAfter: Duration? = nil,
         isGlobal: Bool = false,
-        scope: String? = nil
+        scope: String? = nil,
+        code: Int? = nil
     ) {
         self.status = status
         self.bucket = bucket
@@ -45,6 +56,7 @@ public struct RateLimitInfo: Sendable, Equatable {
         self.retryAfter = retryAfter
         self.isGlobal = isGlobal
         self.scope = scope
+        self.code = code
     }
 
     /// Parses a response.
@@ -61,12 +73,14 @@ public struct RateLimitInfo: Sendable, Equatable {
         scope = header("X-RateLimit-Scope")?.lowercased()
         isGlobal = scope == "global" || header("X-RateLimit-Global")?.lowercased() == "true"
         retryAfter = nil
+        code = nil
         if status == 429 {
             var wait = header("Retry-After").flatMap(Self.seconds)
             if let parsed = try? JSONDecoder().decode(TooManyRequestsBody.self, from: Data(body)) {
                 // The body's value is exact; the header is rounded up to whole seconds, so it is only a fallback.
                 if let seconds = parsed.retryAfter { wait = Self.duration(seconds) }
                 if parsed.global == true { isGlobal = true }
+                code = parsed.code
             }
             retryAfter = wait
         }
@@ -80,9 +94,10 @@ public struct RateLimitInfo: Sendable, Equatable {
     private struct TooManyRequestsBody: Decodable {
         var retryAfter: Double?
         var global: Bool?
+        var code: Int?
 
         enum CodingKeys: String, CodingKey {
-            case global
+            case global, code
             case retryAfter = "retry_after"
         }
     }
@@ -119,16 +134,22 @@ public actor RateLimiter {
         public var maximumWait: Duration
         /// Invalid answers (401/403/429) per 10 minutes at which requests stop; Discord bans at 10,000.
         public var invalidRequestBudget: Int
+        /// Route and bucket entries unused this long, whose reset has passed, are forgotten. Every interaction
+        /// has its own routes (its token is the major parameter), so without pruning each one would stay for
+        /// the life of the process; after the 15-minute token life they can never be used again.
+        public var staleEntryAge: Duration
 
         /// Creates a configuration.
         public init(
             globalRequestsPerSecond: Int = 50,
             maximumWait: Duration = .seconds(120),
-            invalidRequestBudget: Int = 9_000
+            invalidRequestBudget: Int = 9_000,
+            staleEntryAge: Duration = .seconds(600)
         ) {
             self.globalRequestsPerSecond = globalRequestsPerSecond
             self.maximumWait = maximumWait
             self.invalidRequestBudget = invalidRequestBudget
+            self.staleEntryAge = staleEntryAge
         }
     }
 
@@ -156,11 +177,22 @@ public actor RateLimiter {
         var resetAt: Duration?
         /// Longest `Reset-After` seen: an estimate of the window, used to predict the next reset after a refill.
         var window: Duration?
+        /// When a request or response last touched this bucket (for pruning).
+        var lastUsed: Duration = .zero
+    }
+
+    private struct Binding {
+        var hash: String
+        /// The bucket key this route maps to (hash + major parameter).
+        var bucketKey: String
+        var lastUsed: Duration
     }
 
     private let configuration: Configuration
     /// Route key → bucket hash, learned from `X-RateLimit-Bucket`.
-    private var bucketHashes: [String: String] = [:]
+    private var bucketHashes: [String: Binding] = [:]
+    /// When stale entries were last pruned.
+    private var lastPrune: Duration?
     /// Bucket key (hash + major parameter, or route key while unknown) → state.
     private var buckets: [String: Bucket] = [:]
     /// A global 429 blocks global-bound routes until this time.
@@ -192,7 +224,10 @@ public actor RateLimiter {
         if !route.isExemptFromGlobalLimit, let blocked = globalBlockedUntil, blocked > now {
             return bounded(blocked - now, global: true)
         }
+        pruneStale(now: now)
         let key = bucketKey(for: route)
+        bucketHashes[route.rateLimitKey]?.lastUsed = now
+        buckets[key]?.lastUsed = now
         var bucket = buckets[key]
         if var state = bucket, let resetAt = state.resetAt, resetAt <= now {
             state.remaining = state.limit ?? max(state.remaining, 1)
@@ -236,7 +271,11 @@ public actor RateLimiter {
         }
         if let hash = info.bucket {
             let previous = bucketKey(for: route)
-            bucketHashes[route.rateLimitKey] = hash
+            bucketHashes[route.rateLimitKey] = Binding(
+                hash: hash,
+                bucketKey: "\(hash) [\(route.majorParameter)]",
+                lastUsed: now
+            )
             let key = bucketKey(for: route)
             if previous != key, buckets[key] == nil, let provisional = buckets[previous] {
                 buckets[key] = provisional
@@ -245,13 +284,15 @@ public actor RateLimiter {
         }
         let key = bucketKey(for: route)
         var state = buckets[key] ?? Bucket(limit: nil, remaining: 1, resetAt: nil)
+        state.lastUsed = now
         if let limit = info.limit { state.limit = limit }
         if let resetAfter = info.resetAfter { state.window = max(state.window ?? .zero, resetAfter) }
         if let remaining = info.remaining {
             state.remaining = remaining
             state.resetAt = info.resetAfter.map { now + $0 } ?? state.resetAt
         }
-        if info.status == 429, let retryAfter = info.retryAfter {
+        // 30046 limits edits of one old message; blocking the bucket would also hold the repost and other edits.
+        if info.status == 429, !info.isOldMessageEditLimit, let retryAfter = info.retryAfter {
             if info.isGlobal {
                 globalBlockedUntil = max(globalBlockedUntil ?? now, now + retryAfter)
             } else {
@@ -259,7 +300,7 @@ public actor RateLimiter {
                 state.resetAt = max(state.resetAt ?? now, now + retryAfter)
             }
         }
-        if info.bucket != nil || info.remaining != nil || info.status == 429 {
+        if info.bucket != nil || info.remaining != nil || (info.status == 429 && !info.isOldMessageEditLimit) {
             buckets[key] = state
         }
     }
@@ -272,16 +313,32 @@ public actor RateLimiter {
 
     /// The bucket hash learned for a route, if any (for tests and diagnostics).
     public func bucketHash(for route: Route) -> String? {
-        bucketHashes[route.rateLimitKey]
+        bucketHashes[route.rateLimitKey]?.hash
     }
 
+    /// Route → bucket mappings plus bucket states held (diagnostics and tests: stays flat as interactions come
+    /// and go).
+    public var trackedEntryCount: Int { bucketHashes.count + buckets.count }
+
     private func bucketKey(for route: Route) -> String {
-        guard let hash = bucketHashes[route.rateLimitKey] else { return route.rateLimitKey }
-        return "\(hash) [\(route.majorParameter)]"
+        bucketHashes[route.rateLimitKey]?.bucketKey ?? route.rateLimitKey
     }
 
     private func bounded(_ wait: Duration, global: Bool) -> Decision {
         wait > configuration.maximumWait ? .fail(.waitTooLong(wait, global: global)) : .wait(wait)
+    }
+
+    /// Forgets route mappings and buckets unused for ``Configuration/staleEntryAge`` whose reset has passed; runs
+    /// at most once per minute, so its cost is spread thin.
+    private func pruneStale(now: Duration) {
+        if let last = lastPrune, now - last < .seconds(60) { return }
+        lastPrune = now
+        let age = configuration.staleEntryAge
+        buckets = buckets.filter { _, bucket in
+            now - bucket.lastUsed < age || (bucket.resetAt.map { $0 > now } ?? false)
+        }
+        // A mapping goes with its bucket: while the bucket still blocks, the route must keep finding it.
+        bucketHashes = bucketHashes.filter { now - $0.value.lastUsed < age || buckets[$0.value.bucketKey] != nil }
     }
 
     private func pruneInvalid(now: Duration) {

@@ -49,6 +49,13 @@ public struct Route: Sendable, Equatable, CustomStringConvertible {
         self.isExemptFromGlobalLimit = exemptFromGlobalLimit
     }
 
+    /// Whether Discord authenticates this route by the bot token. Interaction callbacks and interaction webhooks
+    /// (`/interactions/{id}/{token}/callback`, `/webhooks/{application.id}/{interaction.token}/...`) are
+    /// authenticated by the interaction token in the path instead, so a 401 there (code 50027 Invalid Webhook Token
+    /// once the 15-minute token life is over) says nothing about the bot token.
+    /// See https://discord.com/developers/docs/interactions/receiving-and-responding#endpoints
+    public var authenticatesWithBotToken: Bool { secrets.isEmpty }
+
     /// `METHOD /template`, safe to log.
     public var description: String { "\(method.rawValue) \(template)" }
 

@@ -268,21 +268,39 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         perPage: Int
     ) async throws -> [A] {
         var all: [A] = []
-        var page = 1
+        var walk = PageWalk(perPage: perPage, maxPages: configuration.maxPagesPerListing)
         // The application API's `links` drop `per_page` and `include`, so the URL is rebuilt for each page.
         while true {
             let list: WireList<A> = try await getJSON(
                 api,
                 path: path,
-                query: query + [("per_page", String(perPage)), ("page", String(page))]
+                query: query + [("per_page", String(perPage)), ("page", String(walk.page))]
             )
-            all.append(contentsOf: list.data.compactMap(\.attributes))
-            guard let pagination = list.meta?.pagination, pagination.currentPage < pagination.totalPages,
-                !list.data.isEmpty, page < 10_000
-            else { break }
-            page = pagination.currentPage + 1
+            let pagination = list.meta?.pagination
+            let step = walk.received(
+                currentPage: pagination?.currentPage,
+                totalPages: pagination?.totalPages,
+                itemCount: list.data.count
+            )
+            // A page that did not advance repeats an earlier one: its items are already in.
+            let repeatsEarlierPage = if case .stop(.pageDidNotAdvance) = step { true } else { false }
+            if !repeatsEarlierPage {
+                all.append(contentsOf: list.data.compactMap(\.attributes))
+            }
+            switch step {
+            case .next:
+                continue
+            case .done:
+                return all
+            case .stop(let reason):
+                // Once per listing, at warning level: a truncated list silently drops servers from the bot.
+                logger.warning(
+                    "panel listing stopped early",
+                    metadata: ["ptero.path": "\(path)", "ptero.items": "\(all.count)", "reason": "\(reason)"]
+                )
+                return all
+            }
         }
-        return all
     }
 
     private func getJSON<T: Decodable>(

@@ -19,6 +19,8 @@ public struct PanelClientConfiguration: Sendable, Hashable {
     public var serverListRefreshInterval: Duration
     /// The wait assumed when a 429 carries no usable `Retry-After`: a whole window, so never too early.
     public var defaultRetryAfter: Duration
+    /// The most pages one listing fetches before it stops with a warning (100 items per page).
+    public var maxPagesPerListing: Int
 
     /// Creates a configuration.
     /// - Parameters:
@@ -30,6 +32,7 @@ public struct PanelClientConfiguration: Sendable, Hashable {
     ///   - retryPolicy: GET retry policy.
     ///   - serverListRefreshInterval: Server list cache lifetime.
     ///   - defaultRetryAfter: Wait after a 429 without `Retry-After`.
+    ///   - maxPagesPerListing: Page bound per listing; clamped to at least 1.
     public init(
         clientRateLimitPerMinute: Int = 720,
         applicationRateLimitPerMinute: Int = 240,
@@ -38,7 +41,8 @@ public struct PanelClientConfiguration: Sendable, Hashable {
         maxResponseBytes: Int = 8 * 1024 * 1024,
         retryPolicy: RetryPolicy = RetryPolicy(),
         serverListRefreshInterval: Duration = .seconds(60),
-        defaultRetryAfter: Duration = .seconds(60)
+        defaultRetryAfter: Duration = .seconds(60),
+        maxPagesPerListing: Int = 1_000
     ) {
         self.clientRateLimitPerMinute = max(2, clientRateLimitPerMinute)
         self.applicationRateLimitPerMinute = max(2, applicationRateLimitPerMinute)
@@ -48,6 +52,7 @@ public struct PanelClientConfiguration: Sendable, Hashable {
         self.retryPolicy = retryPolicy
         self.serverListRefreshInterval = serverListRefreshInterval
         self.defaultRetryAfter = defaultRetryAfter
+        self.maxPagesPerListing = max(1, maxPagesPerListing)
     }
 
     /// The configured budget of `api`.

@@ -47,18 +47,28 @@ struct WireMeta: Decodable {
 }
 
 /// `meta.pagination` (`links` is ignored: application lists drop the query string from it).
+/// Every field is optional: a listing must still end when a proxy or an older panel leaves one out (see PageWalk).
 struct WirePagination: Decodable {
-    var total: Int
-    var count: Int
-    var perPage: Int
-    var currentPage: Int
-    var totalPages: Int
+    var total: Int?
+    var count: Int?
+    var perPage: Int?
+    var currentPage: Int?
+    var totalPages: Int?
 
     private enum CodingKeys: String, CodingKey {
         case total, count
         case perPage = "per_page"
         case currentPage = "current_page"
         case totalPages = "total_pages"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        total = container.decodeOrNil(Int.self, forKey: .total)
+        count = container.decodeOrNil(Int.self, forKey: .count)
+        perPage = container.decodeOrNil(Int.self, forKey: .perPage)
+        currentPage = container.decodeOrNil(Int.self, forKey: .currentPage)
+        totalPages = container.decodeOrNil(Int.self, forKey: .totalPages)
     }
 }
 

@@ -498,6 +498,14 @@ actor FakeDiscordRESTState {
             return .dropConnection
         case .rateLimited(let retryAfter, let global):
             return rateLimited(retryAfter: retryAfter, global: global, headers: [])
+        case .oldMessageEditLimit(let retryAfter):
+            // HTTP 429 + code 30046 + retry_after, as discord.py reports it ("429 Too Many Requests (error code:
+            // 30046)", aikaterna/aikaterna-cogs#302; discord/discord-api-docs#4413).
+            let message = "Maximum number of edits to messages older than 1 hour reached. Try again later."
+            return .json(
+                429,
+                #"{"message":\#(quote(message)),"code":30046,"retry_after":\#(seconds(retryAfter)),"global":false}"#
+            )
         }
     }
 

@@ -53,6 +53,9 @@ public enum FakeDiscordFailure: Sendable, Equatable {
     case dropConnection
     /// A 429 with `retry_after`; `global` sets `global: true` and `X-RateLimit-Scope: global`.
     case rateLimited(retryAfter: Duration, global: Bool = false)
+    /// 429 with code 30046 and `retry_after`: the edit limit of a message older than an hour (see
+    /// ``tooManyEditsToOldMessage``).
+    case oldMessageEditLimit(retryAfter: Duration)
 
     /// 404, 10003 Unknown Channel.
     public static var unknownChannel: FakeDiscordFailure {
@@ -66,13 +69,15 @@ public enum FakeDiscordFailure: Sendable, Equatable {
     public static var unknownInteraction: FakeDiscordFailure {
         .discordError(status: 404, code: 10062, message: "Unknown interaction")
     }
-    /// 400, 30046 Maximum number of edits to messages older than 1 hour reached.
+    /// 429, 30046 Maximum number of edits to messages older than 1 hour reached, with a `retry_after`.
+    ///
+    /// Discord answers this with HTTP 429, not 400: discord.py surfaces it as
+    /// "429 Too Many Requests (error code: 30046): Maximum number of edits to messages older than 1 hour reached"
+    /// (aikaterna/aikaterna-cogs#302), and discord/discord-api-docs#4413 treats it as a rate limit. The body is a
+    /// JSON error with `code` plus the 429 body's `retry_after` and `global`
+    /// (https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit).
     public static var tooManyEditsToOldMessage: FakeDiscordFailure {
-        .discordError(
-            status: 400,
-            code: 30046,
-            message: "Maximum number of edits to messages older than 1 hour reached. Try again later."
-        )
+        .oldMessageEditLimit(retryAfter: .seconds(30))
     }
     /// 400, 40060 Interaction has already been acknowledged.
     public static var interactionAlreadyAcknowledged: FakeDiscordFailure {
@@ -89,6 +94,13 @@ public enum FakeDiscordFailure: Sendable, Equatable {
     /// 401, code 0 Unauthorized.
     public static var unauthorized: FakeDiscordFailure {
         .discordError(status: 401, code: 0, message: "401: Unauthorized")
+    }
+    /// 401, 50027 Invalid Webhook Token: an interaction webhook or callback whose token is past its 15 minutes.
+    /// Reported as `HTTP 401 Unauthorized, {"message": "Invalid Webhook Token", "code": 50027}`
+    /// (ritsec/ops-bot-iii#19; discord/discord-api-docs#6851: "After the 15 mins window, any API request made to
+    /// it returns 401"); token life: https://discord.com/developers/docs/interactions/receiving-and-responding
+    public static var invalidWebhookToken: FakeDiscordFailure {
+        .discordError(status: 401, code: 50027, message: "Invalid Webhook Token")
     }
     /// 400, 50035 Invalid Form Body with one field error at a dotted path (e.g. `embeds.0.title`).
     public static func invalidFormBody(field: String, message: String) -> FakeDiscordFailure {

@@ -27,20 +27,27 @@ public final class FakeGatewayServer: Sendable {
         public var sendsReadyOnIdentify: Bool
         /// With zlib-stream, split each compressed payload over two WebSocket messages.
         public var splitsCompressedPayloads: Bool
+        /// How many of the first connections get no HELLO at all: the socket opens and stays silent (a stuck
+        /// proxy or gateway node). Real Discord sends HELLO at once on connect
+        /// (https://discord.com/developers/docs/events/gateway#connection-lifecycle).
+        public var silentConnections: Int
 
         /// Creates a configuration.
         /// - Parameters:
         ///   - heartbeatInterval: HELLO's interval (default 50 ms).
         ///   - sendsReadyOnIdentify: answer IDENTIFY with READY (default true).
         ///   - splitsCompressedPayloads: split compressed payloads in two messages (default false).
+        ///   - silentConnections: how many first connections never get HELLO (default 0).
         public init(
             heartbeatInterval: Duration = .milliseconds(50),
             sendsReadyOnIdentify: Bool = true,
-            splitsCompressedPayloads: Bool = false
+            splitsCompressedPayloads: Bool = false,
+            silentConnections: Int = 0
         ) {
             self.heartbeatInterval = heartbeatInterval
             self.sendsReadyOnIdentify = sendsReadyOnIdentify
             self.splitsCompressedPayloads = splitsCompressedPayloads
+            self.silentConnections = silentConnections
         }
     }
 
@@ -393,7 +400,9 @@ public final class FakeGatewayServer: Sendable {
         let milliseconds =
             configuration.heartbeatInterval.components.seconds * 1000
             + configuration.heartbeatInterval.components.attoseconds / 1_000_000_000_000_000
-        connection.send(#"{"op":10,"d":{"heartbeat_interval":\#(milliseconds)},"s":null,"t":null}"#)
+        if id > configuration.silentConnections {
+            connection.send(#"{"op":10,"d":{"heartbeat_interval":\#(milliseconds)},"s":null,"t":null}"#)
+        }
         return FakeGatewayFrameHandler(server: self, connection: connection)
     }
 

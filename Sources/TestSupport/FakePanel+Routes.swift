@@ -277,7 +277,13 @@ extension FakePanel {
             let items = state.servers.map { clientServerJSON($0, state: state) }
             return .json(
                 200,
-                Self.paginated(items, query: request.query, perPage: perPage, base: baseURL + "/api/client").rendered
+                Self.paginated(
+                    items,
+                    query: request.query,
+                    perPage: perPage,
+                    base: baseURL + "/api/client",
+                    quirk: state.paginationQuirk
+                ).rendered
             )
         case .clientAccount:
             return .json(
@@ -469,9 +475,10 @@ extension FakePanel {
         perPage: Int,
         base: String,
         keepQuery: Bool = true,
-        wrap: Bool = true
+        wrap: Bool = true,
+        quirk: PaginationQuirk = .none
     ) -> FakePanelJSON {
-        let page = max(1, Int(query["page"] ?? "1") ?? 1)
+        let page = quirk == .ignoresPageParameter ? 1 : max(1, Int(query["page"] ?? "1") ?? 1)
         let totalPages = max(1, (items.count + perPage - 1) / perPage)
         let start = min(items.count, (page - 1) * perPage)
         let slice = Array(items[start..<min(items.count, start + perPage)])
@@ -492,10 +499,18 @@ extension FakePanel {
                 .object([
                     (
                         "pagination",
-                        .object([
-                            ("total", .int(items.count)), ("count", .int(slice.count)), ("per_page", .int(perPage)),
-                            ("current_page", .int(page)), ("total_pages", .int(totalPages)), ("links", .object(links)),
-                        ])
+                        .object(
+                            quirk == .omitsTotalPages
+                                ? [
+                                    ("total", .int(items.count)), ("count", .int(slice.count)),
+                                    ("per_page", .int(perPage)), ("current_page", .int(page)),
+                                ]
+                                : [
+                                    ("total", .int(items.count)), ("count", .int(slice.count)),
+                                    ("per_page", .int(perPage)), ("current_page", .int(page)),
+                                    ("total_pages", .int(totalPages)), ("links", .object(links)),
+                                ]
+                        )
                     )
                 ])
             ),

@@ -202,6 +202,19 @@ public final class FakePanel: Sendable {
         public var acceptsJSON: Bool
     }
 
+    /// Pagination that breaks the panel's contract, as something in front of it might. The panel itself
+    /// answers `meta.pagination` with `current_page` and `total_pages` (Fractal's `IlluminatePaginatorAdapter`,
+    /// used by pterodactyl/panel's `PterodactylSerializer`); these model a caching proxy that drops the query
+    /// string and an envelope trimmed of `total_pages`, not panel behaviour.
+    public enum PaginationQuirk: Sendable, Hashable {
+        /// Honest pagination.
+        case none
+        /// `?page` is ignored: every answer is page 1 with `current_page: 1`.
+        case ignoresPageParameter
+        /// `total_pages` (and `links`) are left out; `current_page` is honest.
+        case omitsTotalPages
+    }
+
     struct ScriptedFailure: Sendable {
         var failure: Failure
         var server: ServerID?
@@ -220,6 +233,7 @@ public final class FakePanel: Sendable {
         var rateLimits: RateLimits
         var panelDown = false
         var clientKeyRevoked = false
+        var paginationQuirk = PaginationQuirk.none
         var failures: [ScriptedFailure] = []
         var requests: [RecordedRequest] = []
         var inFlight = 0
@@ -423,6 +437,12 @@ public final class FakePanel: Sendable {
     /// - Parameter down: Whether the panel is down.
     public func setPanelDown(_ down: Bool) {
         state.withLock { $0.panelDown = down }
+    }
+
+    /// Makes list answers break the pagination contract (see ``PaginationQuirk``).
+    /// - Parameter quirk: The quirk, or `.none`.
+    public func setPaginationQuirk(_ quirk: PaginationQuirk) {
+        state.withLock { $0.paginationQuirk = quirk }
     }
 
     /// Changes the latency added to every answer.

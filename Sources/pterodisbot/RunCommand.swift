@@ -13,6 +13,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try CommandSupport.loadConfiguration(path: options.config, scope: .full)
         CommandSupport.bootstrapLogging(level: configuration.bot.logLevel, secrets: configuration.secretValues)
-        try await BotApplication.run(configuration: configuration)
+        do {
+            try await BotApplication.run(configuration: configuration)
+        } catch let error as EmbedStoreError {
+            // An unreadable store is a deployment problem (owner, mode, path): EX_CONFIG, like a bad config.
+            BotLogHandler.standardError(error.description)
+            throw CommandSupport.configurationExitCode
+        }
     }
 }

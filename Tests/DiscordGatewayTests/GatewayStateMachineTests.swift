@@ -280,6 +280,82 @@ struct GatewayStateMachineTests {
         )
     }
 
+    // MARK: - Handshake deadlines
+
+    @Test func silentSocketIsClosedAtTheHelloDeadlineAndRetriedWithBackoff() {
+        var machine = makeMachine()
+        _ = machine.start(now: at(0))
+        #expect(machine.handshakeDeadlineTick(now: at(0)) == .none)
+        machine.socketOpened(now: at(500))
+        #expect(machine.handshakeDeadlineTick(now: at(500)) == .wait(.seconds(30)))
+        #expect(machine.handshakeDeadlineTick(now: at(30_499)) == .wait(.milliseconds(1)))
+        #expect(machine.handshakeDeadlineTick(now: at(30_500)) == .expired(closeCode: 4000))
+        #expect(machine.phase == .closing)
+        #expect(machine.handshakeDeadlineTick(now: at(30_501)) == .none)
+        #expect(
+            machine.connectionClosed(code: nil, now: at(31_000))
+                == .connect(url: Self.gatewayWithQuery, after: .seconds(1), resume: false)
+        )
+        #expect(machine.backoffAttempt == 1)
+        // The next socket gets a fresh deadline.
+        machine.socketOpened(now: at(32_000))
+        #expect(machine.handshakeDeadlineTick(now: at(32_000)) == .wait(.seconds(30)))
+    }
+
+    @Test func helloStartsTheReadyDeadlineAndReadyEndsIt() {
+        var machine = makeMachine()
+        _ = machine.start(now: at(0))
+        machine.socketOpened(now: at(0))
+        _ = machine.receivedHello(heartbeatInterval: .seconds(40), now: at(10_000))
+        // The deadline moved from 30 s after open to 30 s after HELLO.
+        #expect(machine.handshakeDeadlineTick(now: at(30_000)) == .wait(.seconds(10)))
+        machine.receivedReady(sessionID: "s1", resumeGatewayURL: Self.resumeURL, now: at(35_000))
+        #expect(machine.handshakeDeadlineTick(now: at(40_000)) == .none)
+        #expect(machine.phase == .ready)
+    }
+
+    @Test func identifyWithoutReadyTimesOutAndIdentifiesAgain() {
+        var machine = makeMachine()
+        _ = machine.start(now: at(0))
+        machine.socketOpened(now: at(0))
+        #expect(machine.receivedHello(heartbeatInterval: .seconds(40), now: at(0)) == .identify)
+        #expect(machine.handshakeDeadlineTick(now: at(30_000)) == .expired(closeCode: 4000))
+        #expect(
+            machine.connectionClosed(code: 4000, now: at(30_100))
+                == .connect(url: Self.gatewayWithQuery, after: .seconds(1), resume: false)
+        )
+    }
+
+    @Test func resumeWithoutResumedTimesOutAndResumesAgain() {
+        var machine = readyMachine()
+        _ = machine.receivedReconnect()
+        _ = machine.connectionClosed(code: nil, now: at(1_000))
+        machine.socketOpened(now: at(1_000))
+        #expect(
+            machine.receivedHello(heartbeatInterval: .seconds(40), now: at(1_000))
+                == .resume(sessionID: "s1", sequence: 1)
+        )
+        #expect(machine.handshakeDeadlineTick(now: at(20_000)) == .wait(.seconds(11)))
+        #expect(machine.handshakeDeadlineTick(now: at(31_000)) == .expired(closeCode: 4000))
+        #expect(
+            machine.connectionClosed(code: nil, now: at(31_100))
+                == .connect(url: Self.resumeWithQuery, after: .seconds(1), resume: true)
+        )
+        machine.socketOpened(now: at(32_100))
+        _ = machine.receivedHello(heartbeatInterval: .seconds(40), now: at(32_100))
+        machine.receivedResumed(now: at(32_200))
+        #expect(machine.handshakeDeadlineTick(now: at(70_000)) == .none)
+    }
+
+    @Test func deadlinesAreConfigurable() {
+        var machine = makeMachine(timing: GatewayTiming(helloTimeout: .seconds(5), readyTimeout: .seconds(7)))
+        _ = machine.start(now: at(0))
+        machine.socketOpened(now: at(0))
+        #expect(machine.handshakeDeadlineTick(now: at(0)) == .wait(.seconds(5)))
+        _ = machine.receivedHello(heartbeatInterval: .seconds(40), now: at(1_000))
+        #expect(machine.handshakeDeadlineTick(now: at(1_000)) == .wait(.seconds(7)))
+    }
+
     // MARK: - Backoff
 
     @Test func backoffGrowsExponentiallyAndIsCapped() {

@@ -110,6 +110,7 @@ struct GatewayHarness: Sendable {
         compression: GatewayCompression = .none,
         presence: GatewayPresenceUpdate? = .watching(serverCount: 3),
         random: Double = 0.5,
+        timing: GatewayTiming = GatewayHarness.fastTiming,
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
         let server = try await FakeGatewayServer.start(configuration: serverConfiguration)
@@ -118,7 +119,7 @@ struct GatewayHarness: Sendable {
             token: Self.token,
             presence: presence,
             compression: compression,
-            timing: Self.fastTiming,
+            timing: timing,
             closeTimeout: .milliseconds(500)
         )
         let gateway = GatewayConnection(

@@ -85,6 +85,45 @@ struct GatewayWireTests {
         #expect(ready.applicationID == "9")
     }
 
+    @Test func roleEventsDecodeTolerantly() throws {
+        // Shapes from https://discord.com/developers/docs/events/gateway-events#guild-role-create, with an unknown
+        // field, a role missing most fields, and a numeric snowflake.
+        let created = try decode(
+            #"{"op":0,"s":5,"t":"GUILD_ROLE_CREATE","d":{"guild_id":"200","role":{"id":"201","name":"Game Admin","#
+                + #""permissions":"8","colors":{"primary_color":0},"new_field":true}}}"#
+        )
+        guard case .dispatch(.guildRoleCreate(let create)) = created.body else {
+            Issue.record("not GUILD_ROLE_CREATE: \(created.body)")
+            return
+        }
+        #expect(create.guildID == "200")
+        #expect(create.role.id == "201")
+        #expect(create.role.name == "Game Admin")
+        let updated = try decode(#"{"op":0,"s":6,"t":"GUILD_ROLE_UPDATE","d":{"guild_id":200,"role":{"id":"201"}}}"#)
+        guard case .dispatch(.guildRoleUpdate(let update)) = updated.body else {
+            Issue.record("not GUILD_ROLE_UPDATE: \(updated.body)")
+            return
+        }
+        #expect(update.guildID == "200")
+        #expect(update.role.name == "")
+        let deleted = try decode(
+            #"{"op":0,"s":7,"t":"GUILD_ROLE_DELETE","d":{"guild_id":"200","role_id":"201","extra":1}}"#
+        )
+        guard case .dispatch(.guildRoleDelete(let delete)) = deleted.body else {
+            Issue.record("not GUILD_ROLE_DELETE: \(deleted.body)")
+            return
+        }
+        #expect(delete == GuildRoleDeleteEvent(guildID: "200", roleID: "201"))
+        #expect(deleted.sequence == 7)
+        // A role event without its role keeps the sequence and becomes undecodable, not a thrown envelope.
+        let broken = try decode(#"{"op":0,"s":8,"t":"GUILD_ROLE_UPDATE","d":{"guild_id":"200"}}"#)
+        #expect(broken.sequence == 8)
+        guard case .undecodable = broken.body else {
+            Issue.record("expected undecodable, got \(broken.body)")
+            return
+        }
+    }
+
     @Test func missingOpcodeIsAnError() {
         #expect(throws: (any Error).self) { try decode(#"{"d":{}}"#) }
     }

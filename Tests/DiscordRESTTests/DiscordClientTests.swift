@@ -103,7 +103,7 @@ import Testing
             let cases: [(FakeDiscordFailure, DiscordErrorCode, Int)] = [
                 (.unknownChannel, .unknownChannel, 404),
                 (.unknownMessage, .unknownMessage, 404),
-                (.tooManyEditsToOldMessage, .tooManyEditsToOldMessage, 400),
+                (.tooManyEditsToOldMessage, .tooManyEditsToOldMessage, 429),
                 (.missingAccess, .missingAccess, 403),
                 (.missingPermissions, .missingPermissions, 403),
                 (
@@ -200,6 +200,68 @@ import Testing
                     $0.contains("discord.route=POST /interactions/{interaction.id}/{interaction.token}/callback")
                 }
             )
+        }
+    }
+
+    @Test func oldMessageEditLimitIsAFinalErrorNotARateLimitToSleepThrough() async throws {
+        try await RESTHarness.with { h in
+            let message = try await h.client.createMessage(channelID: channel, payload: MessagePayload(content: "x"))
+            // A retry_after past the limiter's 120 s maximum wait: were the 429 treated as a bucket limit, the next
+            // edit in this channel would fail as rate limited instead of going out.
+            await h.discord.failNext(.oldMessageEditLimit(retryAfter: .seconds(300)), method: "PATCH")
+            let error = await #expect(throws: DiscordRESTError.self) {
+                _ = try await h.client.editMessage(
+                    channelID: channel,
+                    messageID: message.id,
+                    payload: MessagePayload(content: "y")
+                )
+            }
+            #expect(error?.status == 429)
+            #expect(error?.discordCode == .tooManyEditsToOldMessage)
+            #expect(error?.isTransient == false)
+            #expect(h.clock.sleeperCount == 0)
+            #expect(await h.discord.requests.map(\.status) == [200, 429])
+            // The repost and later edits in the same channel are not held by the 30046 answer.
+            let repost = try await h.client.createMessage(channelID: channel, payload: MessagePayload(content: "y"))
+            _ = try await h.client.editMessage(
+                channelID: channel,
+                messageID: repost.id,
+                payload: MessagePayload(content: "z")
+            )
+            #expect(await h.discord.requests.map(\.status) == [200, 429, 200, 200])
+            #expect(h.clock.sleeperCount == 0)
+        }
+    }
+
+    @Test func expiredInteractionTokenFailsOnlyThatRequest() async throws {
+        try await RESTHarness.with { h in
+            let token = Secret("aW50ZXJhY3Rpb246OTk5OmV4cGlyZWQtaW50ZXJhY3Rpb24tdG9rZW4tZm9yLXRlc3Rz")
+            await h.discord.failNext(.invalidWebhookToken, pathContains: "/webhooks/")
+            let edit = await #expect(throws: DiscordRESTError.self) {
+                _ = try await h.client.editOriginalResponse(
+                    applicationID: "1",
+                    token: token,
+                    payload: MessagePayload(content: "late")
+                )
+            }
+            #expect(edit?.status == 401)
+            #expect(edit?.discordCode == .invalidWebhookToken)
+            await h.discord.failNext(.invalidWebhookToken, pathContains: "/interactions/")
+            let callback = await #expect(throws: DiscordRESTError.self) {
+                try await h.client.createInteractionResponse(
+                    interactionID: "79",
+                    token: token,
+                    response: .deferredUpdate
+                )
+            }
+            #expect(callback?.discordCode == .invalidWebhookToken)
+            #expect(await h.client.isStopped == false)
+            // Bot-token routes keep working.
+            _ = try await h.client.createMessage(channelID: channel, payload: MessagePayload(content: "still up"))
+            #expect(await h.client.statistics().unauthorized == 2)
+            for text in [edit, callback].compactMap({ $0.map { "\($0)" } }) + h.logs.all {
+                #expect(!text.contains(token.exposedValue))
+            }
         }
     }
 

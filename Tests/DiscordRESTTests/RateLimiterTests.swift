@@ -55,6 +55,56 @@ import Testing
         #expect(await limiter.decide(route: channelA, now: .zero) == .wait(.seconds(5)))
     }
 
+    @Test func oldMessageEditLimitDoesNotBlockTheBucket() async {
+        let limiter = RateLimiter()
+        let info = RateLimitInfo(
+            status: 429,
+            header: { _ in nil },
+            body: Array(#"{"message":"Maximum number of edits","code":30046,"retry_after":30.0,"global":false}"#.utf8)
+        )
+        #expect(info.isOldMessageEditLimit)
+        #expect(info.retryAfter == .seconds(30))
+        #expect(await limiter.decide(route: channelA, now: .zero) == .go)
+        await limiter.record(route: channelA, info: info, now: .zero)
+        #expect(await limiter.decide(route: channelA, now: .zero) == .go)
+        #expect(await limiter.decide(route: createA, now: .zero) == .go)
+        // A plain 429 on the same route still blocks it.
+        await limiter.record(route: channelA, info: RateLimitInfo(status: 429, retryAfter: .seconds(3)), now: .zero)
+        #expect(await limiter.decide(route: channelA, now: .zero) == .wait(.seconds(3)))
+    }
+
+    @Test func perInteractionEntriesExpireSoMemoryStaysFlat() async {
+        let limiter = RateLimiter()
+        let token = Secret("interaction-token-for-pruning-test")
+        var now = Duration.zero
+        var largest = 0
+        // One interaction per second for 20,000 s: each has its own callback route and bucket.
+        for id in 0..<20_000 {
+            let route = Route.createInteractionResponse(interactionID: InteractionID(UInt64(id)), token: token)
+            #expect(await limiter.decide(route: route, now: now) == .go)
+            let info = RateLimitInfo(status: 204, bucket: "cb", limit: 1, remaining: 0, resetAfter: .seconds(1))
+            await limiter.record(route: route, info: info, now: now)
+            largest = max(largest, await limiter.trackedEntryCount)
+            now += .seconds(1)
+        }
+        // Entries live at most staleEntryAge (600 s) plus the one-minute prune spacing: two per interaction.
+        #expect(largest <= 2 * 661)
+        #expect(await limiter.trackedEntryCount <= 2 * 661)
+        // A route used again after pruning is learned afresh.
+        let old = Route.createInteractionResponse(interactionID: "0", token: token)
+        #expect(await limiter.bucketHash(for: old) == nil)
+        #expect(await limiter.decide(route: old, now: now) == .go)
+    }
+
+    @Test func activeBucketsAreNotPruned() async {
+        let limiter = RateLimiter()
+        await limiter.record(route: channelA, info: headers(remaining: 0, resetAfter: .seconds(750)), now: .zero)
+        // Unused for 700 s, but its reset is still ahead: it must keep blocking.
+        #expect(await limiter.decide(route: createA, now: .seconds(700)) == .go)
+        #expect(await limiter.decide(route: channelA, now: .seconds(700)) == .wait(.seconds(50)))
+        #expect(await limiter.bucketHash(for: channelA) == "abc")
+    }
+
     @Test func otherMajorParametersAreIndependent() async {
         let limiter = RateLimiter()
         await limiter.record(route: channelA, info: headers(remaining: 0, resetAfter: .seconds(5)), now: .zero)

@@ -1,5 +1,7 @@
+import Logging
 import PanelCore
 import Pterodactyl
+import Synchronization
 import TestSupport
 
 /// Starts a fake panel and a client on a manual clock, runs `body`, and shuts both down.
@@ -13,6 +15,7 @@ func withPanel(
     clientKey: ((FakePanel) -> PanelAPIKey)? = nil,
     applicationKey: ((FakePanel) -> PanelAPIKey?)? = nil,
     clock: ManualClock = ManualClock(),
+    logger: Logger = Logger(label: "pterodisbot.panel"),
     _ body: (FakePanel, DefaultPanelClient<ManualClock>) async throws -> Void
 ) async throws {
     let fake = try await FakePanel.start(
@@ -31,7 +34,8 @@ func withPanel(
                 clientKey: clientKey?(fake) ?? fake.clientKey,
                 applicationKey: applicationKey.map { $0(fake) } ?? fake.applicationKey,
                 configuration: configuration,
-                clock: clock
+                clock: clock,
+                logger: logger
             )
             try await body(fake, client)
         }
@@ -60,6 +64,38 @@ extension Result where Success == ServerResources, Failure == PanelError {
         switch self {
         case .success(let resources): resources.state
         case .failure(let error): error.derivedState
+        }
+    }
+}
+
+/// Keeps the level and message of every log line, so a test can count warnings.
+final class CapturedPanelLogs: Sendable {
+    private let lines = Mutex<[(level: Logger.Level, message: String)]>([])
+
+    /// Lines at `level`.
+    func messages(at level: Logger.Level) -> [String] {
+        lines.withLock { $0.filter { $0.level == level }.map(\.message) }
+    }
+
+    /// A logger writing here.
+    func logger() -> Logger {
+        var logger = Logger(label: "test.panel") { _ in Handler(sink: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    private struct Handler: LogHandler {
+        let sink: CapturedPanelLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            sink.lines.withLock { $0.append((event.level, "\(event.message)")) }
         }
     }
 }

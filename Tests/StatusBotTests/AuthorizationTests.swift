@@ -53,6 +53,38 @@ import Testing
         #expect(authorizer.authorize(F.command("bot_status", roles: [F.operatorRole])) == .refused(.missingRole))
     }
 
+    @Test func roleEventsApplyAtOnceWithoutANewGuildCreate() {
+        var authorizer = InteractionAuthorizer(allowedGuildID: F.guild, allowedRoles: [.name("Game Admin")])
+        authorizer.learnRoles(from: guild(roles: [Role(id: F.operatorRole, name: "Game Admin")]))
+        let press = F.command("bot_status", roles: [F.operatorRole, F.adminRole])
+        #expect(authorizer.authorize(press) == .allowed)
+        // Renaming the role away revokes it (a RESUME replays this event but sends no GUILD_CREATE).
+        let renamed = authorizer.apply(
+            GuildRoleEvent(guildID: F.guild, role: Role(id: F.operatorRole, name: "Retired"))
+        )
+        #expect(renamed)
+        #expect(authorizer.authorize(press) == .refused(.missingRole))
+        // A new role taking the name grants it.
+        authorizer.apply(GuildRoleEvent(guildID: F.guild, role: Role(id: F.adminRole, name: "game admin")))
+        #expect(authorizer.allowedRoleIDs == [F.adminRole])
+        #expect(authorizer.authorize(press) == .allowed)
+        // Deleting it revokes it again.
+        let deleted = authorizer.apply(GuildRoleDeleteEvent(guildID: F.guild, roleID: F.adminRole))
+        #expect(deleted)
+        #expect(authorizer.authorize(press) == .refused(.missingRole))
+        let deletedAgain = authorizer.apply(GuildRoleDeleteEvent(guildID: F.guild, roleID: F.adminRole))
+        #expect(!deletedAgain)
+    }
+
+    @Test func roleEventsOfOtherGuildsAreIgnored() {
+        var authorizer = InteractionAuthorizer(allowedGuildID: F.guild, allowedRoles: [.name("Ops")])
+        authorizer.learnRoles(from: guild(roles: [Role(id: F.operatorRole, name: "Ops")]))
+        let updated = authorizer.apply(GuildRoleEvent(guildID: F.otherGuild, role: Role(id: F.operatorRole, name: "X")))
+        let deleted = authorizer.apply(GuildRoleDeleteEvent(guildID: F.otherGuild, roleID: F.operatorRole))
+        #expect(!updated && !deleted)
+        #expect(authorizer.allowedRoleIDs == [F.operatorRole])
+    }
+
     @Test func rolesOfOtherGuildsAreIgnored() {
         var authorizer = InteractionAuthorizer(allowedGuildID: F.guild, allowedRoles: [.name("Ops")])
         let learned = authorizer.learnRoles(

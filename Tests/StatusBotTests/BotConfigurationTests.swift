@@ -125,6 +125,46 @@ enum SampleSecrets {
         }
     }
 
+    @Test func cleartextURLsToOtherHostsAreWarnedAboutButDoNotBlockStart() throws {
+        let configuration = try BotConfiguration(
+            ini: Self.validINI,
+            environment: [
+                "PTERODACTYL_PANEL_URL": "http://panel.mygame.host:8080/",
+                "DISCORD_API_BASE_URL": "http://10.0.0.5:3000/api/v10",
+            ]
+        )
+        #expect(configuration.warnings.map(\.location) == ["[Pterodactyl] PanelURL", "[Discord] APIBaseURL"])
+        #expect(configuration.warnings.allSatisfy { $0.severity == .warning })
+        let panel = try #require(configuration.warnings.first?.message)
+        #expect(panel.contains("http:// to panel.mygame.host"))
+        #expect(panel.contains("the panel API keys"))
+        #expect(panel.contains("cleartext"))
+        #expect(panel.contains("https://"))
+        #expect(configuration.warnings.last?.message.contains("the bot token") == true)
+        let report = ConfigurationReport.render(configuration)
+        #expect(report.contains("Warnings:"))
+        #expect(report.contains("warning: [Pterodactyl] PanelURL: uses http:// to panel.mygame.host"))
+        #expect(!report.contains(SampleSecrets.clientKey))
+        #expect(!report.contains(SampleSecrets.token))
+    }
+
+    @Test func httpsAndLoopbackGetNoCleartextWarning() throws {
+        for url in [
+            "https://panel.mygame.host", "http://127.0.0.1:8080", "http://localhost/", "http://[::1]:80",
+            "HTTP://127.10.0.1", "http://user:pw@localhost:81",
+        ] {
+            let configuration = try BotConfiguration(
+                ini: Self.validINI,
+                environment: ["PTERODACTYL_PANEL_URL": url, "DISCORD_API_BASE_URL": url]
+            )
+            #expect(configuration.warnings.isEmpty, "\(url)")
+        }
+        #expect(SettingReader.host(of: "http://user:pw@Panel.Host:8080/x?y") == "panel.host")
+        #expect(!SettingReader.isLoopback("127.0.0.1.evil.example"))
+        #expect(!SettingReader.isLoopback("128.0.0.1"))
+        #expect(SettingReader.cleartextWarning(url: "http://127.0.0.2.nip.io", carrying: "x") != nil)
+    }
+
     @Test func keyInTheWrongFieldGetsItsOwnError() {
         let error = #expect(throws: ConfigurationError.self) {
             try BotConfiguration(

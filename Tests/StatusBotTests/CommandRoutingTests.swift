@@ -38,6 +38,31 @@ import Testing
         #expect(InteractionAction.route(F.component("ptero-pick:next:-1")) == .unsupported)
     }
 
+    @Test func craftedCustomIDsAreBoundedAndNeverTrap() {
+        // Int.max would trap on `page + 1`; it is refused at parse time instead.
+        #expect(InteractionAction.route(F.component("ptero-pick:next:9223372036854775807")) == .unsupported)
+        #expect(InteractionAction.route(F.component("ptero-pick:prev:9223372036854775807")) == .unsupported)
+        #expect(InteractionAction.route(F.component("ptero-pick:next:99999999999999999999999")) == .unsupported)
+        #expect(InteractionAction.route(F.component("ptero-pick:next:+1")) == .unsupported)
+        #expect(InteractionAction.route(F.component("ptero-pick:next:١")) == .unsupported)
+        #expect(InteractionAction.route(F.component("ptero-pick:next:10000")) == .unsupported)
+        #expect(InteractionAction.route(F.component("ptero-pick:next:9999")) == .showPickerPage(9_999))
+        #expect(InteractionAction.route(F.component("ptero-pick:prev:0")) == .showPickerPage(0))
+        #expect(ServerPicker.ComponentID(customID: "ptero-pick:next:9999") == .next(page: 9_999))
+        // A server part that is not an identifier never reaches a panel URL.
+        for forged in [
+            "ptero:start:../../api/application", "ptero:start:a%2F..", "ptero:address:a0000001?x=1",
+            "ptero:stop:a0000001/../b", "ptero:start:", "ptero:start:" + String(repeating: "a", count: 65),
+        ] {
+            #expect(InteractionAction.route(F.component(forged)) == .unsupported, "\(forged)")
+        }
+        #expect(
+            InteractionAction.route(F.component("ptero:start:1a2b3c4d-0000-4000-8000-000000000000"))
+                == .power(.start, ServerID("1a2b3c4d-0000-4000-8000-000000000000"))
+        )
+        #expect(InteractionReplies.unsupported.contains("outdated"))
+    }
+
     @Test func acknowledgementsDeferBeforeWork() {
         #expect(InteractionAction.command(.serverStatus).acknowledgement == .deferredMessage(ephemeral: true))
         #expect(

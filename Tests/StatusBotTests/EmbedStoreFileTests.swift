@@ -20,8 +20,8 @@ import Testing
         ServerID("9f8e7d6c"): EmbedLocation(channelID: "111111111111111111", messageID: "333333333333333333"),
     ]
 
-    @Test func missingFileIsAnEmptyStore() {
-        let result = EmbedStoreFile(path: path).load()
+    @Test func missingFileIsAnEmptyStore() throws {
+        let result = try EmbedStoreFile(path: path).load()
         #expect(result.locations.isEmpty)
         #expect(result.movedCorruptFileTo == nil)
     }
@@ -29,7 +29,7 @@ import Testing
     @Test func saveThenLoadRoundTripsAndCreatesTheFolder() throws {
         let file = EmbedStoreFile(path: path)
         try file.save(sample)
-        #expect(file.load().locations == sample)
+        #expect(try file.load().locations == sample)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/embed")
         #expect(leftovers == ["embed_locations.json"])
     }
@@ -38,7 +38,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: "\(folder)/embed", withIntermediateDirectories: true)
         let python = #"{"1a2b3c4d": {"channel_id": "111111111111111111", "message_id": "222222222222222222"}}"#
         try python.write(toFile: path, atomically: false, encoding: .utf8)
-        let result = EmbedStoreFile(path: path).load()
+        let result = try EmbedStoreFile(path: path).load()
         #expect(result.locations == [ServerID("1a2b3c4d"): sample[ServerID("1a2b3c4d")]!])
     }
 
@@ -53,7 +53,7 @@ import Testing
     @Test func corruptFileIsMovedAsideAndStoreStartsEmpty() throws {
         try FileManager.default.createDirectory(atPath: "\(folder)/embed", withIntermediateDirectories: true)
         try #"{"1a2b3c4d": {"channel_id": "1"#.write(toFile: path, atomically: false, encoding: .utf8)
-        let result = EmbedStoreFile(path: path).load(now: Date(timeIntervalSince1970: 1_700_000_000))
+        let result = try EmbedStoreFile(path: path).load(now: Date(timeIntervalSince1970: 1_700_000_000))
         #expect(result.locations.isEmpty)
         #expect(result.movedCorruptFileTo == "\(path).corrupt-1700000000")
         #expect(result.corruptionReason?.contains("JSON") == true)
@@ -64,7 +64,7 @@ import Testing
     @Test func wrongShapeIsCorruptToo() throws {
         try FileManager.default.createDirectory(atPath: "\(folder)/embed", withIntermediateDirectories: true)
         try #"["not", "a", "map"]"#.write(toFile: path, atomically: false, encoding: .utf8)
-        let result = EmbedStoreFile(path: path).load()
+        let result = try EmbedStoreFile(path: path).load()
         #expect(result.locations.isEmpty)
         #expect(result.movedCorruptFileTo != nil)
     }
@@ -77,9 +77,47 @@ import Testing
         #expect(throws: EmbedStoreError.interrupted) {
             try file.save([:])
         }
-        #expect(EmbedStoreFile(path: path).load().locations == sample)
+        #expect(try EmbedStoreFile(path: path).load().locations == sample)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/embed")
         #expect(leftovers == ["embed_locations.json"])
+    }
+
+    @Test func directoryAtThePathIsUnreadableNotEmptyAndIsLeftAlone() throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let error = #expect(throws: EmbedStoreError.self) { _ = try EmbedStoreFile(path: path).load() }
+        #expect(error == .unreadable(path: path, errno: EISDIR))
+        #expect(error?.description.contains(path) == true)
+        #expect(error?.description.contains("is a directory") == true)
+        #expect(error?.description.contains("EmbedStorePath") == true)
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
+    }
+
+    /// Tests run as root, which reads a 0000 file anyway, so the EACCES an unprivileged container user gets is
+    /// injected through the read hook; the real open/read path is covered by the directory test above.
+    @Test func permissionDeniedIsUnreadableNamesChownAndTheFileIsNotOverwritten() throws {
+        var file = EmbedStoreFile(path: path)
+        try file.save(sample)
+        file.readFile = { _ in .failed(errno: EACCES) }
+        let error = #expect(throws: EmbedStoreError.self) { _ = try file.load() }
+        #expect(error == .unreadable(path: path, errno: EACCES))
+        #expect(error?.description.contains("chown 10001:10001 \(path)") == true)
+        #expect(error?.description.contains("Permission denied") == true)
+        // Nothing was moved aside or rewritten.
+        #expect(try EmbedStoreFile(path: path).load().locations == sample)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/embed") == ["embed_locations.json"])
+    }
+
+    @Test func onlyNoSuchFileMeansAnEmptyStore() throws {
+        #expect(EmbedStoreFile.meansNoFile(ENOENT))
+        for code in [EACCES, EPERM, EIO, EISDIR, ENOTDIR, ELOOP, EMFILE] {
+            #expect(!EmbedStoreFile.meansNoFile(code), "errno \(code)")
+        }
+        var file = EmbedStoreFile(path: path)
+        file.readFile = { _ in .failed(errno: EIO) }
+        #expect(throws: EmbedStoreError.unreadable(path: path, errno: EIO)) { _ = try file.load() }
+        file.readFile = { _ in .failed(errno: ENOENT) }
+        #expect(try file.load().locations.isEmpty)
     }
 
     @Test func unwritableFolderIsAClearError() throws {

@@ -310,6 +310,46 @@ import Foundation
         }
     }
 
+    @Test func garbledOrStaleCustomIDsGetAnImmediateOutdatedAnswerAfterAuthorization() async throws {
+        let garbled = [
+            "ptero-pick:next:9223372036854775807", "ptero:start:../../api", "ptero:kill:a0000001", "unknown",
+            "ptero-pick:teleport:1",
+        ]
+        for customID in garbled {
+            try await F.with(servers: Self.three) { f in
+                // Allowed member: answered at once (type 4, no deferral, no panel or Discord work).
+                await f.handler.handle(F.component(customID))
+                #expect(
+                    f.discord.callbacks == [
+                        .message(
+                            MessagePayload(
+                                content: InteractionReplies.unsupported,
+                                allowedMentions: AllowedMentions.none
+                            ),
+                            ephemeral: true
+                        )
+                    ],
+                    "\(customID)"
+                )
+                #expect(f.discord.edits.isEmpty)
+                #expect(f.fake.requests.isEmpty)
+                // A member without the role is refused before anything parsed from the custom_id matters.
+                await f.handler.handle(F.component(customID, roles: [F.strangerRole]))
+                #expect(
+                    f.discord.callbacks.last
+                        == .message(
+                            MessagePayload(
+                                content: AuthorizationRefusal.missingRole.message,
+                                allowedMentions: AllowedMentions.none
+                            ),
+                            ephemeral: true
+                        )
+                )
+                #expect(f.fake.requests.isEmpty)
+            }
+        }
+    }
+
     @Test func roleByNameIsResolvedFromGuildCreate() async throws {
         try await F.with(servers: Self.three, allowedRoles: [.name("Game Ops")]) { f in
             try await f.track(ServerID("a0000001"))
@@ -424,6 +464,30 @@ import Foundation
             #expect(f.discord.registrations.count == 1)
             #expect(f.discord.calls.map(\.route).contains("GET /applications/@me"))
             #expect(f.discord.edits.map(\.content) == ["Restart sent to Valheim-01"])
+        }
+    }
+
+    @Test func roleRenameFromTheGatewayRevokesAtOnce() async throws {
+        try await F.with(servers: Self.three, allowedRoles: [.name("Game Ops")]) { f in
+            try await f.track(ServerID("a0000001"))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do { try await f.handler.run() } catch { Issue.record(error) }
+                }
+                f.handler.receive(
+                    .guildCreate(Guild(id: F.guild, name: "Home", roles: [Role(id: F.operatorRole, name: "Game Ops")]))
+                )
+                f.handler.receive(.resumed)
+                f.handler.receive(
+                    .guildRoleUpdate(GuildRoleEvent(guildID: F.guild, role: Role(id: F.operatorRole, name: "Retired")))
+                )
+                f.handler.receive(.interactionCreate(F.component("ptero:restart:a0000001", roles: [F.operatorRole])))
+                await f.discord.waitForCalls(1)  // the refusal
+                group.cancelAll()
+            }
+            #expect(f.fake.powerSignals.isEmpty)
+            #expect(f.discord.callbacks.count == 1)
+            #expect(f.discord.edits.isEmpty)
         }
     }
 

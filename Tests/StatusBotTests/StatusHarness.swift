@@ -76,7 +76,7 @@ final class StatusHarness: Sendable {
             logger: logger
         )
         let file = EmbedStoreFile(path: storePath)
-        store = EmbedStore(file: file, initial: file.load().locations)
+        store = EmbedStore(file: file, initial: try file.load().locations)
         services = await StatusServices.make(
             backend: PterodactylBackend(client: panelClient),
             configuration: configuration,

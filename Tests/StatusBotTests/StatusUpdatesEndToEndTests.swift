@@ -26,7 +26,7 @@ import Testing
         let messages = await harness.discord.messages(in: StatusHarness.channel)
         #expect(messages.count == 2)
         #expect(messages.first?.embeds.first?.title == "Valheim-01")
-        let stored = EmbedStoreFile(path: harness.storePath).load().locations
+        let stored = try EmbedStoreFile(path: harness.storePath).load().locations
         #expect(Set(stored.keys) == [Self.first.id, Self.second.id])
         try await harness.shutdown()
     }
@@ -127,7 +127,7 @@ import Testing
         let report = await harness.tick()
         #expect(report.dropped == 2)
         #expect(await harness.store.all.isEmpty)
-        #expect(EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
+        #expect(try EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
         harness.clock.advance(by: .seconds(600))
         let requestsBefore = await harness.messageRequests.count
         await harness.tick()
@@ -262,7 +262,7 @@ import Testing
         #expect(result.deleted == 2)
         #expect(result.failed == 0)
         #expect(await harness.discord.messages(in: StatusHarness.channel).isEmpty)
-        #expect(EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
+        #expect(try EmbedStoreFile(path: harness.storePath).load().locations.isEmpty)
         try await harness.shutdown()
     }
 
@@ -300,6 +300,7 @@ import Testing
         let payload = try #require(await harness.messageRequests.last).decodePayload(MessagePayload.self)
         #expect(payload.components?.isEmpty == false)
         #expect(payload.embeds?.first?.description?.contains("no longer exists") != true)
+        try await harness.shutdown()
     }
 
     @Test func aRevokedKeyShowsStaleValuesNotTheLastLiveState() async throws {

@@ -202,7 +202,7 @@ import Testing
         #expect(status == 0, "exit status; log tail: \(log.suffix(2000))")
         let close = try await gateway.waitForClientClose(timeout: .seconds(10))
         #expect(close.code == 1000)
-        let saved = EmbedStoreFile(path: folder + "/embed/embed_locations.json").load()
+        let saved = try EmbedStoreFile(path: folder + "/embed/embed_locations.json").load()
         #expect(saved.movedCorruptFileTo == nil)
         #expect(saved.locations[server.id]?.messageID == Self.message)
         #expect(FileManager.default.fileExists(atPath: folder + "/embed/.heartbeat"))
@@ -255,9 +255,31 @@ import Testing
         let text = await log.text()
         #expect(status == 130, "exit status; log tail: \(text.suffix(2000))")
         #expect(text.contains("second signal: exiting without waiting"))
-        let saved = EmbedStoreFile(path: folder + "/embed/embed_locations.json").load()
+        let saved = try EmbedStoreFile(path: folder + "/embed/embed_locations.json").load()
         #expect(saved.movedCorruptFileTo == nil)
         #expect(saved.locations[fakes.server.id]?.messageID == Self.message)
+        try await fakes.shutdown()
+    }
+
+    /// A store the bot cannot read (here a directory at its path) is not an empty store: the bot exits 78 with
+    /// the path and the fix, and posts nothing.
+    @Test func unreadableStoreExits78NamingThePathAndPostsNothing() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fakes = try await Fakes.start(folder: folder)
+        let storePath = folder + "/embed/embed_locations.json"
+        try FileManager.default.removeItem(atPath: storePath)
+        try FileManager.default.createDirectory(atPath: storePath, withIntermediateDirectories: false)
+        let (process, output) = try Self.launch(["run"], environment: fakes.environment, in: folder)
+        let log = LogLines(output)
+        let status = await Self.waitForExit(process)
+        let text = await log.text()
+        #expect(status == 78, "exit status; log tail: \(text.suffix(2000))")
+        #expect(text.contains("cannot read the embed store"))
+        #expect(text.contains("embed/embed_locations.json"))
+        #expect(text.contains("is a directory"))
+        #expect(!text.contains(Self.token))
+        #expect(await fakes.discord.requests.filter { $0.method == "POST" || $0.method == "PATCH" }.isEmpty)
         try await fakes.shutdown()
     }
 }

@@ -10,6 +10,12 @@ public enum GatewayEvent: Sendable {
     case guildCreate(Guild)
     /// INTERACTION_CREATE: a slash command, component or modal (member roles are inside).
     case interactionCreate(Interaction)
+    /// GUILD_ROLE_CREATE: a role was added.
+    case guildRoleCreate(GuildRoleEvent)
+    /// GUILD_ROLE_UPDATE: a role changed (renamed, for example).
+    case guildRoleUpdate(GuildRoleEvent)
+    /// GUILD_ROLE_DELETE: a role was deleted.
+    case guildRoleDelete(GuildRoleDeleteEvent)
     /// Any other dispatch, by name; the consumer may ignore it.
     case other(String)
 
@@ -20,6 +26,9 @@ public enum GatewayEvent: Sendable {
         case .resumed: "RESUMED"
         case .guildCreate: "GUILD_CREATE"
         case .interactionCreate: "INTERACTION_CREATE"
+        case .guildRoleCreate: "GUILD_ROLE_CREATE"
+        case .guildRoleUpdate: "GUILD_ROLE_UPDATE"
+        case .guildRoleDelete: "GUILD_ROLE_DELETE"
         case .other(let name): name
         }
     }

@@ -109,6 +109,12 @@ public struct GatewayInbound: Sendable, Decodable {
                 return .dispatch(.guildCreate(try container.decode(Guild.self, forKey: .d)))
             case "INTERACTION_CREATE":
                 return .dispatch(.interactionCreate(try container.decode(Interaction.self, forKey: .d)))
+            case "GUILD_ROLE_CREATE":
+                return .dispatch(.guildRoleCreate(try container.decode(GuildRoleEvent.self, forKey: .d)))
+            case "GUILD_ROLE_UPDATE":
+                return .dispatch(.guildRoleUpdate(try container.decode(GuildRoleEvent.self, forKey: .d)))
+            case "GUILD_ROLE_DELETE":
+                return .dispatch(.guildRoleDelete(try container.decode(GuildRoleDeleteEvent.self, forKey: .d)))
             default:
                 return .dispatch(.other(name))
             }

@@ -84,7 +84,7 @@ public enum BotApplication {
         )
 
         let storeFile = EmbedStoreFile(path: configuration.bot.embedStorePath)
-        let loaded = storeFile.load()
+        let loaded = try storeFile.load()
         if let movedTo = loaded.movedCorruptFileTo {
             logger.error(
                 "the embed store was corrupt and was moved aside; starting with no tracked messages",

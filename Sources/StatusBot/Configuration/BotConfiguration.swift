@@ -124,7 +124,7 @@ public struct BotConfiguration: Sendable {
         }
 
         let panel = Panel(
-            url: reader.url(.panelURL) ?? "",
+            url: reader.url(.panelURL, carrying: "the panel API keys") ?? "",
             clientAPIKey: reader.panelKey(.clientAPIKey, expected: .client) ?? Secret(""),
             applicationAPIKey: reader.panelKey(.applicationAPIKey, expected: .application),
             clientRateLimitPerMinute: reader.integer(.clientRateLimit, in: 1...100_000) ?? 720,
@@ -137,7 +137,7 @@ public struct BotConfiguration: Sendable {
                 token: reader.discordToken(.token) ?? Secret(""),
                 allowedGuildID: reader.snowflake(.allowedGuildID) ?? GuildID("0"),
                 allowedRoles: reader.roles(.allowedRoles) ?? [],
-                apiBaseURL: reader.url(.apiBaseURL) ?? "https://discord.com/api/v10",
+                apiBaseURL: reader.url(.apiBaseURL, carrying: "the bot token") ?? "https://discord.com/api/v10",
                 gatewayCompression: reader.choice(.gatewayCompression, GatewayCompressionSetting.self) ?? .none
             )
         }

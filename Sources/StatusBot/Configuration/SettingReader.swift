@@ -34,7 +34,12 @@ struct SettingReader {
 
     // MARK: - Typed readers
 
-    mutating func url(_ spec: SettingSpec) -> String? {
+    /// Reads a URL setting: scheme and host required, the example's placeholder refused, and a warning when it is
+    /// `http://` to a host that is not loopback.
+    /// - Parameters:
+    ///   - spec: The setting.
+    ///   - carrying: What the bot sends to that URL, named in the cleartext warning (e.g. "the panel API keys").
+    mutating func url(_ spec: SettingSpec, carrying secrets: String) -> String? {
         guard let value = read(spec) else { return nil }
         let lowered = value.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
@@ -52,9 +57,45 @@ struct SettingReader {
             fail(spec, "still the example's placeholder '\(value)'; put your own address here")
             return nil
         }
+        if let warning = Self.cleartextWarning(url: value, carrying: secrets) {
+            warn(spec.location, warning)
+        }
         var trimmed = value
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         return trimmed
+    }
+
+    /// The warning for an `http://` URL whose host is not loopback (`localhost`, `127.0.0.0/8`, `::1`): anyone on
+    /// the path can read what the bot sends there. `nil` for `https://` and for loopback.
+    /// - Parameters:
+    ///   - url: The URL as configured.
+    ///   - secrets: What travels to it, e.g. "the panel API keys".
+    /// - Returns: The warning text (names the fix), or `nil`.
+    static func cleartextWarning(url: String, carrying secrets: String) -> String? {
+        guard url.lowercased().hasPrefix("http://") else { return nil }
+        let host = host(of: url)
+        guard !isLoopback(host) else { return nil }
+        return "uses http:// to \(host): \(secrets) and every answer travel in cleartext, readable by anyone on the "
+            + "network path; use https:// (put the service behind TLS), or http:// only to localhost/127.0.0.1"
+    }
+
+    /// The lower-cased host of an `http(s)://` URL, without user info, port or IPv6 brackets.
+    static func host(of url: String) -> String {
+        var rest = Substring(url)
+        if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
+        rest = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            return String(rest[rest.index(after: rest.startIndex)..<close]).lowercased()
+        }
+        return String(rest.prefix { $0 != ":" }).lowercased()
+    }
+
+    /// Whether a host name or address is this machine's loopback.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     mutating func panelKey(_ spec: SettingSpec, expected: PanelAPIKey.Kind) -> Secret? {

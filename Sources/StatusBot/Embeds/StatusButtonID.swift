@@ -24,10 +24,15 @@ public enum StatusButtonID: Sendable, Hashable {
         }
     }
 
-    /// Parses a `custom_id`; `nil` for anything this bot did not make.
+    /// Parses a `custom_id`; `nil` for anything this bot did not make, including a server part with characters no
+    /// panel identifier has.
     public init?(customID: String) {
         let parts = customID.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == Self.prefix, !parts[2].isEmpty, parts[2].count <= 64 else { return nil }
+        // The server part becomes a panel URL path segment later: only identifier characters (Pterodactyl's
+        // 8-character identifiers, UUIDs) get through, never `/`, `.`, `%` or `?`.
+        guard parts.count == 3, parts[0] == Self.prefix, (1...64).contains(parts[2].count),
+            parts[2].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        else { return nil }
         let server = ServerID(String(parts[2]))
         if parts[1] == "address" {
             self = .showAddress(server)

@@ -18,7 +18,9 @@ public enum InteractionAction: Sendable, Hashable {
     case showPickerPage(Int)
     /// A command this bot does not (or no longer) define.
     case unknownCommand(String)
-    /// A component this bot did not make, or a type it does not handle (modals, autocomplete).
+    /// A component this bot did not make, a garbled or outdated `custom_id`, or a type it does not handle (modals,
+    /// autocomplete). Answered at once (no deferral, no panel call) with an ephemeral "this control is outdated",
+    /// after authorization like everything else.
     case unsupported
 
     /// Maps an interaction to its action.
@@ -44,9 +46,9 @@ public enum InteractionAction: Sendable, Hashable {
                 guard let value = data.values?.first else { return .unsupported }
                 return .pickServer(value)
             case .previous(let page):
-                return .showPickerPage(page - 1)
+                return .showPickerPage(max(page - 1, 0))
             case .next(let page):
-                return .showPickerPage(page + 1)
+                return .showPickerPage(min(page + 1, ServerPicker.ComponentID.maxPage))
             case nil:
                 return .unsupported
             }

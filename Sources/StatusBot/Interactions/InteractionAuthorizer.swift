@@ -33,6 +33,26 @@ public struct InteractionAuthorizer: Sendable, Equatable {
         return true
     }
 
+    /// Applies GUILD_ROLE_CREATE or GUILD_ROLE_UPDATE at once, so a role configured by name follows a rename
+    /// (renaming "Game Admin" away revokes it) without waiting for a GUILD_CREATE, which a RESUME never sends.
+    /// - Parameter event: The event; other guilds are ignored.
+    /// - Returns: `true` when the allowed guild's roles changed.
+    @discardableResult
+    public mutating func apply(_ event: GuildRoleEvent) -> Bool {
+        guard event.guildID == allowedGuildID else { return false }
+        guildRoles[event.role.id] = event.role
+        return true
+    }
+
+    /// Applies GUILD_ROLE_DELETE at once: the deleted role no longer matches a configured name.
+    /// - Parameter event: The event; other guilds are ignored.
+    /// - Returns: `true` when the allowed guild's roles changed.
+    @discardableResult
+    public mutating func apply(_ event: GuildRoleDeleteEvent) -> Bool {
+        guard event.guildID == allowedGuildID else { return false }
+        return guildRoles.removeValue(forKey: event.roleID) != nil
+    }
+
     /// The role IDs that grant access now: configured IDs plus the IDs of roles whose name matches a configured
     /// name (case-insensitively, as documented for ``AllowedRole/name(_:)``).
     public var allowedRoleIDs: Set<RoleID> {

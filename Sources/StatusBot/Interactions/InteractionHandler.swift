@@ -122,6 +122,10 @@ public actor InteractionHandler: Service {
                     guildAvailable(guild)
                 case .ready(let ready):
                     group.addTask { await self.ready(ready) }
+                case .guildRoleCreate(let change), .guildRoleUpdate(let change):
+                    authorizer.apply(change)
+                case .guildRoleDelete(let deletion):
+                    authorizer.apply(deletion)
                 case .resumed, .other:
                     break
                 }

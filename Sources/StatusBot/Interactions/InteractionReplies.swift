@@ -84,8 +84,9 @@ public enum InteractionReplies {
     /// A command the bot does not know (commands from an older version still shown by Discord).
     public static let unknownCommand = "This command is no longer supported. Discord will update the list shortly."
 
-    /// A component the bot did not make.
-    public static let unsupported = "This control is not handled by the bot."
+    /// A component the bot did not make, or whose `custom_id` is garbled or from an older version: outdated.
+    public static let unsupported =
+        "⌛ This control is outdated and does nothing now. Use `/server_status` to get fresh controls."
 
     /// The channel of the interaction is unknown (should not happen in a guild).
     public static let noChannel = "Discord did not say which channel this is; try again from a text channel."

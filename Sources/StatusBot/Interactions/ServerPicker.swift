@@ -44,6 +44,10 @@ public struct ServerPicker: Sendable, Hashable {
 
         private static let prefix = "ptero-pick"
 
+        /// The highest page a `custom_id` may carry (25 servers per page: far more than any panel lists). A
+        /// crafted `custom_id` is anyone's text, so the number is bounded before any arithmetic on it.
+        public static let maxPage = 9_999
+
         /// The `custom_id` string.
         public var customID: String {
             switch self {
@@ -53,11 +57,14 @@ public struct ServerPicker: Sendable, Hashable {
             }
         }
 
-        /// Parses a `custom_id`; `nil` for anything else.
+        /// Parses a `custom_id`; `nil` for anything else, including a page that is not plain digits or is above
+        /// ``maxPage`` (so `page + 1` can never overflow).
         /// - Parameter customID: The component's `custom_id`.
         public init?(customID: String) {
             let parts = customID.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0] == Self.prefix, let page = Int(parts[2]), page >= 0 else { return nil }
+            guard parts.count == 3, parts[0] == Self.prefix, (1...4).contains(parts[2].count),
+                parts[2].allSatisfy({ $0.isASCII && $0.isNumber }), let page = Int(parts[2]), page <= Self.maxPage
+            else { return nil }
             switch parts[1] {
             case "select": self = .select(page: page)
             case "prev": self = .previous(page: page)
