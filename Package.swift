@@ -33,9 +33,15 @@ let package = Package(
             name: "DiscordModels",
             swiftSettings: swiftSettings
         ),
+        // What the HTTP clients share: the retry policy and Duration in seconds.
+        .target(
+            name: "ClientSupport",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DiscordREST",
             dependencies: [
+                "ClientSupport",
                 "DiscordModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -47,6 +53,7 @@ let package = Package(
         .target(
             name: "DiscordGateway",
             dependencies: [
+                "ClientSupport",
                 "DiscordModels",
                 "CZlib",
                 .product(name: "WSClient", package: "swift-websocket"),
@@ -66,6 +73,7 @@ let package = Package(
         .target(
             name: "Pterodactyl",
             dependencies: [
+                "ClientSupport",
                 "PanelCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,6 +137,7 @@ let package = Package(
         .executableTarget(
             name: "pterodisbot-bench",
             dependencies: [
+                "ClientSupport",
                 "StatusBot",
                 "TestSupport",
                 "DiscordModels",
@@ -146,6 +155,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "ClientSupport",
                 "DiscordModels",
                 "DiscordREST",
                 "PanelCore",
@@ -169,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "DiscordRESTTests",
             dependencies: [
-                "DiscordREST", "DiscordModels", "TestSupport",
+                "ClientSupport", "DiscordREST", "DiscordModels", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -184,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PterodactylTests",
-            dependencies: ["Pterodactyl", "PanelCore", "TestSupport"],
+            dependencies: ["ClientSupport", "Pterodactyl", "PanelCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -205,7 +215,8 @@ let package = Package(
         .testTarget(
             name: "StatusBotTests",
             dependencies: [
-                "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore", "Monitoring", "Pterodactyl",
+                "ClientSupport", "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore", "Monitoring",
+                "Pterodactyl",
                 "ServerMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ],

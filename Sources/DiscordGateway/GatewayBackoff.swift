@@ -1,3 +1,5 @@
+import ClientSupport
+
 /// Capped exponential backoff with downward jitter, for reconnecting after errors.
 ///
 /// Attempt `n` (starting at 1) waits `min(maximum, initial × multiplier^(n-1))`, reduced by up to `jitter` of
@@ -38,8 +40,8 @@ public struct GatewayBackoff: Sendable, Hashable {
     /// - Returns: a delay in `maximum × (1 - jitter) ... maximum` at most.
     public func delay(attempt: Int, random: Double) -> Duration {
         guard attempt > 0 else { return .zero }
-        let initialSeconds = self.initial.seconds
-        let maximumSeconds = self.maximum.seconds
+        let initialSeconds = self.initial.inSeconds
+        let maximumSeconds = self.maximum.inSeconds
         var seconds = initialSeconds
         var step = 1
         while step < attempt, seconds < maximumSeconds {
@@ -49,13 +51,5 @@ public struct GatewayBackoff: Sendable, Hashable {
         seconds = min(seconds, maximumSeconds)
         seconds *= 1 - self.jitter * min(max(random, 0), 1)
         return .seconds(seconds)
-    }
-}
-
-extension Duration {
-    /// The duration as fractional seconds.
-    var seconds: Double {
-        let (seconds, attoseconds) = self.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

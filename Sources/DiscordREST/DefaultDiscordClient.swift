@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClientSupport
 import DiscordModels
 import Logging
 import NIOCore
@@ -221,7 +222,7 @@ public final class DefaultDiscordClient: DiscordClient {
                     ]
                 )
                 rateLimitRetries += 1
-                guard rateLimitRetries <= configuration.retry.maxRateLimitRetries else { return response }
+                guard rateLimitRetries <= configuration.maxRateLimitRetries else { return response }
                 if info.retryAfter == nil && info.resetAfter == nil {
                     // No wait given (e.g. a proxy's 429): back off rather than hammer.
                     try await backoff(retry: rateLimitRetries)
@@ -240,7 +241,7 @@ public final class DefaultDiscordClient: DiscordClient {
 
     private func backoff(retry: Int) async throws {
         await state.count { $0.retries += 1 }
-        try await sleep(configuration.retry.delay(forRetry: retry, random: random()))
+        try await sleep(configuration.retry.delay(beforeRetry: retry, unitRandom: random()))
     }
 
     private func execute(_ request: DiscordRequest) async throws -> DiscordResponse {
@@ -271,7 +272,7 @@ public final class DefaultDiscordClient: DiscordClient {
         case nil:
             break
         }
-        let response = try await httpClient.execute(http, timeout: Self.timeAmount(configuration.requestTimeout))
+        let response = try await httpClient.execute(http, timeout: TimeAmount(configuration.requestTimeout))
         let body: ByteBuffer
         do {
             body = try await response.body.collect(upTo: configuration.maxResponseBytes)
@@ -290,10 +291,6 @@ public final class DefaultDiscordClient: DiscordClient {
         route.redact(text).replacing(token.exposedValue, with: "****")
     }
 
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
 }
 
 /// Mutable client state: the stop flag and counters.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClientSupport
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -172,19 +173,6 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
 
     // MARK: - Application API
 
-    /// Every server on the panel (`GET /api/application/servers?include=allocations,node`, every page).
-    /// - Returns: Servers with ``PanelServer/internalID``, ``PanelServer/nodeID`` and the node name filled in.
-    /// - Throws: ``PanelError`` (``PanelError/missingApplicationKey`` without a key) or `CancellationError`.
-    public func applicationServers() async throws -> [PanelServer] {
-        let wire: [WireServer] = try await fetchAllPages(
-            .application,
-            path: "/api/application/servers",
-            query: [("include", "allocations,node")],
-            perPage: 100
-        )
-        return Self.deduplicated(wire.map(\.model))
-    }
-
     /// Every node with its totals and allocated resources (`GET /api/application/nodes`, every page).
     /// - Returns: The nodes.
     /// - Throws: ``PanelError`` or `CancellationError`.
@@ -230,9 +218,9 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
     ///   - interval: Cycle length.
     /// - Returns: Requests per minute.
     public func requiredRequestsPerMinute(forServerCount serverCount: Int, interval: Duration) -> Double {
-        let intervalSeconds = max(Self.seconds(interval), 0.001)
+        let intervalSeconds = max(interval.inSeconds, 0.001)
         let listPages = Double((serverCount + 99) / 100)
-        let refreshSeconds = max(Self.seconds(configuration.serverListRefreshInterval), intervalSeconds)
+        let refreshSeconds = max(configuration.serverListRefreshInterval.inSeconds, intervalSeconds)
         return Double(serverCount) * 60 / intervalSeconds + listPages * 60 / refreshSeconds
     }
 
@@ -243,8 +231,8 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         let limit = configuration.clientRateLimitPerMinute
         let steady = TokenBucket<C.Instant>(limitPerMinute: limit).sustainedPerMinute
         guard needed > steady else { return nil }
-        let stretched = Self.seconds(interval) * needed / steady
-        return "polling \(serverCount) servers every \(Self.format(Self.seconds(interval))) s needs about "
+        let stretched = interval.inSeconds * needed / steady
+        return "polling \(serverCount) servers every \(Self.format(interval.inSeconds)) s needs about "
             + "\(Int(needed.rounded(.up))) Client API requests per minute, but the budget allows \(Int(steady)) "
             + "(about 80 % of [Pterodactyl] ClientRateLimitPerMinute = \(limit)); each cycle will stretch to about "
             + "\(Self.format(stretched)) s. Raise the panel's APP_API_CLIENT_RATELIMIT and ClientRateLimitPerMinute, "
@@ -357,7 +345,7 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
             do {
                 let response = try await httpClient.execute(
                     request,
-                    timeout: Self.timeAmount(configuration.requestTimeout)
+                    timeout: TimeAmount(configuration.requestTimeout)
                 )
                 let bytes = try await collect(response)
                 if let remaining = response.headers.first(name: "X-RateLimit-Remaining").flatMap({ Int($0) }) {
@@ -454,15 +442,6 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
             }
         }
         return result
-    }
-
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func format(_ seconds: Double) -> String {

@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 
 /// Settings for ``DefaultPanelClient``; every field has the panel's default.
@@ -63,42 +64,5 @@ public struct PanelClientConfiguration: Sendable, Hashable {
         case .client: clientRateLimitPerMinute
         case .application: applicationRateLimitPerMinute
         }
-    }
-}
-
-/// Bounded exponential backoff with jitter for idempotent requests.
-public struct RetryPolicy: Sendable, Hashable {
-    /// Total attempts including the first; 1 disables retries.
-    public var maxAttempts: Int
-    /// The delay before the first retry (before jitter).
-    public var baseDelay: Duration
-    /// The largest delay between attempts (before jitter).
-    public var maxDelay: Duration
-
-    /// Creates a policy.
-    /// - Parameters:
-    ///   - maxAttempts: Total attempts, at least 1.
-    ///   - baseDelay: First retry delay.
-    ///   - maxDelay: Cap on the delay.
-    public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8)) {
-        self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
-    }
-
-    /// No retries.
-    public static let none = RetryPolicy(maxAttempts: 1)
-
-    /// The wait before retry number `retry` (1 = first retry): `min(maxDelay, baseDelay × 2^(retry-1))`, then
-    /// "equal jitter": half fixed, half scaled by `unitRandom`.
-    /// - Parameters:
-    ///   - retry: Which retry, from 1.
-    ///   - unitRandom: A random number in `0..<1`.
-    /// - Returns: The delay, between half and all of the capped exponential value.
-    public func delay(beforeRetry retry: Int, unitRandom: Double) -> Duration {
-        let exponent = min(max(retry - 1, 0), 30)
-        let raw = baseDelay * (1 << exponent)
-        let capped = min(raw, maxDelay)
-        return capped / 2 + capped * (min(max(unitRandom, 0), 1) / 2)
     }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClientSupport
 import NIOCore
 import PanelCore
 
@@ -11,12 +12,9 @@ import PanelCore
 /// - Parameter connectTimeout: Time allowed to establish a connection.
 /// - Returns: A configuration with `redirectConfiguration: .disallow`.
 public func panelHTTPClientConfiguration(connectTimeout: Duration = .seconds(5)) -> HTTPClient.Configuration {
-    let (seconds, attoseconds) = connectTimeout.components
     var configuration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
-        timeout: HTTPClient.Configuration.Timeout(
-            connect: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        )
+        timeout: HTTPClient.Configuration.Timeout(connect: TimeAmount(connectTimeout))
     )
     configuration.tracing.tracer = nil
     return configuration

@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 
 /// A token bucket that never lets more than `limitPerMinute` requests start in any 60-second span.
@@ -78,9 +79,7 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
 
     private mutating func refill(now: Instant) {
         if let updatedAt, updatedAt < now {
-            let elapsed = updatedAt.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            tokens = min(capacity, tokens + seconds * refillPerSecond)
+            tokens = min(capacity, tokens + updatedAt.duration(to: now).inSeconds * refillPerSecond)
         }
         if updatedAt.map({ $0 < now }) ?? true {
             updatedAt = now

@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 import Pterodactyl
 import Synchronization
@@ -203,7 +204,7 @@ extension FakePanel {
             state.windows[api.rawValue] = window
             let left = window.start + .seconds(60) - now
             let seconds = Int(
-                (Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18).rounded(.up)
+                left.inSeconds.rounded(.up)
             )
             var response = error(429, "ThrottleRequestsException", "Too Many Attempts.")
             response.headers += [

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClientSupport
 import DiscordModels
 import DiscordREST
 import Logging
@@ -50,7 +51,8 @@ struct RESTHarness {
     let logs = CapturedLogs()
 
     init(
-        retry: RetryPolicy = RetryPolicy(maxAttempts: 3, maxRateLimitRetries: 3),
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 3),
+        maxRateLimitRetries: Int = 3,
         fake: FakeDiscordRESTConfiguration = FakeDiscordRESTConfiguration(
             expectedToken: RESTHarness.token.exposedValue
         ),
@@ -61,7 +63,12 @@ struct RESTHarness {
         client = DefaultDiscordClient(
             httpClient: httpClient,
             token: Self.token,
-            configuration: DiscordClientConfiguration(apiBaseURL: discord.baseURL, version: "9.9.9", retry: retry),
+            configuration: DiscordClientConfiguration(
+                apiBaseURL: discord.baseURL,
+                version: "9.9.9",
+                retry: retry,
+                maxRateLimitRetries: maxRateLimitRetries
+            ),
             clock: clock,
             random: random,
             logger: logs.logger()
@@ -75,13 +82,14 @@ struct RESTHarness {
 
     /// Runs `body` and always shuts down.
     static func with(
-        retry: RetryPolicy = RetryPolicy(maxAttempts: 3, maxRateLimitRetries: 3),
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 3),
+        maxRateLimitRetries: Int = 3,
         fake: FakeDiscordRESTConfiguration = FakeDiscordRESTConfiguration(
             expectedToken: RESTHarness.token.exposedValue
         ),
         _ body: (RESTHarness) async throws -> Void
     ) async throws {
-        let harness = try await RESTHarness(retry: retry, fake: fake)
+        let harness = try await RESTHarness(retry: retry, maxRateLimitRetries: maxRateLimitRetries, fake: fake)
         do {
             try await body(harness)
         } catch {

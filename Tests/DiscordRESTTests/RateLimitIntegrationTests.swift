@@ -1,3 +1,4 @@
+import ClientSupport
 import DiscordModels
 import DiscordREST
 import TestSupport
@@ -116,7 +117,7 @@ import Testing
     }
 
     @Test func givesUpAfterRepeatedTooManyRequests() async throws {
-        try await RESTHarness.with(retry: RetryPolicy(maxAttempts: 1, maxRateLimitRetries: 1)) { h in
+        try await RESTHarness.with(retry: RetryPolicy(maxAttempts: 1), maxRateLimitRetries: 1) { h in
             await h.discord.failNext(.rateLimited(retryAfter: .seconds(1)), count: 2)
             let task = create(h, "x", in: channel)
             await h.clock.waitForSleepers(count: 1)

@@ -1,3 +1,4 @@
+import ClientSupport
 import DiscordModels
 import DiscordREST
 import Testing
@@ -203,11 +204,11 @@ import Testing
 
     @Test func retryDelaysGrowExponentiallyWithBoundedJitter() {
         let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(500), maxDelay: .seconds(4))
-        #expect(policy.delay(forRetry: 1, random: 0) == .milliseconds(250))
-        #expect(policy.delay(forRetry: 1, random: 0.999_999_9) < .milliseconds(500))
-        #expect(policy.delay(forRetry: 2, random: 0) == .milliseconds(500))
-        #expect(policy.delay(forRetry: 3, random: 0) == .seconds(1))
-        #expect(policy.delay(forRetry: 10, random: 0) == .seconds(2))
-        #expect(policy.delay(forRetry: 10, random: 0.5) == .seconds(3))
+        #expect(policy.delay(beforeRetry: 1, unitRandom: 0) == .milliseconds(250))
+        #expect(policy.delay(beforeRetry: 1, unitRandom: 0.999_999_9) < .milliseconds(500))
+        #expect(policy.delay(beforeRetry: 2, unitRandom: 0) == .milliseconds(500))
+        #expect(policy.delay(beforeRetry: 3, unitRandom: 0) == .seconds(1))
+        #expect(policy.delay(beforeRetry: 10, unitRandom: 0) == .seconds(2))
+        #expect(policy.delay(beforeRetry: 10, unitRandom: 0.5) == .seconds(3))
     }
 }

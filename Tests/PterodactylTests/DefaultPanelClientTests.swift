@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 import Pterodactyl
 import Synchronization
@@ -38,28 +39,6 @@ import Testing
             let serverCount = try await client.servers(forceRefresh: false).count
             #expect(serverCount == 2)
             #expect(fake.requestCount(path: "/api/client") == 3)
-        }
-    }
-
-    @Test func applicationServersIncludeAllocationsAndNode() async throws {
-        var server = FakePanel.Server.numbered(7, nodeID: 2)
-        server.allocations = [
-            ServerAllocation(id: 70, ip: "203.0.113.20", port: 27016, isDefault: false),
-            ServerAllocation(id: 71, ip: "203.0.113.20", alias: "eu.example.com", port: 27015, isDefault: true),
-        ]
-        let nodes = [FakePanel.Node(id: 1, name: "Node 1"), FakePanel.Node(id: 2, name: "Frankfurt")]
-        try await withPanel(servers: [.numbered(1), server], nodes: nodes) { fake, client in
-            let listed = try await client.applicationServers()
-            #expect(listed.count == 2)
-            let seven = try #require(listed.first { $0.id == server.id })
-            #expect(seven.internalID == 7)
-            #expect(seven.nodeID == 2)
-            #expect(seven.nodeName == "Frankfurt")
-            #expect(seven.address == "eu.example.com:27015")
-            #expect(seven.additionalPorts == [27016])
-            let request = try #require(fake.requests.first { $0.path == "/api/application/servers" })
-            #expect(request.query["include"] == "allocations,node")
-            #expect(request.keyKind == .application)
         }
     }
 
@@ -106,8 +85,6 @@ import Testing
         try await withPanel(servers: servers) { _, client in
             let clientNames = try await client.servers(forceRefresh: false).map(\.name)
             #expect(clientNames == names)
-            let applicationNames = try await client.applicationServers().map(\.name)
-            #expect(applicationNames == names)
         }
     }
 
@@ -122,8 +99,6 @@ import Testing
             #expect(listed[1].conflictState == .suspended)
             let firstState = try await client.resources(of: listed[0].id).state
             #expect(firstState == .running)
-            let applicationCount = try await client.applicationServers().count
-            #expect(applicationCount == 2)
         }
     }
 }

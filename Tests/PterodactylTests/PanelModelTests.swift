@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 import Pterodactyl
 import TestSupport

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClientSupport
 import DiscordModels
 import DiscordREST
 import Foundation
@@ -69,7 +70,7 @@ final class StatusHarness: Sendable {
             token: Self.token,
             configuration: DiscordClientConfiguration(
                 apiBaseURL: discord.baseURL,
-                retry: DiscordREST.RetryPolicy(maxAttempts: 1)
+                retry: .none
             ),
             clock: clock,
             random: { 0.5 },
