@@ -15,6 +15,8 @@ let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
     ("rest", { try await restBenchmarks() }),
     ("orchestrator", { try await orchestratorBenchmarks() }),
     ("cycle-cpu", { try await cycleCPUBenchmarks() }),
+    // A simulated week: minutes, not seconds. Run it by name.
+    ("soak", { try await soakBenchmarks() }),
 ]
 
 if CommandLine.arguments.dropFirst().first == serveFakePanelArgument {
@@ -25,7 +27,7 @@ if CommandLine.arguments.dropFirst().first == serveFakePanelArgument {
 let filter = CommandLine.arguments.dropFirst().first
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
-for benchCase in cases where filter.map({ benchCase.name.contains($0) }) ?? true {
+for benchCase in cases where filter.map({ benchCase.name.contains($0) }) ?? (benchCase.name != "soak") {
     for figure in try await benchCase.run() {
         print(String(decoding: try encoder.encode(figure), as: UTF8.self))
     }

@@ -134,6 +134,17 @@ import Foundation
         #expect(sink.message(message)?.payload.components?.isEmpty == false)
     }
 
+    @Test func perServerAndPerChannelStateGoesWithTheMessages() async throws {
+        let services = await services()
+        try await services.updater.track(Self.first.id, in: Self.channel)
+        sink.failNext(.edit, with: .missingAccess(code: 50001))
+        clock.advance(by: .seconds(600))
+        await services.monitor.cycle()
+        #expect(await services.updater.retainedState == (shown: 1, blockedChannels: 1))
+        _ = await services.updater.purgeAll()
+        #expect(await services.updater.retainedState == (shown: 0, blockedChannels: 0))
+    }
+
     @Test func purgeTakesEachServersTurn() async throws {
         let services = await services()
         try await services.updater.track(Self.first.id, in: Self.channel)

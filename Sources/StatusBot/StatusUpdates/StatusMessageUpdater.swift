@@ -177,6 +177,9 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     /// Updates waiting for another update of the same server to finish (tests await this instead of sleeping).
     var waitingForTurn: Int { turns.waitingCount }
 
+    /// What the updater keeps per server and per channel, to check it stays bounded.
+    var retainedState: (shown: Int, blockedChannels: Int) { (shown.count, channelBlockedUntil.count) }
+
     // MARK: - Updating
 
     private func refresh(_ servers: Set<ServerID>) async -> CycleReport {
@@ -425,6 +428,9 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
         }
         shown[server] = nil
         await graphs.forget(server)
+        // A back-off for a channel that no longer holds a tracked message would be kept forever.
+        let channels = Set(await store.all.values.map(\.channelID))
+        channelBlockedUntil = channelBlockedUntil.filter { channels.contains($0.key) }
     }
 
     private func deleteQuietly(_ location: EmbedLocation) async {
