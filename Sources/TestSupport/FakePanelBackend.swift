@@ -20,14 +20,18 @@ public final class FakePanelBackend: PanelBackend {
     }
 
     private let state: Mutex<State>
+    private let recordsRequests: Bool
 
     /// Holds ``usage(of:)`` calls while closed.
     public let gate = Gate()
 
     /// Creates a backend listing `servers`, each offline until scripted.
-    /// - Parameter servers: The servers.
-    public init(servers: [GameServer]) {
+    /// - Parameters:
+    ///   - servers: The servers.
+    ///   - recordsRequests: False for long runs (the soak benchmark) that must not grow the double's memory.
+    public init(servers: [GameServer], recordsRequests: Bool = true) {
         state = Mutex(State(servers: servers))
+        self.recordsRequests = recordsRequests
     }
 
     /// A server named "Server N" with identifier `0000000N` (hex), 4 GiB and 200 % CPU, one address.
@@ -111,7 +115,7 @@ public final class FakePanelBackend: PanelBackend {
 
     public func servers(forceRefresh: Bool) async throws -> [GameServer] {
         try state.withLock { state in
-            state.listRequests.append(forceRefresh)
+            if recordsRequests { state.listRequests.append(forceRefresh) }
             if let failure = state.listFailure { throw failure }
             return state.servers
         }
@@ -127,7 +131,7 @@ public final class FakePanelBackend: PanelBackend {
     }
 
     public func usage(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelFailure>] {
-        state.withLock { $0.usageRequests.append(ids) }
+        if recordsRequests { state.withLock { $0.usageRequests.append(ids) } }
         await gate.pass("usage")
         try Task.checkCancellation()
         return state.withLock { state in

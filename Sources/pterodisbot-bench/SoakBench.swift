@@ -30,7 +30,7 @@ func soakBenchmarks() async throws -> [BenchFigure] {
     let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
     let clock = ManualClock()
     var nextNumber = servers + 1
-    let backend = FakePanelBackend(servers: (1...servers).map { FakePanelBackend.server($0) })
+    let backend = FakePanelBackend(servers: (1...servers).map { FakePanelBackend.server($0) }, recordsRequests: false)
     let services = await StatusServices.make(
         backend: backend,
         configuration: StatusUpdaterConfiguration(),

@@ -47,7 +47,7 @@ import Testing
 
     @Test func proxyIgnoringPageStopsAfterTwoRequestsWithOneWarning() async throws {
         let servers = (1...250).map { FakePanel.Server.numbered($0) }
-        let logs = CapturedPanelLogs()
+        let logs = LevelLogCapture()
         try await withPanel(servers: servers, logger: logs.logger()) { fake, client in
             fake.setPaginationQuirk(.ignoresPageParameter)
             let listed = try await client.servers(forceRefresh: true)
@@ -59,7 +59,7 @@ import Testing
 
     @Test func missingTotalPagesStillReadsEveryServer() async throws {
         let servers = (1...250).map { FakePanel.Server.numbered($0) }
-        let logs = CapturedPanelLogs()
+        let logs = LevelLogCapture()
         try await withPanel(servers: servers, logger: logs.logger()) { fake, client in
             fake.setPaginationQuirk(.omitsTotalPages)
             let listed = try await client.servers(forceRefresh: true)
@@ -71,7 +71,7 @@ import Testing
 
     @Test func pageBoundIsConfigurable() async throws {
         let servers = (1...250).map { FakePanel.Server.numbered($0) }
-        let logs = CapturedPanelLogs()
+        let logs = LevelLogCapture()
         let configuration = PanelClientConfiguration(retryPolicy: .none, maxPagesPerListing: 2)
         try await withPanel(servers: servers, configuration: configuration, logger: logs.logger()) { fake, client in
             let listed = try await client.servers(forceRefresh: true)

@@ -68,35 +68,3 @@ extension Result where Success == ServerResources, Failure == PanelError {
         }
     }
 }
-
-/// Keeps the level and message of every log line, so a test can count warnings.
-final class CapturedPanelLogs: Sendable {
-    private let lines = Mutex<[(level: Logger.Level, message: String)]>([])
-
-    /// Lines at `level`.
-    func messages(at level: Logger.Level) -> [String] {
-        lines.withLock { $0.filter { $0.level == level }.map(\.message) }
-    }
-
-    /// A logger writing here.
-    func logger() -> Logger {
-        var logger = Logger(label: "test.panel") { _ in Handler(sink: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    private struct Handler: LogHandler {
-        let sink: CapturedPanelLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            sink.lines.withLock { $0.append((event.level, "\(event.message)")) }
-        }
-    }
-}
