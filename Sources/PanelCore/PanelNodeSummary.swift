@@ -14,6 +14,8 @@ public struct PanelNodeSummary: Sendable, Hashable {
     public var diskCapacityMiB: Int?
     /// Disk handed out to servers, MiB.
     public var diskAllocatedMiB: Int
+    /// Addresses (allocations) not assigned to a server yet, when the backend says.
+    public var freeAllocations: Int?
 
     /// Creates a node summary.
     public init(
@@ -23,7 +25,8 @@ public struct PanelNodeSummary: Sendable, Hashable {
         memoryCapacityMiB: Int?,
         memoryAllocatedMiB: Int,
         diskCapacityMiB: Int?,
-        diskAllocatedMiB: Int
+        diskAllocatedMiB: Int,
+        freeAllocations: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -32,5 +35,6 @@ public struct PanelNodeSummary: Sendable, Hashable {
         self.memoryAllocatedMiB = memoryAllocatedMiB
         self.diskCapacityMiB = diskCapacityMiB
         self.diskAllocatedMiB = diskAllocatedMiB
+        self.freeAllocations = freeAllocations
     }
 }

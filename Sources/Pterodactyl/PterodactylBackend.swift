@@ -32,8 +32,18 @@ public struct PterodactylBackend<C: Clock>: PanelBackend where C.Duration == Dur
         try await mapped { try await client.sendPower(signal, to: id) }
     }
 
+    /// The nodes with their free allocations (one listing per node; the node's configuration, which holds its
+    /// secret token, is never read).
     public func nodes() async throws -> [PanelNodeSummary] {
-        try await mapped { try await client.nodes().map(PanelNodeSummary.init(panel:)) }
+        try await mapped {
+            var summaries: [PanelNodeSummary] = []
+            for node in try await client.nodes() {
+                var summary = PanelNodeSummary(panel: node)
+                summary.freeAllocations = try await client.allocations(ofNode: node.id).count { !$0.isAssigned }
+                summaries.append(summary)
+            }
+            return summaries
+        }
     }
 
     public func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String? {

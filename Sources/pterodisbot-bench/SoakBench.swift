@@ -48,6 +48,7 @@ func soakBenchmarks() async throws -> [BenchFigure] {
     let interactionsPerCycle = Double(100_000) / Double(cycles)
     var interactions = 0
     var warmUpRSS = 0.0
+    var rssByDay: [String] = []
 
     for cycle in 1...cycles {
         var listed = try await backend.servers(forceRefresh: false)
@@ -79,6 +80,8 @@ func soakBenchmarks() async throws -> [BenchFigure] {
                 interactionID: InteractionID(UInt64(interactions)),
                 token: Secret("interaction-token-\(interactions)")
             )
+            // As the REST client does: ask, send, record the answer.
+            _ = await limiter.decide(route: route, now: clock.now.offset)
             await limiter.record(
                 route: route,
                 info: RateLimitInfo(status: 204, bucket: "b\(interactions)", limit: 5, remaining: 4),
@@ -86,6 +89,7 @@ func soakBenchmarks() async throws -> [BenchFigure] {
             )
         }
         if cycle == warmUpCycles { warmUpRSS = residentMiB() }
+        if cycle % 8_640 == 0 { rssByDay.append("\((residentMiB() * 10).rounded() / 10)") }
     }
     let endRSS = residentMiB()
     let tracked = await services.store.all.count
@@ -99,6 +103,7 @@ func soakBenchmarks() async throws -> [BenchFigure] {
                 "end_rss_mib": "\((endRSS * 10).rounded() / 10)", "cycles": "\(cycles)",
                 "interactions": "\(interactions)", "servers_churned": "\(nextNumber - servers - 1)",
                 "tracked_at_end": "\(tracked)", "reconnects": "not simulated",
+                "rss_mib_at_end_of_each_day": rssByDay.joined(separator: " "),
             ]
         )
     ]

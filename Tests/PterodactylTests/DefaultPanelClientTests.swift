@@ -59,6 +59,20 @@ import Testing
         }
     }
 
+    @Test func theBackendSummarizesNodesWithTheirFreeAllocations() async throws {
+        var node = FakePanel.Node(id: 1, name: "Node 1", memoryMiB: 32768, diskMiB: 512_000)
+        node.freeAllocations = [ServerAllocation(id: 900, ip: "203.0.113.10", port: 30000, isDefault: false)]
+        try await withPanel(servers: [.numbered(1), .numbered(2)], nodes: [node]) { fake, client in
+            let summary = try #require(try await PterodactylBackend(client: client).nodes().first)
+            #expect(summary.id == "1")
+            #expect(summary.memoryCapacityMiB == 32768)
+            #expect(summary.memoryAllocatedMiB == 8192)
+            #expect(summary.diskAllocatedMiB == 40960)
+            #expect(summary.freeAllocations == 1)
+            #expect(fake.requests.allSatisfy { !$0.path.hasSuffix("/configuration") })
+        }
+    }
+
     @Test func serverDetailsGiveAddressAndPorts() async throws {
         var server = FakePanel.Server.numbered(3)
         server.allocations = [
