@@ -28,7 +28,8 @@ public final class FakePanelBackend: PanelBackend {
     /// Creates a backend listing `servers`, each offline until scripted.
     /// - Parameters:
     ///   - servers: The servers.
-    ///   - recordsRequests: False for long runs (the soak benchmark) that must not grow the double's memory.
+    ///   - recordsRequests: False for long runs (the soak benchmark) that must not grow the double's memory: no
+    ///     request is recorded and ``gate`` (which records arrivals) is not used.
     public init(servers: [GameServer], recordsRequests: Bool = true) {
         state = Mutex(State(servers: servers))
         self.recordsRequests = recordsRequests
@@ -131,8 +132,10 @@ public final class FakePanelBackend: PanelBackend {
     }
 
     public func usage(of ids: [ServerID]) async throws -> [ServerID: Result<ServerResources, PanelFailure>] {
-        if recordsRequests { state.withLock { $0.usageRequests.append(ids) } }
-        await gate.pass("usage")
+        if recordsRequests {
+            state.withLock { $0.usageRequests.append(ids) }
+            await gate.pass("usage")
+        }
         try Task.checkCancellation()
         return state.withLock { state in
             var results: [ServerID: Result<ServerResources, PanelFailure>] = [:]
