@@ -81,3 +81,33 @@ extension String {
         return String(scalars)
     }
 }
+
+/// Wording for configuration messages about each kind of panel key (the kind comes from the key's prefix).
+extension PanelAPIKey.Kind {
+    /// The kind with its article, e.g. "a client API key".
+    public var article: String {
+        switch self {
+        case .client: "a client API key"
+        case .application: "an application API key"
+        case .legacyUnprefixed: "an unprefixed key"
+        }
+    }
+
+    /// The prefixes keys of this kind start with.
+    public var prefixes: String {
+        switch self {
+        case .client: "ptlc_ (or Pelican pacc_)"
+        case .application: "ptla_ (or Pelican papp_)"
+        case .legacyUnprefixed: "no"
+        }
+    }
+
+    /// Where in the panel such a key is made.
+    public var whereToCreate: String {
+        switch self {
+        case .client: "the panel's Account → API Credentials"
+        case .application: "the panel's Admin → Application API"
+        case .legacyUnprefixed: "the panel"
+        }
+    }
+}

@@ -278,33 +278,6 @@ struct SettingReader {
     }
 }
 
-/// Wording for configuration messages about each kind of panel key (the kind comes from the key's prefix).
-extension PanelAPIKey.Kind {
-    var article: String {
-        switch self {
-        case .client: "a client API key"
-        case .application: "an application API key"
-        case .legacyUnprefixed: "an unprefixed key"
-        }
-    }
-
-    var prefixes: String {
-        switch self {
-        case .client: "ptlc_ (or Pelican pacc_)"
-        case .application: "ptla_ (or Pelican papp_)"
-        case .legacyUnprefixed: "no"
-        }
-    }
-
-    var whereToCreate: String {
-        switch self {
-        case .client: "the panel's Account → API Credentials"
-        case .application: "the panel's Admin → Application API"
-        case .legacyUnprefixed: "the panel"
-        }
-    }
-}
-
 /// An enum read from a config value.
 protocol ConfigChoice {
     init?(configValue: String)
