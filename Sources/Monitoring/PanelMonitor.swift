@@ -25,7 +25,6 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     private var listed: [ServerID: GameServer] = [:]
     private var removals = RemovalConfirmation()
     private var cycleNumber = 0
-    private var latestCycle: Observation?
     private var reportedProblems: Set<String> = []
     private var budgetAdvised = false
     /// When the panel stopped answering, while it does not.
@@ -85,7 +84,6 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
         known = known.filter { watched.contains($0.key) }
         adviseOnBudget(serverCount: watched.count)
         let observation = await poll(watched, origin: .cycle(cycleNumber))
-        latestCycle = observation
         if observation.listFailure == nil && observation.failureCount == 0 && !reportedProblems.isEmpty {
             reportedProblems.removeAll()
             logger.info("panel answers again; every watched server is up to date")
@@ -105,9 +103,6 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     }
 
     // MARK: - What is known
-
-    /// The last cycle's observation, `nil` before the first.
-    public var latest: Observation? { latestCycle }
 
     /// The last observation of every watched server (and of servers polled on demand since the last cycle).
     public var lastKnown: [ServerID: ServerObservation] { known }
@@ -217,8 +212,8 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     private func confirmRemoval(of candidates: [ServerID]) async -> Set<ServerID> {
         guard !candidates.isEmpty else { return [] }
         do {
-            let fresh = Set(try await backend.servers(forceRefresh: true).map(\.id))
-            return Set(candidates.filter { !fresh.contains($0) })
+            remember(try await backend.servers(forceRefresh: true))
+            return Set(candidates.filter { listed[$0] == nil })
         } catch {
             return []
         }

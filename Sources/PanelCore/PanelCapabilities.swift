@@ -1,4 +1,4 @@
-/// What a backend offers, so commands and buttons only show what works.
+/// What a backend offers, so commands and buttons can offer only what works.
 public struct PanelCapabilities: Sendable, Hashable {
     /// The power signals the backend accepts.
     public var powerSignals: Set<PowerSignal>

@@ -126,7 +126,8 @@ import Foundation
         var embed = try #require(sink.message(message)?.payload.embeds?.first)
         #expect(embed.color == StatusEmbedBuilder.staleColor)
         #expect(embed.description?.contains("Not current: the panel refuses the bot's key") == true)
-        await services.updater.refresh(Self.first.id)
+        let report = await services.updater.refresh(Self.first.id)
+        #expect(report.panelErrors == 1)  // `/refresh_embeds` says the panel failed for it
         embed = try #require(sink.message(message)?.payload.embeds?.first)
         #expect(embed.description?.contains("the panel refuses the bot's key") == true)
         #expect(embed.color == StatusEmbedBuilder.staleColor)

@@ -95,7 +95,6 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
         guard case .cycle = observation.origin else { return }
         let started = clock.now
         var report = await update(observation.servers, force: false)
-        report.panelErrors = observation.failureCount
         report.panelRequests = observation.panelRequests
         report.panelDuration = observation.panelDuration
         report.duration = observation.panelDuration + started.duration(to: clock.now)
@@ -193,6 +192,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
         let tracked = await store.all
         var report = CycleReport()
         report.tracked = tracked.count
+        report.panelErrors = observed.values.count { $0.failure != nil }
         var candidates: [ServerID] = []
         for id in observed.keys.sorted() {
             guard let location = tracked[id], let observation = observed[id] else { continue }
