@@ -1,6 +1,7 @@
 import DiscordModels
 import Logging
 import NIOCore
+import NIOPosix
 import NIOWebSocket
 import ServiceLifecycle
 import Synchronization
@@ -174,8 +175,9 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
         logger[metadataKey: "gateway.connection"] = "\(connectionNumber)"
         logger.debug("Connecting", metadata: ["gateway.resume": "\(resume)"])
         // WSClient traces the first bytes of every frame: keep it at debug or above so no payload is logged.
-        var socketLogger = logger
-        socketLogger.logLevel = max(logger.logLevel, .debug)
+        var quietLogger = logger
+        quietLogger.logLevel = max(logger.logLevel, .debug)
+        let socketLogger = quietLogger
         let webSocketConfiguration = WebSocketClientConfiguration(
             maxFrameSize: self.configuration.maxFrameSize,
             closeTimeout: self.configuration.closeTimeout,
@@ -183,22 +185,56 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
             validateUTF8: false
         )
         let connectionLogger = logger
-        do {
-            let closeFrame = try await WebSocketClient.connect(
-                url: url,
-                configuration: webSocketConfiguration,
-                logger: socketLogger
-            ) { inbound, outbound, _ in
-                try await self.handle(inbound: inbound, outbound: outbound, logger: connectionLogger)
+        let attempt = ConnectionAttempt()
+        // Unstructured, so an abandoned handshake that never ends cannot hold this loop (see ConnectionAttempt).
+        let connecting = Task {
+            do {
+                let closeFrame = try await WebSocketClient.connect(
+                    url: url,
+                    configuration: webSocketConfiguration,
+                    eventLoopGroup: attempt.eventLoopGroup,
+                    logger: socketLogger
+                ) { inbound, outbound, _ in
+                    guard attempt.open() else { return }
+                    try await self.handle(inbound: inbound, outbound: outbound, logger: connectionLogger)
+                }
+                attempt.finish(.closed(closeFrame))
+            } catch {
+                attempt.finish(.failed(error))
             }
+        }
+        let deadline = Task {
+            // Cut short when the attempt ends or the bot stops; either way a socket not yet open is closed.
+            let timeout = self.configuration.timing.connectTimeout
+            try? await self.clock.sleep(for: timeout)
+            let expired = !Task.isCancelled
+            if await attempt.abandonUnlessOpen(), expired {
+                connectionLogger.debug(
+                    "WebSocket not open in time, abandoning this attempt",
+                    metadata: ["gateway.timeout": "\(timeout)"]
+                )
+            }
+        }
+        let end = await withTaskCancellationHandler {
+            await attempt.end()
+        } onCancel: {
+            connecting.cancel()
+            deadline.cancel()
+        }
+        deadline.cancel()
+        await attempt.closeLoopGroup()
+        switch end {
+        case .closed(let closeFrame):
             let code = closeFrame.map { Self.number(of: $0.closeCode) }
             logger.debug("Connection closed", metadata: ["gateway.close_code": "\(code.map(String.init) ?? "none")"])
             return code
-        } catch {
+        case .failed, .abandoned:
             if Task.isCancelled, !self.state.withLock({ $0.machine.isShuttingDown }) {
                 throw CancellationError()
             }
-            logger.debug("Connection failed", metadata: ["error": "\(error)"])
+            if case .failed(let error) = end {
+                logger.debug("Connection failed", metadata: ["error": "\(error)"])
+            }
             return nil
         }
     }

@@ -15,6 +15,10 @@ public struct GatewayTiming: Sendable, Hashable {
     public var sendWindow: Duration
     /// The largest outbound payload in bytes (Discord: 4096).
     public var maxPayloadBytes: Int
+    /// How long the TCP connection, TLS handshake and WebSocket upgrade together may take; past it the attempt is
+    /// abandoned (its socket closed) and retried with the usual backoff. A proxy or gateway node that accepts the
+    /// connection and never answers would otherwise hold the bot offline for good.
+    public var connectTimeout: Duration
     /// How long an open socket may stay silent before HELLO; past it the connection is closed and retried with
     /// the usual backoff. Discord sends HELLO at once: https://discord.com/developers/docs/events/gateway#hello-event
     public var helloTimeout: Duration
@@ -31,6 +35,7 @@ public struct GatewayTiming: Sendable, Hashable {
     ///   - sendLimit: payloads per window.
     ///   - sendWindow: the rate-limit window.
     ///   - maxPayloadBytes: the payload size limit.
+    ///   - connectTimeout: connect → WebSocket open deadline (default 30 s).
     ///   - helloTimeout: socket open → HELLO deadline (default 30 s).
     ///   - readyTimeout: HELLO → READY/RESUMED deadline (default 30 s).
     public init(
@@ -41,6 +46,7 @@ public struct GatewayTiming: Sendable, Hashable {
         sendLimit: Int = 120,
         sendWindow: Duration = .seconds(60),
         maxPayloadBytes: Int = 4096,
+        connectTimeout: Duration = .seconds(30),
         helloTimeout: Duration = .seconds(30),
         readyTimeout: Duration = .seconds(30)
     ) {
@@ -51,6 +57,7 @@ public struct GatewayTiming: Sendable, Hashable {
         self.sendLimit = sendLimit
         self.sendWindow = sendWindow
         self.maxPayloadBytes = maxPayloadBytes
+        self.connectTimeout = connectTimeout
         self.helloTimeout = helloTimeout
         self.readyTimeout = readyTimeout
     }

@@ -16,6 +16,10 @@ public struct FakeGatewayRecords: Sendable {
     public var otherOpcodes: [Int] = []
     /// Client payloads that were not JSON with an `op`.
     public var malformedPayloads = 0
+    /// TCP connections whose upgrade request the fake left unanswered (``FakeGatewayServer/Configuration/unansweredUpgrades``).
+    public var unansweredUpgrades = 0
+    /// Unanswered connections the client closed (gave up on).
+    public var abandonedUpgrades = 0
     /// Connections whose TCP socket has closed.
     public var endedConnections = 0
 

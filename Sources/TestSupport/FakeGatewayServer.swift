@@ -31,6 +31,9 @@ public final class FakeGatewayServer: Sendable {
         /// proxy or gateway node). Real Discord sends HELLO at once on connect
         /// (https://discord.com/developers/docs/events/gateway#connection-lifecycle).
         public var silentConnections: Int
+        /// How many of the first TCP connections never get an answer to their WebSocket upgrade request: the
+        /// socket is accepted and stays silent (a stuck proxy or load balancer in front of the gateway).
+        public var unansweredUpgrades: Int
 
         /// Creates a configuration.
         /// - Parameters:
@@ -38,16 +41,19 @@ public final class FakeGatewayServer: Sendable {
         ///   - sendsReadyOnIdentify: answer IDENTIFY with READY (default true).
         ///   - splitsCompressedPayloads: split compressed payloads in two messages (default false).
         ///   - silentConnections: how many first connections never get HELLO (default 0).
+        ///   - unansweredUpgrades: how many first TCP connections never get the upgrade answer (default 0).
         public init(
             heartbeatInterval: Duration = .milliseconds(50),
             sendsReadyOnIdentify: Bool = true,
             splitsCompressedPayloads: Bool = false,
-            silentConnections: Int = 0
+            silentConnections: Int = 0,
+            unansweredUpgrades: Int = 0
         ) {
             self.heartbeatInterval = heartbeatInterval
             self.sendsReadyOnIdentify = sendsReadyOnIdentify
             self.splitsCompressedPayloads = splitsCompressedPayloads
             self.silentConnections = silentConnections
+            self.unansweredUpgrades = unansweredUpgrades
         }
     }
 
@@ -106,6 +112,11 @@ public final class FakeGatewayServer: Sendable {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
+                if let server = serverBox.server, server.leavesUpgradeUnanswered() {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(UnansweredUpgradeHandler(server: server))
+                    }
+                }
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: 1 << 24,
                     shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
@@ -373,6 +384,20 @@ public final class FakeGatewayServer: Sendable {
             }
             return connection
         }
+    }
+
+    /// Whether the TCP connection being accepted is one of the first ``Configuration/unansweredUpgrades``.
+    fileprivate func leavesUpgradeUnanswered() -> Bool {
+        self.state.withLock { state in
+            guard state.records.unansweredUpgrades < state.configuration.unansweredUpgrades else { return false }
+            state.records.unansweredUpgrades += 1
+            return true
+        }
+    }
+
+    /// Called when the client gives up on a connection whose upgrade the fake never answered.
+    fileprivate func unansweredConnectionClosed() {
+        self.record { $0.abandonedUpgrades += 1 }
     }
 
     /// Called on the event loop when a WebSocket upgrade completes.
@@ -651,6 +676,24 @@ final class FakeGatewayConnection: Sendable {
         var buffer = self.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         self.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: opcode, data: buffer), promise: nil)
+    }
+}
+
+/// Swallows everything a connection sends and never answers, until the client closes it.
+final class UnansweredUpgradeHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let server: FakeGatewayServer
+
+    init(server: FakeGatewayServer) {
+        self.server = server
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.server.unansweredConnectionClosed()
+        context.fireChannelInactive()
     }
 }
 
