@@ -33,9 +33,13 @@ let package = Package(
             name: "DiscordModels",
             swiftSettings: swiftSettings
         ),
-        // What the HTTP clients share: the retry policy and Duration in seconds.
+        // What the HTTP clients share: the HTTP client's settings, the retry policy and Duration in seconds.
         .target(
             name: "ClientSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -108,6 +112,7 @@ let package = Package(
         .target(
             name: "StatusBot",
             dependencies: [
+                "ClientSupport",
                 "DiscordModels",
                 "DiscordREST",
                 "DiscordGateway",
@@ -138,6 +143,7 @@ let package = Package(
             name: "pterodisbot-bench",
             dependencies: [
                 "ClientSupport",
+                "DiscordGateway",
                 "StatusBot",
                 "TestSupport",
                 "DiscordModels",

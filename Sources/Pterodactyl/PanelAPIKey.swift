@@ -47,9 +47,6 @@ public struct PanelAPIKey: Sendable, Hashable, CustomStringConvertible, CustomDe
         return .legacyUnprefixed
     }
 
-    /// True for Pelican's `pacc_`/`papp_` prefixes.
-    public var hasPelicanPrefix: Bool { raw.hasPrefix("pacc_") || raw.hasPrefix("papp_") }
-
     /// True when the key is empty.
     public var isEmpty: Bool { raw.isEmpty }
 
@@ -79,6 +76,37 @@ extension String {
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
+    }
+}
+
+extension PanelAPIKey {
+    /// Checks that this key is of the kind a setting expects, with wording that says how to fix it.
+    /// - Parameters:
+    ///   - expected: the kind the setting holds (client or application).
+    ///   - settingOf: where each kind of key is configured, e.g. `[Pterodactyl] ClientAPIKey`.
+    /// - Returns: accepted, a warning for an unprefixed (pre-v1.8) key, or why the key cannot work here.
+    public func verdict(expected: Kind, settingOf: (Kind) -> String) -> PanelCredentialVerdict {
+        let kind = self.kind
+        switch kind {
+        case expected:
+            return .accepted
+        case .client, .application:
+            return .rejected(
+                "this is \(kind.article) (\(self.raw.prefix(5))…), not \(expected.article): move it to "
+                    + "\(settingOf(kind)) and put \(expected.article) here (\(expected.whereToCreate))"
+            )
+        case .legacyUnprefixed:
+            guard self.raw.count == 48, self.raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                return .rejected(
+                    "does not look like a panel API key (expected \(expected.prefixes) followed by 43 letters "
+                        + "and digits); create \(expected.article) under \(expected.whereToCreate)"
+                )
+            }
+            return .acceptedWithWarning(
+                "key has no \(expected.prefixes) prefix (made before panel v1.8); it still works, "
+                    + "but a new key is recommended"
+            )
+        }
     }
 }
 

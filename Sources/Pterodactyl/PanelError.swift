@@ -66,14 +66,6 @@ public enum PanelError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// True for errors about the keys or configuration, which no retry will fix.
-    public var isConfigurationError: Bool {
-        switch self {
-        case .authenticationFailed, .wrongKeyKind, .missingApplicationKey: true
-        default: false
-        }
-    }
-
     /// A secret-free explanation for logs and users.
     public var description: String {
         switch self {

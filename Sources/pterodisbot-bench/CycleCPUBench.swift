@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClientSupport
 import DiscordModels
 // Process and Pipe (the child fake panel) are in Foundation proper, not in FoundationEssentials.
 import Foundation

@@ -1,3 +1,4 @@
+import ClientSupport
 import DiscordModels
 import Logging
 import Monitoring

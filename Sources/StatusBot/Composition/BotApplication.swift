@@ -1,11 +1,11 @@
 import AsyncHTTPClient
+import ClientSupport
 import DiscordGateway
 import DiscordModels
 import DiscordREST
 import Logging
 import Monitoring
 import PanelCore
-import Pterodactyl
 import ServerMetrics
 import ServiceLifecycle
 import Synchronization

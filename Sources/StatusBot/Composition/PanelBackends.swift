@@ -27,6 +27,24 @@ public enum PanelBackends {
         )
         return PterodactylBackend(client: client)
     }
+
+    /// Checks a `[Pterodactyl] ClientAPIKey` value before use.
+    /// - Parameter value: the key as configured.
+    /// - Returns: the Pterodactyl target's verdict.
+    static func checkClientKey(_ value: String) -> PanelCredentialVerdict {
+        PanelAPIKey(value).verdict(expected: .client, settingOf: Self.setting(holding:))
+    }
+
+    /// Checks a `[Pterodactyl] ApplicationAPIKey` value before use.
+    /// - Parameter value: the key as configured.
+    /// - Returns: the Pterodactyl target's verdict.
+    static func checkApplicationKey(_ value: String) -> PanelCredentialVerdict {
+        PanelAPIKey(value).verdict(expected: .application, settingOf: Self.setting(holding:))
+    }
+
+    private static func setting(holding kind: PanelAPIKey.Kind) -> String {
+        kind == .application ? SettingSpec.applicationAPIKey.location : SettingSpec.clientAPIKey.location
+    }
 }
 
 extension PanelClientConfiguration {

@@ -1,6 +1,5 @@
 import DiscordModels
 import Logging
-import Pterodactyl
 
 /// The bot's whole configuration, typed, validated and immutable.
 ///
@@ -125,8 +124,8 @@ public struct BotConfiguration: Sendable {
 
         let panel = Panel(
             url: reader.url(.panelURL, carrying: "the panel API keys") ?? "",
-            clientAPIKey: reader.panelKey(.clientAPIKey, expected: .client) ?? Secret(""),
-            applicationAPIKey: reader.panelKey(.applicationAPIKey, expected: .application),
+            clientAPIKey: reader.panelKey(.clientAPIKey, check: PanelBackends.checkClientKey) ?? Secret(""),
+            applicationAPIKey: reader.panelKey(.applicationAPIKey, check: PanelBackends.checkApplicationKey),
             clientRateLimitPerMinute: reader.integer(.clientRateLimit, in: 1...100_000) ?? 720,
             applicationRateLimitPerMinute: reader.integer(.applicationRateLimit, in: 1...100_000) ?? 240,
             maxConcurrentRequests: reader.integer(.maxConcurrentRequests, in: 1...64) ?? 8

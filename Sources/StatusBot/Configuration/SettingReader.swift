@@ -1,6 +1,6 @@
 import DiscordModels
 import Logging
-import Pterodactyl
+import PanelCore
 
 /// Resolves each setting (environment, then file, then default), validates it and collects issues.
 struct SettingReader {
@@ -98,35 +98,18 @@ struct SettingReader {
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
-    mutating func panelKey(_ spec: SettingSpec, expected: PanelAPIKey.Kind) -> Secret? {
+    /// Reads a panel key and applies its backend's check of the key's form.
+    mutating func panelKey(_ spec: SettingSpec, check: (String) -> PanelCredentialVerdict) -> Secret? {
         guard let value = read(spec, secret: true) else { return nil }
-        let kind = PanelAPIKey(value).kind
-        switch kind {
-        case expected:
+        switch check(value) {
+        case .accepted:
             return Secret(value)
-        case .client, .application:
-            let correctSpec: SettingSpec = kind == .client ? .clientAPIKey : .applicationAPIKey
-            fail(
-                spec,
-                "this is \(kind.article) (\(value.prefix(5))…), not \(expected.article): move it to "
-                    + "\(correctSpec.location) and put \(expected.article) here (\(expected.whereToCreate))"
-            )
+        case .acceptedWithWarning(let message):
+            warn(spec.location, message)
+            return Secret(value)
+        case .rejected(let message):
+            fail(spec, message)
             return nil
-        case .legacyUnprefixed:
-            if value.count != 48 || !value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-                fail(
-                    spec,
-                    "does not look like a panel API key (expected \(expected.prefixes) followed by 43 letters "
-                        + "and digits); create \(expected.article) under \(expected.whereToCreate)"
-                )
-                return nil
-            }
-            warn(
-                spec.location,
-                "key has no \(expected.prefixes) prefix (made before panel v1.8); it still works, "
-                    + "but a new key is recommended"
-            )
-            return Secret(value)
         }
     }
 
@@ -270,10 +253,13 @@ struct SettingReader {
         (17...20).contains(text.count) && text.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    /// `ptlc_****abcd`: the known prefix and the last four characters of a long secret; `****` otherwise.
+    /// `ptlc_****abcd`: a kind prefix (four letters and `_`, as panels mark their keys) and the last four
+    /// characters of a long secret; `****` otherwise.
     static func redact(_ secret: String) -> String {
         guard secret.count >= 16 else { return "****" }
-        let prefix = PanelAPIKey(secret).kind == .legacyUnprefixed ? "" : String(secret.prefix(5))
+        let head = secret.prefix(5)
+        let hasKindPrefix = head.last == "_" && head.dropLast().allSatisfy { $0.isASCII && $0.isLowercase }
+        let prefix = hasKindPrefix ? String(head) : ""
         return "\(prefix)****\(secret.suffix(4))"
     }
 }

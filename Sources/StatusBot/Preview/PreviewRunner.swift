@@ -1,9 +1,9 @@
 import AsyncHTTPClient
+import ClientSupport
 import DiscordModels
 import Logging
 import Monitoring
 import PanelCore
-import Pterodactyl
 import ServerMetrics
 
 #if canImport(FoundationEssentials)

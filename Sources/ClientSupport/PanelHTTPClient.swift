@@ -1,7 +1,5 @@
 import AsyncHTTPClient
-import ClientSupport
 import NIOCore
-import PanelCore
 
 /// The AsyncHTTPClient configuration the panel client expects: redirects are never followed, because the panel
 /// answers a bad key with `302 /auth/login` when it does not see a JSON `Accept`.
