@@ -218,9 +218,6 @@ public final class Font: Sendable {
             }
         }
     }
-
-    /// Number of cached glyph masks (for tests).
-    var cachedGlyphCount: Int { cache.withLock { $0.count } }
 }
 
 /// Cache key: glyph, size in 1/64 px and horizontal sub-pixel offset in quarter pixels.

@@ -21,9 +21,6 @@ public final class Gate: Sendable {
     /// The names of the calls that reached the gate, in order (held or not).
     public var arrivals: [String] { state.withLock { $0.passed } }
 
-    /// How many callers are held now.
-    public var heldCount: Int { state.withLock { $0.held.count } }
-
     /// Holds new callers from now on.
     public func close() {
         state.withLock { $0.isOpen = false }

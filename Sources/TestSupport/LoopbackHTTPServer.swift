@@ -47,9 +47,6 @@ public struct LoopbackHTTPRequest: Sendable {
         return headers.first { $0.name.lowercased() == lowered }?.value
     }
 
-    /// The body as UTF-8 text.
-    public var bodyText: String { String(decoding: body, as: UTF8.self) }
-
     private static func percentDecode(_ text: Substring) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
