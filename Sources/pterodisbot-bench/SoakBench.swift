@@ -1,3 +1,4 @@
+import DiscordGateway
 import DiscordModels
 import DiscordREST
 import Logging
@@ -19,7 +20,8 @@ import Glibc
 
 /// A simulated week on a manual clock: 60,480 ten-second cycles of 200 tracked servers whose usage moves, with
 /// churn (every simulated hour five servers leave the panel and five new ones are tracked), and 100,000
-/// interactions recorded by Discord's rate limiter, each on its own interaction-token route. Prints the
+/// interactions recorded by Discord's rate limiter, each on its own interaction-token route, and 50 gateway
+/// reconnects (a dropped TCP connection, then RESUME) against the in-process fake gateway. Prints the
 /// process's resident memory after a warm-up day and at the end: what the bot keeps per server, per message,
 /// per channel and per route must not grow with time.
 func soakBenchmarks() async throws -> [BenchFigure] {
@@ -49,6 +51,9 @@ func soakBenchmarks() async throws -> [BenchFigure] {
     var interactions = 0
     var warmUpRSS = 0.0
     var rssByDay: [String] = []
+    let gateway = try await SoakGateway.start(logger: quiet)
+    let reconnectEvery = cycles / 50
+    var reconnects = 0
 
     for cycle in 1...cycles {
         var listed = try await backend.servers(forceRefresh: false)
@@ -88,10 +93,15 @@ func soakBenchmarks() async throws -> [BenchFigure] {
                 now: clock.now.offset
             )
         }
+        if cycle % reconnectEvery == 0 {
+            reconnects += 1
+            try await gateway.dropAndAwaitResume(count: reconnects)
+        }
         if cycle == warmUpCycles { warmUpRSS = residentMiB() }
         if cycle % 8_640 == 0 { rssByDay.append("\((residentMiB() * 10).rounded() / 10)") }
     }
     let endRSS = residentMiB()
+    try await gateway.stop()
     let tracked = await services.store.all.count
     return [
         BenchFigure(
@@ -102,11 +112,47 @@ func soakBenchmarks() async throws -> [BenchFigure] {
                 "goal": "<= 1", "warmup_rss_mib": "\((warmUpRSS * 10).rounded() / 10)",
                 "end_rss_mib": "\((endRSS * 10).rounded() / 10)", "cycles": "\(cycles)",
                 "interactions": "\(interactions)", "servers_churned": "\(nextNumber - servers - 1)",
-                "tracked_at_end": "\(tracked)", "reconnects": "not simulated",
+                "tracked_at_end": "\(tracked)", "reconnects": "\(reconnects)",
                 "rss_mib_at_end_of_each_day": rssByDay.joined(separator: " "),
             ]
         )
     ]
+}
+
+/// A real gateway connection to the in-process fake gateway on loopback, for the soak's reconnects.
+private struct SoakGateway {
+    let server: FakeGatewayServer
+    let run: Task<Void, any Error>
+    let drain: Task<Void, Never>
+
+    static func start(logger: Logger) async throws -> SoakGateway {
+        let server = try await FakeGatewayServer.start(configuration: .init(heartbeatInterval: .seconds(30)))
+        let timing = GatewayTiming(
+            backoff: GatewayBackoff(initial: .milliseconds(5), multiplier: 2, maximum: .milliseconds(40), jitter: 0.5)
+        )
+        let connection = GatewayConnection(
+            configuration: GatewayConfiguration(gatewayURL: server.url, token: Secret("soak-token"), timing: timing),
+            logger: logger
+        )
+        let run = Task { try await connection.run() }
+        let drain = Task {
+            for await _ in connection.events {}
+        }
+        try await server.waitForIdentify(timeout: .seconds(30))
+        return SoakGateway(server: server, run: run, drain: drain)
+    }
+
+    func dropAndAwaitResume(count: Int) async throws {
+        try self.server.dropConnection()
+        try await self.server.waitForResume(count: count, timeout: .seconds(30))
+    }
+
+    func stop() async throws {
+        self.run.cancel()
+        _ = await self.run.result
+        await self.drain.value
+        try await self.server.shutdown()
+    }
 }
 
 /// Process RSS in MiB (Linux).
