@@ -36,6 +36,8 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
         var ignoredEvents: [String: Int] = [:]
         var undecodableEvents = 0
         var connectionCount = 0
+        /// Since when the session has not been ready (nil while it is).
+        var notReadySince: C.Instant?
     }
 
     /// Creates a gateway connection; nothing happens until ``run()``.
@@ -68,7 +70,7 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
             now: clock.now,
             random: random
         )
-        self.state = Mutex(State(machine: machine, presence: configuration.presence))
+        self.state = Mutex(State(machine: machine, presence: configuration.presence, notReadySince: clock.now))
     }
 
     // MARK: - Public API
@@ -77,6 +79,17 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
     /// - Returns: the latency.
     public func latency() -> Duration? {
         self.state.withLock { $0.machine.latency }
+    }
+
+    /// Whether the session is ready now, or else for how long it has not been (connecting, resuming, backing off
+    /// or stopped), for health checks.
+    /// - Returns: nil while ready, else the time since the session was last ready (or since the start).
+    public func timeNotReady() -> Duration? {
+        let now = self.clock.now
+        return self.state.withLock { state in
+            guard state.machine.phase != .ready else { return nil }
+            return (state.notReadySince ?? now).duration(to: now)
+        }
     }
 
     /// How many dispatches of each ignored type (`.other`) arrived; for diagnostics.
@@ -159,7 +172,12 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
                     }
                 }
                 let code = try await self.connect(url: url, resume: resume)
-                decision = self.state.withLock { $0.machine.connectionClosed(code: code, now: self.clock.now) }
+                decision = self.state.withLock { state in
+                    if state.notReadySince == nil {
+                        state.notReadySince = self.clock.now
+                    }
+                    return state.machine.connectionClosed(code: code, now: self.clock.now)
+                }
             }
         }
     }
@@ -427,11 +445,13 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
         case .ready(let ready):
             self.state.withLock {
                 $0.machine.receivedReady(sessionID: ready.sessionID, resumeGatewayURL: ready.resumeGatewayURL, now: now)
+                $0.notReadySince = nil
             }
             logger.debug("Session ready", metadata: ["gateway.guilds": "\(ready.guilds.count)"])
         case .resumed:
             let presence = self.state.withLock { state -> GatewayPresenceUpdate? in
                 state.machine.receivedResumed(now: now)
+                state.notReadySince = nil
                 guard state.presenceNeedsSend else { return nil }
                 state.presenceNeedsSend = false
                 return state.presence

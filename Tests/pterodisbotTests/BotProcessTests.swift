@@ -96,7 +96,7 @@ import Testing
         #expect(text.contains("cp config.ini.example config.ini"))
     }
 
-    @Test func healthcheckFailsWithoutAHeartbeat() async throws {
+    @Test func healthcheckFailsWithoutAHealthFile() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (process, output) = try Self.launch(
@@ -110,7 +110,7 @@ import Testing
         let status = await Self.waitForExit(process)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(status == 1)
-        #expect(text.contains("no heartbeat file"))
+        #expect(text.contains("no health file"))
     }
 
     /// The fakes a running bot talks to, with the environment that points the bot at them.
@@ -168,7 +168,8 @@ import Testing
     }
 
     /// The whole bot: identifies on the gateway, registers commands, edits its tracked message on the first
-    /// cycle, answers `/server_status`, writes the heartbeat; SIGTERM then leaves a valid store and exits 0.
+    /// cycle, answers `/server_status`, writes a health file that passes `healthcheck`; SIGTERM then leaves a valid
+    /// store and exits 0.
     @Test func runsAgainstTheFakesAndShutsDownCleanlyOnSIGTERM() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -206,6 +207,13 @@ import Testing
         #expect(saved.movedCorruptFileTo == nil)
         #expect(saved.locations[server.id]?.messageID == Self.message)
         #expect(FileManager.default.fileExists(atPath: folder + "/embed/.heartbeat"))
+        // The health file of a bot that was READY with cycles on time passes the health check (until the next
+        // cycle is overdue).
+        let (check, checkOutput) = try Self.launch(["healthcheck"], environment: fakes.environment, in: folder)
+        let checkStatus = await Self.waitForExit(check)
+        let checkText = String(decoding: checkOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(checkStatus == 0, "healthcheck said: \(checkText)")
+        #expect(checkText.hasPrefix("ok: last cycle"))
         // Secrets stay out of the log even at trace level.
         #expect(!log.contains(Self.token))
         #expect(!log.contains(panel.clientKey.exposedValue))

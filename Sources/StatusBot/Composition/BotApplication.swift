@@ -105,6 +105,14 @@ public enum BotApplication {
             logger: Logger(label: "discord.gateway")
         )
 
+        let health = BotHealth(
+            probes: BotHealth.Probes(
+                gatewayNotReadyFor: { gateway.timeNotReady() },
+                discordRESTUsable: { await !discordClient.isStopped }
+            ),
+            updateInterval: configuration.bot.updateInterval
+        )
+
         let fonts = GraphFonts.load(fontPath: configuration.graphs.fontPath)
         if fonts.usesFallback {
             logger.warning(
@@ -119,7 +127,7 @@ public enum BotApplication {
             graphs: MetricsGraphing(fonts: fonts, logger: logger),
             clock: ContinuousClock(),
             extra: [
-                HeartbeatWriter(path: configuration.bot.healthFile, logger: logger),
+                HeartbeatWriter(health: health, path: configuration.bot.healthFile, logger: logger),
                 PresenceUpdater(gateway: gateway, store: store, count: loaded.locations.count),
             ],
             logger: logger

@@ -1,104 +1,128 @@
+import ClientSupport
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 
-/// The heartbeat file the bot rewrites after every completed update cycle (`[Bot] HealthFile`, default
-/// `embed/.heartbeat`), read by `pterodisbot healthcheck` and so by Docker's `HEALTHCHECK`.
+/// The health file the bot rewrites after every completed update cycle (`[Bot] HealthFile`, default
+/// `embed/.heartbeat`), read by `pterodisbot healthcheck` and so by Docker's `HEALTHCHECK` when the metrics
+/// listener is off. It carries the facts of ``HealthSnapshot`` so the check applies the same rules as `/readyz`.
 ///
-/// Content, two lines: the ISO-8601 time of the cycle, then the same time in Unix seconds:
+/// Content: the ISO-8601 time of the cycle, the same time in Unix seconds, then `key=value` lines:
 /// ```
 /// 2026-12-01T20:50:45Z
 /// 1796158245
+/// next_cycle_due=1796158265
+/// gateway_not_ready_seconds=12
+/// discord_rest=usable
 /// ```
+/// `gateway_not_ready_seconds` is absent while the session is ready. A file of the first two lines only (older
+/// versions) still reads; its next cycle is due after the limit the caller gives.
 public enum HealthFile {
-    /// Writes the heartbeat atomically, so the health check never reads a half-written file.
+    /// Writes the facts atomically, so the health check never reads a half-written file.
     /// - Parameters:
-    ///   - path: The heartbeat file; its folder is created when missing.
-    ///   - now: The time the cycle completed.
+    ///   - snapshot: The facts; its `lastCycleEnd` is the time written first.
+    ///   - path: The health file; its folder is created when missing.
     /// - Throws: ``FileWriteError``.
-    public static func write(to path: String, now: Date) throws {
-        try AtomicFileWriter.write(text: contents(for: now), to: path)
+    public static func write(_ snapshot: HealthSnapshot, to path: String) throws {
+        try AtomicFileWriter.write(text: contents(of: snapshot), to: path)
     }
 
-    /// The file's content for `now`.
-    /// - Parameter now: The time of the completed cycle.
-    /// - Returns: Two lines: ISO-8601 time and Unix seconds.
-    public static func contents(for now: Date) -> String {
-        "\(now.formatted(.iso8601))\n\(Int64(now.timeIntervalSince1970.rounded(.down)))\n"
-    }
-
-    /// Reads the time a heartbeat file records: the Unix seconds line, or else an ISO-8601 line.
-    /// - Parameter text: The file's content.
-    /// - Returns: The recorded time, or `nil` when the text holds neither form.
-    public static func parse(_ text: String) -> Date? {
-        let lines = text.split(whereSeparator: \.isNewline).map { line in
-            String(line.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    /// The file's content for `snapshot`.
+    /// - Parameter snapshot: The facts (a snapshot without a completed cycle writes the Unix epoch).
+    /// - Returns: The text.
+    public static func contents(of snapshot: HealthSnapshot) -> String {
+        let end = snapshot.lastCycleEnd ?? Date(timeIntervalSince1970: 0)
+        var lines = ["\(end.formatted(.iso8601))", "\(unixSeconds(end))"]
+        if let due = snapshot.nextCycleDue {
+            lines.append("next_cycle_due=\(unixSeconds(due))")
         }
+        if let notReady = snapshot.gatewayNotReadyFor {
+            lines.append("gateway_not_ready_seconds=\(notReady.components.seconds)")
+        }
+        lines.append("discord_rest=\(snapshot.discordRESTUsable ? "usable" : "stopped")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads the facts a health file records, as of `now`: the gateway's time without a session grows by the time
+    /// since the cycle.
+    /// - Parameters:
+    ///   - text: The file's content.
+    ///   - now: The current time.
+    ///   - defaultAllowance: How long after the cycle the next is due when the file does not say.
+    /// - Returns: The snapshot, or `nil` when the text records no cycle time.
+    public static func parse(_ text: String, now: Date, defaultAllowance: Duration) -> HealthSnapshot? {
+        let lines = text.split(whereSeparator: \.isNewline).map(trimmed)
+        guard let end = cycleTime(in: lines) else { return nil }
+        var values: [String: String] = [:]
         for line in lines {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        let due =
+            values["next_cycle_due"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
+            ?? end.addingTimeInterval(defaultAllowance.inSeconds)
+        let sinceCycle = max(0, now.timeIntervalSince(end))
+        let notReady = values["gateway_not_ready_seconds"].flatMap(Double.init).map {
+            Duration.seconds($0 + sinceCycle)
+        }
+        return HealthSnapshot(
+            lastCycleEnd: end,
+            nextCycleDue: due,
+            gatewayNotReadyFor: notReady,
+            discordRESTUsable: values["discord_rest"] != "stopped"
+        )
+    }
+
+    /// The cycle time: the Unix seconds line, or else an ISO-8601 line.
+    private static func cycleTime(in lines: [String]) -> Date? {
+        for line in lines where !line.contains("=") {
             if let seconds = Double(line), seconds.isFinite, !line.isEmpty {
                 return Date(timeIntervalSince1970: seconds)
             }
         }
-        for line in lines {
+        for line in lines where !line.contains("=") {
             if let date = try? Date(line, strategy: .iso8601) { return date }
         }
         return nil
     }
-}
 
-/// The outcome of `pterodisbot healthcheck`.
-public enum HealthCheckResult: Sendable, Equatable, CustomStringConvertible {
-    /// The last cycle finished recently enough.
-    case healthy(lastCycle: Date, age: Duration)
-    /// Stale, missing or unreadable heartbeat, with a one-line reason for the operator.
-    case unhealthy(reason: String)
-
-    /// True for ``healthy(lastCycle:age:)``.
-    public var isHealthy: Bool {
-        if case .healthy = self { return true }
-        return false
+    private static func trimmed(_ line: Substring) -> String {
+        String(line.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
-    /// The process exit code Docker expects: 0 healthy, 1 unhealthy.
-    public var exitCode: Int32 { isHealthy ? 0 : 1 }
-
-    /// One line for the health check's output, e.g. `ok: last cycle 4 s ago` or the reason.
-    public var description: String {
-        switch self {
-        case .healthy(_, let age): "ok: last cycle \(age.components.seconds) s ago"
-        case .unhealthy(let reason): reason
-        }
+    private static func unixSeconds(_ date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970.rounded(.down))
     }
 }
 
-/// Decides whether the bot is healthy from its heartbeat file. Pure given `now`, so tests need no sleeps.
+/// `pterodisbot healthcheck`: the readiness rules of ``HealthRules`` applied to the health file.
 public enum HealthCheck {
-    /// Evaluates the heartbeat file at `path`.
+    /// Evaluates the health file at `path`.
     /// - Parameters:
-    ///   - path: The heartbeat file (`[Bot] HealthFile`).
-    ///   - maxAge: The oldest acceptable heartbeat; the bot uses 3 × `UpdateInterval`.
+    ///   - path: The health file (`[Bot] HealthFile`).
+    ///   - defaultAllowance: When a file of an older version does not say when the next cycle is due: this long
+    ///     after its cycle (the bot uses 3 × `UpdateInterval`).
     ///   - now: The current time.
-    /// - Returns: Healthy when the recorded cycle is at most `maxAge` old, else unhealthy with the reason.
-    public static func evaluate(path: String, maxAge: Duration, now: Date) -> HealthCheckResult {
+    /// - Returns: The report: healthy, or each failing check with its reason.
+    public static func evaluate(path: String, defaultAllowance: Duration, now: Date) -> HealthReport {
         guard FileManager.default.fileExists(atPath: path) else {
-            return .unhealthy(reason: "no heartbeat file at \(path): the bot has not completed a cycle yet")
+            return unhealthy("no health file at \(path): the bot has not completed a cycle yet")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .unhealthy(reason: "cannot read the heartbeat file at \(path)")
+            return unhealthy("cannot read the health file at \(path)")
         }
-        guard let text = String(validating: data, as: UTF8.self), let lastCycle = HealthFile.parse(text) else {
-            return .unhealthy(reason: "the heartbeat file at \(path) holds no timestamp")
+        guard let text = String(validating: data, as: UTF8.self),
+            let snapshot = HealthFile.parse(text, now: now, defaultAllowance: defaultAllowance)
+        else {
+            return unhealthy("the health file at \(path) holds no cycle time")
         }
-        // A heartbeat slightly in the future (clocks adjusted) counts as fresh.
-        let ageSeconds = max(0, now.timeIntervalSince(lastCycle))
-        let age = Duration.milliseconds(Int64((ageSeconds * 1000).rounded(.down)))
-        guard age <= maxAge else {
-            return .unhealthy(
-                reason: "last cycle \(age.components.seconds) s ago, limit \(maxAge.components.seconds) s"
-            )
-        }
-        return .healthy(lastCycle: lastCycle, age: age)
+        return HealthRules.readiness(snapshot, now: now)
+    }
+
+    private static func unhealthy(_ reason: String) -> HealthReport {
+        HealthReport(failures: [.init(check: "cycle", reason: reason)], summary: "")
     }
 }
