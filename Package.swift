@@ -237,18 +237,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ObservabilityTests",
-            dependencies: [
-                "Observability",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["Observability", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StatusBotTests",
             dependencies: [
                 "ClientSupport", "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore", "Monitoring",
-                "Pterodactyl",
+                "Pterodactyl", "Observability",
                 "ServerMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -229,6 +229,9 @@ enum SampleSecrets {
             ("PTERODACTYL_MAX_CONCURRENT_REQUESTS", "65", "[Pterodactyl] MaxConcurrentRequests"),
             ("LOG_LEVEL", "loud", "[Bot] LogLevel"),
             ("DISCORD_GATEWAY_COMPRESSION", "gzip", "[Discord] GatewayCompression"),
+            ("BOT_METRICS_LISTEN", "9464", "[Bot] MetricsListen"),
+            ("BOT_METRICS_LISTEN", "0.0.0.0:99999", "[Bot] MetricsListen"),
+            ("BOT_METRICS_LISTEN", ":9464", "[Bot] MetricsListen"),
         ]
         for (variable, value, location) in cases {
             let error = #expect(throws: ConfigurationError.self) {
@@ -236,6 +239,15 @@ enum SampleSecrets {
             }
             #expect(error?.errors.map(\.location) == [location], "\(variable)=\(value)")
         }
+    }
+
+    @Test func metricsListenIsOffUntilSetAndTakesIPv6() throws {
+        #expect(try BotConfiguration(ini: Self.validINI, environment: [:]).bot.metricsListen == nil)
+        let all = try BotConfiguration(ini: Self.validINI, environment: ["BOT_METRICS_LISTEN": "0.0.0.0:9464"])
+        #expect(all.bot.metricsListen == ListenAddress("0.0.0.0:9464"))
+        let v6 = try BotConfiguration(ini: Self.validINI, environment: ["BOT_METRICS_LISTEN": "[::1]:9464"])
+        #expect(v6.bot.metricsListen?.host == "::1")
+        #expect(v6.bot.metricsListen?.description == "[::1]:9464")
     }
 
     @Test func worldReadableFileGetsAWarning() throws {

@@ -175,12 +175,22 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let fakes = try await Fakes.start(folder: folder)
         let (gateway, discord, panel, server) = (fakes.gateway, fakes.discord, fakes.panel, fakes.server)
-        let (process, output) = try Self.launch(["run"], environment: fakes.environment, in: folder)
+        let metricsPort = try await freeLoopbackPort()
+        let environment = fakes.environment.merging(["BOT_METRICS_LISTEN": "127.0.0.1:\(metricsPort)"]) { $1 }
+        let (process, output) = try Self.launch(["run"], environment: environment, in: folder)
 
         let identify = try await gateway.waitForIdentify(timeout: .seconds(60))
         #expect(identify.intents == 1)
         // First check after start: the tracked message is edited in place.
         try await fakes.waitForFirstEdit()
+        // The probes: the server's usage is exported, and the bot is ready (READY, a cycle done, token accepted).
+        let metrics = try await RawLoopbackClient.exchange(port: metricsPort, "GET /metrics HTTP/1.1\r\n\r\n")
+        #expect(metrics.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(metrics.contains(#"pterodisbot_game_server_state{panel="default",server="\#(server.id.rawValue)""#))
+        #expect(metrics.contains("pterodisbot_cycles_total"))
+        let ready = try await RawLoopbackClient.exchange(port: metricsPort, "GET /readyz HTTP/1.1\r\n\r\n")
+        #expect(ready.hasPrefix("HTTP/1.1 200 OK"), "readyz said: \(ready)")
+        #expect(!metrics.contains(Self.token) && !metrics.contains(panel.clientKey.exposedValue))
         // A member with the allowed role (known by name from GUILD_CREATE) asks for /server_status.
         _ = try gateway.dispatch(
             "GUILD_CREATE",

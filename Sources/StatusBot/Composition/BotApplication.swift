@@ -5,6 +5,7 @@ import DiscordModels
 import DiscordREST
 import Logging
 import Monitoring
+import Observability
 import PanelCore
 import ServerMetrics
 import ServiceLifecycle
@@ -113,6 +114,16 @@ public enum BotApplication {
             updateInterval: configuration.bot.updateInterval
         )
 
+        let metrics = configuration.bot.metricsListen.map { _ in BotMetrics() }
+        var probeServer: ProbeServer?
+        if let address = configuration.bot.metricsListen, let metrics {
+            probeServer = ProbeServer(
+                configuration: ProbeServerConfiguration(host: address.host, port: address.port),
+                routes: ProbeRoutes.make(metrics: metrics, health: health, gatewayLatency: { gateway.latency() }),
+                logger: Logger(label: "pterodisbot.probes")
+            )
+        }
+
         let fonts = GraphFonts.load(fontPath: configuration.graphs.fontPath)
         if fonts.usesFallback {
             logger.warning(
@@ -130,6 +141,7 @@ public enum BotApplication {
                 HeartbeatWriter(health: health, path: configuration.bot.healthFile, logger: logger),
                 PresenceUpdater(gateway: gateway, store: store, count: loaded.locations.count),
             ],
+            metrics: metrics,
             logger: logger
         )
         let handler = InteractionHandler(
@@ -150,11 +162,16 @@ public enum BotApplication {
 
         // Shutdown runs in reverse order: events stop first, the monitor finishes its cycle, the store is saved,
         // the gateway closes last so interactions in flight can still be answered.
+        var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: gateway), .init(service: StoreFlusher(store: store, logger: logger)),
+            .init(service: services.monitor), .init(service: handler), .init(service: router),
+        ]
+        if let probeServer {
+            // Last in, first out: the probes answer until everything else has stopped.
+            serviceList.insert(.init(service: probeServer), at: 0)
+        }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: gateway), .init(service: StoreFlusher(store: store, logger: logger)),
-                .init(service: services.monitor), .init(service: handler), .init(service: router),
-            ],
+            services: serviceList,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

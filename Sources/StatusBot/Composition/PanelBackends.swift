@@ -6,6 +6,9 @@ import Pterodactyl
 
 /// Builds the panel backend a configuration names. The one place that knows the kinds of panel.
 public enum PanelBackends {
+    /// The name of the `[Pterodactyl]` panel in metrics labels.
+    public static let defaultPanelName = "default"
+
     /// The backend for `[Pterodactyl]` (Pterodactyl or Pelican).
     /// - Parameters:
     ///   - panel: The panel's settings.

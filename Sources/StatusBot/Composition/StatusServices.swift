@@ -28,7 +28,8 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
     ///   - graphs: Graph series and drawing.
     ///   - clock: Drives cycles and change rules (a manual clock in tests).
     ///   - wallClock: Timestamps of samples.
-    ///   - extra: More consumers (health file, presence, later alerts and metrics).
+    ///   - extra: More consumers (health file, presence, later alerts).
+    ///   - metrics: Where to export what each cycle saw, when the metrics listener is on.
     ///   - logger: Logger for the monitor and the updater.
     /// - Returns: The wired services; run ``monitor`` as a service.
     public static func make(
@@ -40,6 +41,7 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
         clock: C,
         wallClock: @escaping @Sendable () -> Date = { Date() },
         extra: [any ObservationConsumer] = [],
+        metrics: BotMetrics? = nil,
         logger: Logger
     ) async -> StatusServices {
         let monitor = PanelMonitor(
@@ -60,7 +62,16 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
             logger: logger
         )
         // Graph samples are recorded before the updater renders, so a sixth sample shows in the same cycle.
-        let consumers: [any ObservationConsumer] = [GraphSampleRecorder(graphs: graphs), updater] + extra
+        var consumers: [any ObservationConsumer] = [GraphSampleRecorder(graphs: graphs), updater] + extra
+        if let metrics {
+            // After the updater, so its report of the same cycle is ready.
+            consumers.append(GameServerMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName))
+            consumers.append(
+                CycleMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName) {
+                    await updater.recentCycles.last
+                }
+            )
+        }
         for consumer in consumers { await monitor.register(consumer) }
         return StatusServices(monitor: monitor, updater: updater, store: store)
     }

@@ -46,8 +46,10 @@ public struct BotConfiguration: Sendable {
         public var cpuChangeThreshold: Double
         /// Path of `embed_locations.json`.
         public var embedStorePath: String
-        /// Path of the heartbeat file written after each cycle.
+        /// Path of the health file written after each cycle.
         public var healthFile: String
+        /// Where to serve `/metrics`, `/healthz` and `/readyz`; nil: off.
+        public var metricsListen: ListenAddress?
         /// Minimum log level.
         public var logLevel: Logger.Level
     }
@@ -148,6 +150,7 @@ public struct BotConfiguration: Sendable {
             cpuChangeThreshold: reader.decimal(.cpuChangeThreshold, in: 0.1...10_000) ?? 50,
             embedStorePath: reader.path(.embedStorePath) ?? "embed/embed_locations.json",
             healthFile: reader.path(.healthFile) ?? "embed/.heartbeat",
+            metricsListen: reader.listenAddress(.metricsListen),
             logLevel: reader.choice(.logLevel, Logger.Level.self) ?? .info
         )
         let graphs = Graphs(fontPath: reader.path(.fontPath))

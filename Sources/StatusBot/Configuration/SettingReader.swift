@@ -177,6 +177,18 @@ struct SettingReader {
         read(spec)
     }
 
+    mutating func listenAddress(_ spec: SettingSpec) -> ListenAddress? {
+        guard let value = read(spec) else { return nil }
+        guard let address = ListenAddress(value) else {
+            fail(
+                spec,
+                "'\(value)' is not host:port; use e.g. 127.0.0.1:9464, 0.0.0.0:9464 (every interface) or [::]:9464"
+            )
+            return nil
+        }
+        return address
+    }
+
     mutating func choice<T: ConfigChoice>(_ spec: SettingSpec, _ type: T.Type) -> T? {
         guard let value = read(spec) else { return nil }
         guard let choice = T(configValue: value) else {

@@ -168,7 +168,14 @@ extension SettingSpec {
         "HealthFile",
         env: "BOT_HEALTH_FILE",
         default: "embed/.heartbeat",
-        "Touched after every completed cycle; read by `pterodisbot healthcheck`"
+        "Rewritten after every completed cycle with when the next one is due; read by `pterodisbot healthcheck`"
+    )
+    static let metricsListen = optional(
+        "Bot",
+        "MetricsListen",
+        env: "BOT_METRICS_LISTEN",
+        default: nil,
+        "`host:port` serving /metrics, /healthz and /readyz (e.g. 127.0.0.1:9464; off when unset)"
     )
     static let logLevel = optional(
         "Bot",
@@ -189,7 +196,8 @@ extension SettingSpec {
     public static let all: [SettingSpec] = [
         panelURL, clientAPIKey, applicationAPIKey, clientRateLimit, applicationRateLimit, maxConcurrentRequests,
         token, allowedGuildID, allowedRoles, apiBaseURL, gatewayCompression,
-        updateInterval, forceUpdateInterval, cpuChangeThreshold, embedStorePath, healthFile, logLevel,
+        updateInterval, forceUpdateInterval, cpuChangeThreshold, embedStorePath, healthFile, metricsListen,
+        logLevel,
         fontPath,
     ]
 }
