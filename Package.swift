@@ -50,6 +50,7 @@ let package = Package(
                 "ClientSupport",
                 "DiscordModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -62,6 +63,7 @@ let package = Package(
                 "ClientSupport",
                 "DiscordModels",
                 "CZlib",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -82,6 +84,7 @@ let package = Package(
                 "ClientSupport",
                 "PanelCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -203,6 +206,7 @@ let package = Package(
             name: "DiscordRESTTests",
             dependencies: [
                 "ClientSupport", "DiscordREST", "DiscordModels", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -212,12 +216,18 @@ let package = Package(
         ),
         .testTarget(
             name: "DiscordGatewayTests",
-            dependencies: ["DiscordGateway", "DiscordModels", "TestSupport"],
+            dependencies: [
+                "DiscordGateway", "DiscordModels", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PterodactylTests",
-            dependencies: ["ClientSupport", "Pterodactyl", "PanelCore", "TestSupport"],
+            dependencies: [
+                "ClientSupport", "Pterodactyl", "PanelCore", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -247,6 +257,7 @@ let package = Package(
                 "Pterodactyl", "Observability",
                 "ServerMetrics",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import CoreMetrics
 import DiscordModels
 import Logging
 import NIOCore
@@ -25,6 +26,7 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
     private let configuration: GatewayConfiguration
     private let logger: Logger
     private let clock: C
+    private let metrics: any MetricsFactory
     private let state: Mutex<State>
 
     private struct State: Sendable {
@@ -46,13 +48,16 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
     ///   - logger: the component logger (this type logs at trace and debug only).
     ///   - clock: the clock for heartbeats and backoff.
     ///   - random: a source of values in `0..<1` for heartbeat and backoff jitter.
+    ///   - metrics: where reconnects are counted by kind (nothing is counted by default).
     public init(
         configuration: GatewayConfiguration,
         logger: Logger = Logger(label: "discord.gateway"),
         clock: C,
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.configuration = configuration
+        self.metrics = metrics
         var logger = logger
         logger[metadataKey: "gateway.host"] = .string(Self.host(of: configuration.gatewayURL))
         self.logger = logger
@@ -370,13 +375,14 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
         }
         switch payload.body {
         case .hello(let helloPayload):
-            let (action, presence) = self.state.withLock { state in
+            let (action, presence, connection) = self.state.withLock { state in
                 let action = state.machine.receivedHello(heartbeatInterval: helloPayload.heartbeatInterval, now: now)
                 if action == .identify {
                     state.presenceNeedsSend = false
                 }
-                return (action, state.presence)
+                return (action, state.presence, state.connectionCount)
             }
+            self.countReconnect(action, connection: connection)
             hello.yield()
             logger.trace("HELLO", metadata: ["gateway.heartbeat_interval": "\(helloPayload.heartbeatInterval)"])
             switch action {
@@ -549,6 +555,19 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
     // MARK: - Sending
 
     /// Sends a command once the machine allows it (size and rate limit).
+    /// Every session after the first connection's is a reconnect: a RESUME keeps the session, an IDENTIFY
+    /// starts a new one (and replays nothing that was missed).
+    private func countReconnect(_ action: GatewayStateMachine<C>.HelloAction, connection: Int) {
+        let kind: String
+        switch action {
+        case .identify where connection > 1: kind = "identify"
+        case .resume: kind = "resume"
+        default: return
+        }
+        Counter(label: "pterodisbot_gateway_reconnects_total", dimensions: [("kind", kind)], factory: metrics)
+            .increment()
+    }
+
     private func send(_ command: GatewayCommand, outbound: WebSocketOutboundWriter) async throws {
         let text = try command.jsonText()
         let bytes = text.utf8.count
@@ -587,7 +606,12 @@ extension GatewayConnection where C == ContinuousClock {
     /// - Parameters:
     ///   - configuration: URL, token, intents, presence, compression and limits.
     ///   - logger: the component logger.
-    public convenience init(configuration: GatewayConfiguration, logger: Logger) {
-        self.init(configuration: configuration, logger: logger, clock: ContinuousClock())
+    ///   - metrics: where reconnects are counted by kind (nothing is counted by default).
+    public convenience init(
+        configuration: GatewayConfiguration,
+        logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
+        self.init(configuration: configuration, logger: logger, clock: ContinuousClock(), metrics: metrics)
     }
 }

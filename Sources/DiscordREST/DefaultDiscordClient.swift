@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ClientSupport
+import CoreMetrics
 import DiscordModels
 import Logging
 import NIOCore
@@ -45,6 +46,7 @@ public final class DefaultDiscordClient: DiscordClient {
     private let sleep: @Sendable (Duration) async throws -> Void
     private let random: @Sendable () -> Double
     private let logger: Logger
+    private let metrics: DiscordRESTMetrics
 
     /// Creates a client.
     /// - Parameters:
@@ -53,6 +55,7 @@ public final class DefaultDiscordClient: DiscordClient {
     ///   - configuration: Base URL, timeouts, retry and rate-limit settings.
     ///   - clock: Clock for rate-limit time and sleeps (a manual clock in tests).
     ///   - random: Source of values in `0..<1` for retry jitter.
+    ///   - metrics: Where requests, 429s and bucket waits are counted (nothing is counted by default).
     ///   - logger: Logger; this component logs at `debug` and `trace` only.
     public init<C: Clock>(
         httpClient: HTTPClient,
@@ -60,6 +63,7 @@ public final class DefaultDiscordClient: DiscordClient {
         configuration: DiscordClientConfiguration = DiscordClientConfiguration(),
         clock: C,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger = Logger(label: "discord.rest")
     ) where C.Duration == Duration {
         self.httpClient = httpClient
@@ -70,6 +74,7 @@ public final class DefaultDiscordClient: DiscordClient {
         self.now = { origin.duration(to: clock.now) }
         self.sleep = { try await clock.sleep(for: $0) }
         self.random = random
+        self.metrics = DiscordRESTMetrics(factory: metrics)
         self.logger = logger
     }
 
@@ -78,11 +83,13 @@ public final class DefaultDiscordClient: DiscordClient {
     ///   - httpClient: The shared HTTP client, owned and shut down by the caller.
     ///   - token: The bot token.
     ///   - configuration: Base URL, timeouts, retry and rate-limit settings.
+    ///   - metrics: Where requests, 429s and bucket waits are counted (nothing is counted by default).
     ///   - logger: Logger.
     public convenience init(
         httpClient: HTTPClient,
         token: Secret,
         configuration: DiscordClientConfiguration = DiscordClientConfiguration(),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger = Logger(label: "discord.rest")
     ) {
         self.init(
@@ -90,6 +97,7 @@ public final class DefaultDiscordClient: DiscordClient {
             token: token,
             configuration: configuration,
             clock: ContinuousClock(),
+            metrics: metrics,
             logger: logger
         )
     }
@@ -149,6 +157,7 @@ public final class DefaultDiscordClient: DiscordClient {
                 break
             case .wait(let wait):
                 logger.trace("waiting for rate limit", metadata: ["discord.wait": "\(wait)"])
+                metrics.waited(wait)
                 try await sleep(wait)
                 continue
             case .fail(.waitTooLong(let wait, let global)):
@@ -167,6 +176,7 @@ public final class DefaultDiscordClient: DiscordClient {
                 throw CancellationError()
             } catch {
                 failedAttempts += 1
+                metrics.transportFailure(route)
                 await state.count { $0.transportFailures += 1 }
                 let reason = scrub(String(describing: error), route: route)
                 logger.debug(
@@ -182,6 +192,8 @@ public final class DefaultDiscordClient: DiscordClient {
 
             let info = RateLimitInfo(status: response.status, headers: response.headers, body: response.body)
             await rateLimiter.record(route: route, info: info, now: now())
+            metrics.answered(route, status: response.status)
+            if response.status == 429 { metrics.rateLimited(info) }
             logger.debug(
                 "response",
                 metadata: [

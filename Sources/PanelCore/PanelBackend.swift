@@ -44,6 +44,10 @@ public protocol PanelBackend: Sendable {
     ///   - interval: The intended cycle length.
     /// - Returns: The advice, or `nil`.
     func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String?
+
+    /// How much of each request budget the last minute used; empty for backends without a budget.
+    /// - Returns: One figure per budget.
+    func budgetUse() async -> [PanelBudgetUse]
 }
 
 extension PanelBackend {
@@ -54,4 +58,7 @@ extension PanelBackend {
 
     /// No budget: the default for backends without a request limit.
     public func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String? { nil }
+
+    /// No budget: the default for backends without a request limit.
+    public func budgetUse() async -> [PanelBudgetUse] { [] }
 }

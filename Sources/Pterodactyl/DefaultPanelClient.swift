@@ -32,6 +32,7 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
     private let logger: Logger
     private let limiter: PanelRateLimiter<C.Instant>
     private let cache: ServerListCache<C.Instant>
+    private let metrics: PanelRequestMetrics
 
     /// Creates a client.
     /// - Parameters:
@@ -41,6 +42,7 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
     ///   - applicationKey: The application key, if Application API calls are wanted.
     ///   - configuration: Budgets, timeouts, retries.
     ///   - clock: The clock for rate limiting, backoff and the list cache (a manual clock in tests).
+    ///   - metrics: Where requests and their latency are counted (nothing is counted by default).
     ///   - logger: Used at `debug`/`trace` only; keys are never logged.
     public init(
         httpClient: HTTPClient,
@@ -49,6 +51,7 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         applicationKey: PanelAPIKey? = nil,
         configuration: PanelClientConfiguration = PanelClientConfiguration(),
         clock: C,
+        metrics: PanelRequestMetrics = .none,
         logger: Logger = Logger(label: "pterodisbot.panel")
     ) {
         var base = baseURL
@@ -62,6 +65,13 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         self.logger = logger
         self.limiter = PanelRateLimiter(configuration: configuration)
         self.cache = ServerListCache()
+        self.metrics = metrics
+    }
+
+    /// How much of each API's budget the last minute used.
+    /// - Returns: The client API's figure, then the application API's.
+    public func budgetUse() async -> [PanelBudgetUse] {
+        await limiter.budgetUse(now: clock.now)
     }
 
     // MARK: - Client API
@@ -342,11 +352,15 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         while true {
             try await waitForToken(api)
             let error: PanelError
+            let started = ContinuousClock.now
+            var status: Int?
+            defer { metrics.attempted(path: path, status: status, duration: started.duration(to: .now)) }
             do {
                 let response = try await httpClient.execute(
                     request,
                     timeout: TimeAmount(configuration.requestTimeout)
                 )
+                status = Int(response.status.code)
                 let bytes = try await collect(response)
                 if let remaining = response.headers.first(name: "X-RateLimit-Remaining").flatMap({ Int($0) }) {
                     await limiter.observe(api, remaining: remaining, now: clock.now)
@@ -471,6 +485,7 @@ extension DefaultPanelClient where C == ContinuousClock {
     ///   - clientKey: The client key.
     ///   - applicationKey: The application key, if any.
     ///   - configuration: Budgets, timeouts, retries.
+    ///   - metrics: Where requests and their latency are counted (nothing is counted by default).
     ///   - logger: Component logger.
     public convenience init(
         httpClient: HTTPClient,
@@ -478,6 +493,7 @@ extension DefaultPanelClient where C == ContinuousClock {
         clientKey: PanelAPIKey,
         applicationKey: PanelAPIKey? = nil,
         configuration: PanelClientConfiguration = PanelClientConfiguration(),
+        metrics: PanelRequestMetrics = .none,
         logger: Logger = Logger(label: "pterodisbot.panel")
     ) {
         self.init(
@@ -487,6 +503,7 @@ extension DefaultPanelClient where C == ContinuousClock {
             applicationKey: applicationKey,
             configuration: configuration,
             clock: ContinuousClock(),
+            metrics: metrics,
             logger: logger
         )
     }

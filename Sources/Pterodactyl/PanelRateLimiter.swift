@@ -3,18 +3,44 @@ import PanelCore
 /// One ``TokenBucket`` per API, shared by all requests of a ``DefaultPanelClient``. It decides and never sleeps.
 actor PanelRateLimiter<Instant: InstantProtocol> where Instant.Duration == Duration {
     private var buckets: [PanelAPI: TokenBucket<Instant>]
+    private let limits: [PanelAPI: Int]
+    /// The start instants granted in the last minute, oldest first, per API (at most about a minute's budget).
+    private var recentStarts: [PanelAPI: [Instant]] = [:]
 
     init(configuration: PanelClientConfiguration) {
         var buckets: [PanelAPI: TokenBucket<Instant>] = [:]
+        var limits: [PanelAPI: Int] = [:]
         for api in PanelAPI.allCases {
+            limits[api] = configuration.rateLimitPerMinute(for: api)
             buckets[api] = TokenBucket(limitPerMinute: configuration.rateLimitPerMinute(for: api))
         }
         self.buckets = buckets
+        self.limits = limits
     }
 
     /// Reserves a token; returns when the request may start.
     func reserve(_ api: PanelAPI, now: Instant) -> Instant {
-        buckets[api, default: TokenBucket(limitPerMinute: 2)].reserve(now: now)
+        let start = buckets[api, default: TokenBucket(limitPerMinute: 2)].reserve(now: now)
+        recentStarts[api, default: []].append(start)
+        forgetStarts(of: api, before: now.advanced(by: .seconds(-60)))
+        return start
+    }
+
+    /// Requests granted to start in the minute before `now`, per API, against its configured limit.
+    func budgetUse(now: Instant) -> [PanelBudgetUse] {
+        PanelAPI.allCases.map { api in
+            forgetStarts(of: api, before: now.advanced(by: .seconds(-60)))
+            let used = recentStarts[api, default: []].count { $0 <= now }
+            return PanelBudgetUse(budget: api.rawValue, requestsLastMinute: used, limitPerMinute: limits[api] ?? 0)
+        }
+    }
+
+    private func forgetStarts(of api: PanelAPI, before cutoff: Instant) {
+        guard let starts = recentStarts[api], let first = starts.firstIndex(where: { $0 > cutoff }) else {
+            recentStarts[api] = nil
+            return
+        }
+        if first > 0 { recentStarts[api] = Array(starts[first...]) }
     }
 
     /// The end of an active 429 block, if any.

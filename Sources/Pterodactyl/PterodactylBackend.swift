@@ -50,6 +50,10 @@ public struct PterodactylBackend<C: Clock>: PanelBackend where C.Duration == Dur
         client.budgetWarning(forServerCount: serverCount, interval: interval)
     }
 
+    public func budgetUse() async -> [PanelBudgetUse] {
+        await client.budgetUse()
+    }
+
     private func mapped<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

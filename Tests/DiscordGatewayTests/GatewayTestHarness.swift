@@ -1,5 +1,6 @@
 import DiscordGateway
 import DiscordModels
+import MetricsTestKit
 import Synchronization
 import TestSupport
 
@@ -92,6 +93,7 @@ struct GatewayHarness: Sendable {
     let server: FakeGatewayServer
     let gateway: GatewayConnection<ContinuousClock>
     let recorder: GatewayEventRecorder
+    let metrics: TestMetrics
 
     static let token = Secret("test-token-not-a-real-one")
 
@@ -122,12 +124,19 @@ struct GatewayHarness: Sendable {
             timing: timing,
             closeTimeout: .milliseconds(500)
         )
+        let metrics = TestMetrics()
         let gateway = GatewayConnection(
             configuration: configuration,
             clock: ContinuousClock(),
-            random: { random }
+            random: { random },
+            metrics: metrics
         )
-        let harness = GatewayHarness(server: server, gateway: gateway, recorder: GatewayEventRecorder())
+        let harness = GatewayHarness(
+            server: server,
+            gateway: gateway,
+            recorder: GatewayEventRecorder(),
+            metrics: metrics
+        )
         do {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

@@ -3,6 +3,7 @@ import ClientSupport
 import DiscordModels
 import DiscordREST
 import Logging
+import MetricsTestKit
 import Synchronization
 import TestSupport
 
@@ -15,6 +16,7 @@ struct RESTHarness {
     let httpClient: HTTPClient
     let client: DefaultDiscordClient
     let logs = LevelLogCapture()
+    let metrics = TestMetrics()
 
     init(
         retry: RetryPolicy = RetryPolicy(maxAttempts: 3),
@@ -37,6 +39,7 @@ struct RESTHarness {
             ),
             clock: clock,
             random: random,
+            metrics: metrics,
             logger: logs.logger()
         )
     }

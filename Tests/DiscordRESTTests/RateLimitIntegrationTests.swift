@@ -1,6 +1,7 @@
 import ClientSupport
 import DiscordModels
 import DiscordREST
+import MetricsTestKit
 import TestSupport
 import Testing
 
@@ -89,6 +90,25 @@ import Testing
             let arrivals = await h.discord.requests.map(\.arrival)
             #expect(arrivals == [.zero, .milliseconds(2_500)])
             #expect(await h.client.statistics().rateLimited == 1)
+            // The metrics: one 429 of the user scope, then one success, and the wait counted.
+            let route = ("route", "POST /channels/{channel.id}/messages")
+            let tooMany = try h.metrics.expectCounter(
+                "pterodisbot_discord_requests_total",
+                [route, ("status_class", "4xx")]
+            )
+            #expect(tooMany.totalValue == 1)
+            let ok = try h.metrics.expectCounter(
+                "pterodisbot_discord_requests_total",
+                [route, ("status_class", "2xx")]
+            )
+            #expect(ok.totalValue == 1)
+            #expect(
+                try h.metrics.expectCounter("pterodisbot_discord_rate_limited_total", [("scope", "user")]).totalValue
+                    == 1
+            )
+            // Whole seconds: swift-metrics accumulates the fractions of a floating-point counter.
+            let waited = try h.metrics.expectCounter("pterodisbot_discord_bucket_wait_seconds_total").totalValue
+            #expect((2...3).contains(waited))
         }
     }
 
@@ -113,6 +133,10 @@ import Testing
             #expect(late.count == 2)
             #expect(late.allSatisfy { $0.arrival == .seconds(3) })
             #expect(await h.client.statistics().globallyRateLimited == 1)
+            #expect(
+                try h.metrics.expectCounter("pterodisbot_discord_rate_limited_total", [("scope", "global")]).totalValue
+                    == 1
+            )
         }
     }
 

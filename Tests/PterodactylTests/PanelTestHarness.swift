@@ -16,6 +16,7 @@ func withPanel(
     clientKey: ((FakePanel) -> PanelAPIKey)? = nil,
     applicationKey: ((FakePanel) -> PanelAPIKey?)? = nil,
     clock: ManualClock = ManualClock(),
+    metrics: PanelRequestMetrics = .none,
     logger: Logger = Logger(label: "pterodisbot.panel"),
     _ body: (FakePanel, DefaultPanelClient<ManualClock>) async throws -> Void
 ) async throws {
@@ -36,6 +37,7 @@ func withPanel(
                 applicationKey: applicationKey.map { $0(fake) } ?? fake.applicationKey,
                 configuration: configuration,
                 clock: clock,
+                metrics: metrics,
                 logger: logger
             )
             try await body(fake, client)

@@ -115,7 +115,6 @@ import Testing
         await consumer.consume(observation(1, [running(1, cpu: 1, rx: 0), failed]))
         let seen = samples(metrics)
         #expect(seen[#"pterodisbot_cycle_servers_polled{panel="default"}"#] == 2)
-        #expect(seen[#"pterodisbot_panel_requests_total{panel="default"}"#] == 2)
         #expect(seen[#"pterodisbot_panel_errors_total{kind="key_refused",panel="default"}"#] == 1)
         #expect(seen[#"pterodisbot_cycle_poll_duration_seconds_count{panel="default"}"#] == 1)
         #expect(seen[#"pterodisbot_status_message_edits_total{reason="state"}"#] == 1)
@@ -139,6 +138,9 @@ import Testing
             metrics: metrics,
             health: health,
             gatewayLatency: { .milliseconds(42) },
+            budgetUse: {
+                [("default", [PanelBudgetUse(budget: "client", requestsLastMinute: 360, limitPerMinute: 720)])]
+            },
             now: { self.now + 1 }
         )
         #expect(await routes("/readyz")?.status == 503)  // no cycle yet
@@ -168,6 +170,7 @@ import Testing
         #expect(seen["pterodisbot_gateway_latency_seconds"] == 0.042)
         #expect(seen["pterodisbot_discord_rest_usable"] == 0)
         #expect(seen["pterodisbot_ready"] == 0)
+        #expect(seen[#"pterodisbot_panel_budget_used_ratio{api="client",panel="default"}"#] == 0.5)
         #expect(await routes("/nope") == nil)
     }
 }

@@ -1,4 +1,5 @@
 import DiscordModels
+import MetricsTestKit
 import Monitoring
 import PanelCore
 import Pterodactyl
@@ -273,6 +274,8 @@ import Foundation
             await f.handler.handle(F.component("ptero:start:a0000002"))
             #expect(f.fake.powerSignals.isEmpty)
             #expect(f.discord.edits.map(\.content) == [InteractionReplies.unknownServer])
+            let answered = [("kind", "power_start"), ("outcome", "answered")]
+            #expect(try f.metrics.expectCounter("pterodisbot_interactions_total", answered).totalValue == 1)
         }
     }
 
@@ -306,6 +309,10 @@ import Foundation
                 #expect(refusalLine.contains(F.user.id.rawValue))
                 #expect(refusalLine.contains(interaction.guildID?.rawValue ?? "none"))
                 #expect(!f.logText.contains(F.tokenText))
+                let reason = ("reason", InteractionMetrics.label(of: refusal))
+                #expect(try f.metrics.expectCounter("pterodisbot_interaction_refusals_total", [reason]).totalValue == 1)
+                let refused = [("kind", InteractionMetrics.kind(of: .route(interaction))), ("outcome", "refused")]
+                #expect(try f.metrics.expectCounter("pterodisbot_interactions_total", refused).totalValue == 1)
             }
         }
     }

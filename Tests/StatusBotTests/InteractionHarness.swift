@@ -2,6 +2,7 @@ import ClientSupport
 import DiscordModels
 import DiscordREST
 import Logging
+import MetricsTestKit
 import Monitoring
 import PanelCore
 import Pterodactyl
@@ -42,6 +43,7 @@ final class InteractionFixture: Sendable {
     let logs = LogCapture()
     let handler: InteractionHandler
     let uptime = ManualUptime(.seconds(3 * 3600 + 120))
+    let metrics = TestMetrics()
 
     /// Starts the fake panel and builds the handler; call `body`, then everything is shut down.
     static func with(
@@ -111,6 +113,7 @@ final class InteractionFixture: Sendable {
             registrations: registrations,
             gatewayLatency: { gatewayLatency },
             elapsed: { uptime.value },
+            metrics: metrics,
             logger: logs.logger()
         )
     }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ClientSupport
+import CoreMetrics
 import DiscordGateway
 import DiscordModels
 import DiscordREST
@@ -50,11 +51,14 @@ public enum BotApplication {
         httpClient: HTTPClient,
         logger: Logger
     ) async throws {
+        let metrics = configuration.bot.metricsListen.map { _ in BotMetrics() }
+        let metricsFactory: any MetricsFactory = metrics?.factory ?? NOOPMetricsHandler.instance
         let discordClient = DefaultDiscordClient(
             httpClient: httpClient,
             token: discord.token,
             configuration: DiscordClientConfiguration(apiBaseURL: discord.apiBaseURL, version: BotVersion.current),
             clock: ContinuousClock(),
+            metrics: metricsFactory,
             logger: Logger(label: "discord.rest")
         )
         // Said before the first attempt, which can take a while when the network is not up yet.
@@ -81,6 +85,7 @@ public enum BotApplication {
         let panel = PanelBackends.make(
             configuration.panel,
             httpClient: httpClient,
+            metrics: metricsFactory,
             logger: Logger(label: "pterodactyl")
         )
 
@@ -103,7 +108,8 @@ public enum BotApplication {
                 compression: GatewayCompression(rawValue: discord.gatewayCompression.rawValue) ?? .none,
                 sessionStartLimit: gatewayInfo.sessionStartLimit
             ),
-            logger: Logger(label: "discord.gateway")
+            logger: Logger(label: "discord.gateway"),
+            metrics: metricsFactory
         )
 
         let health = BotHealth(
@@ -114,12 +120,16 @@ public enum BotApplication {
             updateInterval: configuration.bot.updateInterval
         )
 
-        let metrics = configuration.bot.metricsListen.map { _ in BotMetrics() }
         var probeServer: ProbeServer?
         if let address = configuration.bot.metricsListen, let metrics {
             probeServer = ProbeServer(
                 configuration: ProbeServerConfiguration(host: address.host, port: address.port),
-                routes: ProbeRoutes.make(metrics: metrics, health: health, gatewayLatency: { gateway.latency() }),
+                routes: ProbeRoutes.make(
+                    metrics: metrics,
+                    health: health,
+                    gatewayLatency: { gateway.latency() },
+                    budgetUse: { [(PanelBackends.defaultPanelName, await panel.budgetUse())] }
+                ),
                 logger: Logger(label: "pterodisbot.probes")
             )
         }
@@ -156,6 +166,7 @@ public enum BotApplication {
             ),
             registrations: FileCommandRegistrationStore(path: configuration.bot.embedStorePath + ".commands"),
             gatewayLatency: { gateway.latency() },
+            metrics: metricsFactory,
             logger: Logger(label: "pterodisbot.interactions")
         )
         let router = GatewayEventRouter(events: gateway.events, handler: handler)

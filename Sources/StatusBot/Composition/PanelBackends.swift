@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import DiscordModels
 import Logging
 import PanelCore
@@ -13,11 +14,13 @@ public enum PanelBackends {
     /// - Parameters:
     ///   - panel: The panel's settings.
     ///   - httpClient: The shared client (redirects refused).
+    ///   - metrics: Where the panel's requests are counted (nothing by default).
     ///   - logger: The client's logger (debug and trace only; keys are never logged).
     /// - Returns: The backend.
     public static func make(
         _ panel: BotConfiguration.Panel,
         httpClient: HTTPClient,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) -> any PanelBackend {
         let client = DefaultPanelClient(
@@ -26,6 +29,7 @@ public enum PanelBackends {
             clientKey: PanelAPIKey(panel.clientAPIKey.exposedValue),
             applicationKey: panel.applicationAPIKey.map { PanelAPIKey($0.exposedValue) },
             configuration: PanelClientConfiguration(panel),
+            metrics: PanelRequestMetrics(factory: metrics, panel: defaultPanelName),
             logger: logger
         )
         return PterodactylBackend(client: client)

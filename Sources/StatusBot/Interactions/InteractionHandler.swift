@@ -1,3 +1,4 @@
+import CoreMetrics
 import DiscordModels
 import DiscordREST
 import Logging
@@ -27,6 +28,8 @@ public actor InteractionHandler: Service {
         var payload: MessagePayload
         /// A server whose status message should be refreshed after the reply (after a power signal).
         var refresh: ServerID?
+        /// The reply reports a failure (the panel, the channel).
+        var failed = false
     }
 
     private let discord: any DiscordClient
@@ -39,6 +42,7 @@ public actor InteractionHandler: Service {
     private let elapsed: @Sendable () -> Duration
     private let listingMaxAge: Duration
     private let logger: Logger
+    private let metrics: InteractionMetrics
     private let inbox: AsyncStream<GatewayEvent>
     private let inboxContinuation: AsyncStream<GatewayEvent>.Continuation
 
@@ -60,6 +64,7 @@ public actor InteractionHandler: Service {
     ///   - gatewayLatency: The last heartbeat round trip, `nil` when unknown.
     ///   - elapsed: Time since the bot started (uptime; also ages the `/server_status` listing cache).
     ///   - listingMaxAge: How long Previous/Next and a pick reuse the server states fetched for `/server_status`.
+    ///   - metrics: Where interactions are counted by kind and outcome (nothing by default).
     ///   - logger: Logger; refusals are logged at `notice` with user and guild IDs, never with tokens.
     public init(
         discord: any DiscordClient,
@@ -72,6 +77,7 @@ public actor InteractionHandler: Service {
         gatewayLatency: @escaping @Sendable () async -> Duration? = { nil },
         elapsed: (@Sendable () -> Duration)? = nil,
         listingMaxAge: Duration = .seconds(60),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) {
         self.discord = discord
@@ -85,6 +91,7 @@ public actor InteractionHandler: Service {
         let started = ContinuousClock.now
         self.elapsed = elapsed ?? { started.duration(to: .now) }
         self.listingMaxAge = listingMaxAge
+        self.metrics = InteractionMetrics(factory: metrics)
         self.logger = logger
         (inbox, inboxContinuation) = AsyncStream.makeStream(
             of: GatewayEvent.self,
@@ -213,12 +220,15 @@ public actor InteractionHandler: Service {
             "interaction.action": "\(action)",
         ]
         if case .ping = action {
-            _ = await respond(to: interaction, .pong, metadata: metadata)
+            let answered = await respond(to: interaction, .pong, metadata: metadata)
+            metrics.record(action, answered ? .answered : .replyFailed)
             return
         }
         if case .refused(let reason) = authorizer.authorize(interaction) {
             metadata["reason"] = "\(reason)"
             logger.notice("refused an interaction", metadata: metadata)
+            metrics.refused(reason)
+            metrics.record(action, .refused)
             _ = await respond(to: interaction, .message(Self.text(reason.message), ephemeral: true), metadata: metadata)
             return
         }
@@ -227,20 +237,33 @@ public actor InteractionHandler: Service {
                 if case .unknownCommand = action { InteractionReplies.unknownCommand } else {
                     InteractionReplies.unsupported
                 }
-            _ = await respond(to: interaction, .message(Self.text(text), ephemeral: true), metadata: metadata)
+            let answered = await respond(
+                to: interaction,
+                .message(Self.text(text), ephemeral: true),
+                metadata: metadata
+            )
+            metrics.record(action, answered ? .answered : .replyFailed)
             return
         }
-        guard await respond(to: interaction, acknowledgement, metadata: metadata) else { return }
-        guard let outcome = await perform(action, for: interaction) else { return }  // cancelled
+        guard await respond(to: interaction, acknowledgement, metadata: metadata) else {
+            metrics.record(action, .replyFailed)
+            return
+        }
+        guard let outcome = await perform(action, for: interaction) else {
+            metrics.record(action, .cancelled)
+            return
+        }
         do {
             _ = try await discord.editOriginalResponse(
                 applicationID: interaction.applicationID,
                 token: interaction.token,
                 payload: outcome.payload
             )
+            metrics.record(action, outcome.failed ? .failed : .answered)
         } catch {
             metadata["error"] = "\(error)"
             logger.warning("could not edit the interaction response", metadata: metadata)
+            metrics.record(action, .replyFailed)
         }
         if let server = outcome.refresh {
             await embeds.refresh(server)
@@ -288,7 +311,8 @@ public actor InteractionHandler: Service {
                         metadata: ["panel.server": "\(id)", "signal": "\(signal.rawValue)", "error": "\(error)"]
                     )
                     return Outcome(
-                        payload: Self.text(InteractionReplies.powerFailed(signal, to: server.name, error: error))
+                        payload: Self.text(InteractionReplies.powerFailed(signal, to: server.name, error: error)),
+                        failed: true
                     )
                 }
                 logger.info(
@@ -310,13 +334,14 @@ public actor InteractionHandler: Service {
             }
         } catch let error as PanelFailure {
             if error.kind == .notFound { return Outcome(payload: Self.text(InteractionReplies.unknownServer)) }
-            return Outcome(payload: Self.text(InteractionReplies.panelFailed(error)))
+            return Outcome(payload: Self.text(InteractionReplies.panelFailed(error)), failed: true)
         } catch let error as MessageSinkError {
             return Outcome(
                 payload: Self.text(
                     "⚠️ Could not post the status message here: \(error). The bot needs View Channel, Send Messages, "
                         + "Embed Links and Attach Files in this channel."
-                )
+                ),
+                failed: true
             )
         } catch {
             return nil  // cancelled: the bot is shutting down

@@ -23,8 +23,6 @@ struct CycleMetrics: ObservationConsumer {
         Meter(label: "pterodisbot_cycle_servers_polled", dimensions: panelLabel, factory: factory)
             .set(observation.servers.count)
         Counter(label: "pterodisbot_cycles_total", dimensions: panelLabel, factory: factory).increment()
-        Counter(label: "pterodisbot_panel_requests_total", dimensions: panelLabel, factory: factory)
-            .increment(by: Int64(observation.panelRequests))
         var failures: [String: Int] = [:]
         if let listFailure = observation.listFailure { failures[Self.label(of: listFailure.kind), default: 0] += 1 }
         for server in observation.servers.values {

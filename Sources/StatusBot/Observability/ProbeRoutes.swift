@@ -1,6 +1,7 @@
 import ClientSupport
 import CoreMetrics
 import Observability
+import PanelCore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -16,12 +17,14 @@ enum ProbeRoutes {
     ///   - metrics: The registry to print.
     ///   - health: The facts of the health checks.
     ///   - gatewayLatency: The last heartbeat round trip, if any.
+    ///   - budgetUse: Each panel's request budget use in the last minute, by panel name.
     ///   - now: The wall clock.
     /// - Returns: The routes for ``ProbeServer``.
     static func make(
         metrics: BotMetrics,
         health: BotHealth,
         gatewayLatency: @escaping @Sendable () -> Duration?,
+        budgetUse: @escaping @Sendable () async -> [(panel: String, use: [PanelBudgetUse])] = { [] },
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> ProbeServer.Routes {
         { path in
@@ -29,6 +32,15 @@ enum ProbeRoutes {
             case "/metrics":
                 let snapshot = await health.snapshot()
                 recordSampled(snapshot, latency: gatewayLatency(), now: now(), factory: metrics.factory)
+                for (panel, budgets) in await budgetUse() {
+                    for budget in budgets {
+                        Meter(
+                            label: "pterodisbot_panel_budget_used_ratio",
+                            dimensions: [("panel", panel), ("api", budget.budget)],
+                            factory: metrics.factory
+                        ).set(budget.usedRatio)
+                    }
+                }
                 return ProbeResponse(
                     status: 200,
                     contentType: "text/plain; version=0.0.4; charset=utf-8",
