@@ -40,6 +40,8 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
         var connectionCount = 0
         /// Since when the session has not been ready (nil while it is).
         var notReadySince: C.Instant?
+        /// Since when the session has been ready without a break (nil while it is not).
+        var readySince: C.Instant?
     }
 
     /// Creates a gateway connection; nothing happens until ``run()``.
@@ -94,6 +96,16 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
         return self.state.withLock { state in
             guard state.machine.phase != .ready else { return nil }
             return (state.notReadySince ?? now).duration(to: now)
+        }
+    }
+
+    /// How long the session has been ready without a break (the gateway's uptime, for `/bot_status`).
+    /// - Returns: nil while not ready.
+    public func timeReady() -> Duration? {
+        let now = self.clock.now
+        return self.state.withLock { state in
+            guard state.machine.phase == .ready, let since = state.readySince else { return nil }
+            return since.duration(to: now)
         }
     }
 
@@ -178,6 +190,7 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
                 }
                 let code = try await self.connect(url: url, resume: resume)
                 decision = self.state.withLock { state in
+                    state.readySince = nil
                     if state.notReadySince == nil {
                         state.notReadySince = self.clock.now
                     }
@@ -452,12 +465,14 @@ public final class GatewayConnection<C: Clock>: Service, Sendable where C.Durati
             self.state.withLock {
                 $0.machine.receivedReady(sessionID: ready.sessionID, resumeGatewayURL: ready.resumeGatewayURL, now: now)
                 $0.notReadySince = nil
+                $0.readySince = $0.readySince ?? now
             }
             logger.debug("Session ready", metadata: ["gateway.guilds": "\(ready.guilds.count)"])
         case .resumed:
             let presence = self.state.withLock { state -> GatewayPresenceUpdate? in
                 state.machine.receivedResumed(now: now)
                 state.notReadySince = nil
+                state.readySince = state.readySince ?? now
                 guard state.presenceNeedsSend else { return nil }
                 state.presenceNeedsSend = false
                 return state.presence

@@ -46,4 +46,8 @@ public final class GatedPanelBackend: PanelBackend {
     public func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String? {
         inner.budgetAdvice(forServerCount: serverCount, interval: interval)
     }
+
+    public func budgetUse() async -> [PanelBudgetUse] {
+        await inner.budgetUse()
+    }
 }

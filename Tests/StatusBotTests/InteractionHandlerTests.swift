@@ -539,6 +539,7 @@ import Foundation
             let embed = try #require(f.discord.edits.first?.embeds?.first)
             let fields = embedFieldValues(embed)
             #expect(fields["Gateway latency"] == "87 ms")
+            #expect(fields["Panel budget (last minute)"]?.hasPrefix("client 0/100000 (0.0%)") == true)
             #expect(fields["Panel latency (last 1 cycle)"] == "120 ms")
             #expect(fields["Panel error rate"] == "25.0% (1/4 requests)")
             #expect(fields["Last cycle"] == "640 ms")

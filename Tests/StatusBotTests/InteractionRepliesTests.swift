@@ -54,6 +54,11 @@ import Testing
         second.duration = .milliseconds(1250)
         let card = BotHealthCard(
             gatewayLatency: .milliseconds(42),
+            gatewayUptime: .seconds(7_260),
+            budgets: [
+                PanelBudgetUse(budget: "client", requestsLastMinute: 312, limitPerMinute: 720),
+                PanelBudgetUse(budget: "application", requestsLastMinute: 0, limitPerMinute: 240),
+            ],
             cycles: [first, second],
             trackedEmbeds: 3,
             uptime: .seconds(183_845),  // 2 d 3 h 4 m 5 s
@@ -63,6 +68,8 @@ import Testing
         #expect(card.panelErrorRate == 1.0 / 6.0)
         let fields = embedFieldValues(card.embed)
         #expect(fields["Gateway latency"] == "42 ms")
+        #expect(fields["Gateway session"] == "up 2h 1m")
+        #expect(fields["Panel budget (last minute)"] == "client 312/720 (43.3%) · application 0/240 (0.0%)")
         #expect(fields["Panel latency (last 2 cycles)"] == "200 ms")
         #expect(fields["Panel error rate"] == "16.7% (1/6 requests)")
         #expect(fields["Last cycle"] == "1.25 s")
@@ -75,6 +82,8 @@ import Testing
         let card = BotHealthCard(gatewayLatency: nil, cycles: [], trackedEmbeds: 0, uptime: .seconds(5), version: "1")
         let fields = embedFieldValues(card.embed)
         #expect(fields["Gateway latency"] == "unknown")
+        #expect(fields["Gateway session"] == "down, reconnecting")
+        #expect(fields["Panel budget (last minute)"] == "no limit")
         #expect(fields["Panel latency"] == "no data yet")
         #expect(fields["Panel error rate"] == "no requests yet")
         #expect(fields["Last cycle"] == "none yet")

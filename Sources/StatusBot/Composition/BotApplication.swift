@@ -166,6 +166,7 @@ public enum BotApplication {
             ),
             registrations: FileCommandRegistrationStore(path: configuration.bot.embedStorePath + ".commands"),
             gatewayLatency: { gateway.latency() },
+            gatewayUptime: { gateway.timeReady() },
             metrics: metricsFactory,
             logger: Logger(label: "pterodisbot.interactions")
         )

@@ -1,10 +1,16 @@
 import DiscordModels
+import PanelCore
 
-/// The `/bot_status` card: gateway latency, panel latency and error rate over the recent cycles, last cycle
-/// duration, tracked embeds, uptime and version. Pure: the handler gathers the inputs.
+/// The `/bot_status` card: gateway latency and session uptime, panel latency, error rate and request budget use
+/// over the recent cycles, last cycle duration, tracked embeds, uptime and version. Pure: the handler gathers the
+/// inputs.
 public struct BotHealthCard: Sendable, Equatable {
     /// Last heartbeat round trip, `nil` before the first ACK.
     public var gatewayLatency: Duration?
+    /// How long the gateway session has been up, `nil` while it is down.
+    public var gatewayUptime: Duration?
+    /// The panel's request budgets and their use in the last minute.
+    public var budgets: [PanelBudgetUse]
     /// Recent update cycles, oldest first.
     public var cycles: [CycleReport]
     /// Status messages tracked now.
@@ -15,9 +21,18 @@ public struct BotHealthCard: Sendable, Equatable {
     public var version: String
 
     /// Creates a card.
-    public init(gatewayLatency: Duration?, cycles: [CycleReport], trackedEmbeds: Int, uptime: Duration, version: String)
-    {
+    public init(
+        gatewayLatency: Duration?,
+        gatewayUptime: Duration? = nil,
+        budgets: [PanelBudgetUse] = [],
+        cycles: [CycleReport],
+        trackedEmbeds: Int,
+        uptime: Duration,
+        version: String
+    ) {
         self.gatewayLatency = gatewayLatency
+        self.gatewayUptime = gatewayUptime
+        self.budgets = budgets
         self.cycles = cycles
         self.trackedEmbeds = trackedEmbeds
         self.uptime = uptime
@@ -58,8 +73,14 @@ public struct BotHealthCard: Sendable, Equatable {
                     value: gatewayLatency.map(Self.milliseconds) ?? "unknown",
                     inline: true
                 ),
+                Embed.Field(
+                    name: "Gateway session",
+                    value: gatewayUptime.map { "up \(Self.uptimeText($0))" } ?? "down, reconnecting",
+                    inline: true
+                ),
                 Embed.Field(name: "Panel latency\(window)", value: panelLatency, inline: true),
                 Embed.Field(name: "Panel error rate", value: errorRate, inline: true),
+                Embed.Field(name: "Panel budget (last minute)", value: budgetText, inline: true),
                 Embed.Field(
                     name: "Last cycle",
                     value: cycles.last.map { Self.milliseconds($0.duration) } ?? "none yet",
@@ -70,6 +91,15 @@ public struct BotHealthCard: Sendable, Equatable {
                 Embed.Field(name: "Version", value: version, inline: true),
             ]
         )
+    }
+
+    /// `client 312/720 (43 %) · application 2/240 (1 %)`.
+    private var budgetText: String {
+        guard !budgets.isEmpty else { return "no limit" }
+        return budgets.map { budget in
+            "\(budget.budget) \(budget.requestsLastMinute)/\(budget.limitPerMinute) "
+                + "(\(UnitFormatting.percent(budget.usedRatio * 100)))"
+        }.joined(separator: " · ")
     }
 
     /// `42 ms`, `1.25 s`.

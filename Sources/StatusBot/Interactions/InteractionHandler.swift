@@ -39,6 +39,7 @@ public actor InteractionHandler: Service {
     private let store: EmbedStore
     private let registrations: (any CommandRegistrationStore)?
     private let gatewayLatency: @Sendable () async -> Duration?
+    private let gatewayUptime: @Sendable () async -> Duration?
     private let elapsed: @Sendable () -> Duration
     private let listingMaxAge: Duration
     private let logger: Logger
@@ -62,6 +63,7 @@ public actor InteractionHandler: Service {
     ///   - registrations: Where the registered command fingerprint is kept across restarts; `nil` registers once
     ///     per process.
     ///   - gatewayLatency: The last heartbeat round trip, `nil` when unknown.
+    ///   - gatewayUptime: How long the gateway session has been up, `nil` while it is down.
     ///   - elapsed: Time since the bot started (uptime; also ages the `/server_status` listing cache).
     ///   - listingMaxAge: How long Previous/Next and a pick reuse the server states fetched for `/server_status`.
     ///   - metrics: Where interactions are counted by kind and outcome (nothing by default).
@@ -75,6 +77,7 @@ public actor InteractionHandler: Service {
         authorizer: InteractionAuthorizer,
         registrations: (any CommandRegistrationStore)? = nil,
         gatewayLatency: @escaping @Sendable () async -> Duration? = { nil },
+        gatewayUptime: @escaping @Sendable () async -> Duration? = { nil },
         elapsed: (@Sendable () -> Duration)? = nil,
         listingMaxAge: Duration = .seconds(60),
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
@@ -88,6 +91,7 @@ public actor InteractionHandler: Service {
         self.authorizer = authorizer
         self.registrations = registrations
         self.gatewayLatency = gatewayLatency
+        self.gatewayUptime = gatewayUptime
         let started = ContinuousClock.now
         self.elapsed = elapsed ?? { started.duration(to: .now) }
         self.listingMaxAge = listingMaxAge
@@ -293,6 +297,8 @@ public actor InteractionHandler: Service {
             case .command(.botStatus):
                 let card = BotHealthCard(
                     gatewayLatency: await gatewayLatency(),
+                    gatewayUptime: await gatewayUptime(),
+                    budgets: await panel.budgetUse(),
                     cycles: await embeds.recentCycles,
                     trackedEmbeds: await store.all.count,
                     uptime: elapsed(),
