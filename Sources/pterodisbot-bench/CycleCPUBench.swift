@@ -77,7 +77,7 @@ func cycleCPUBenchmarks() async throws -> [BenchFigure] {
 }
 
 /// CPU time of this process (all threads, user and system), in seconds.
-private func processCPUSeconds() -> Double {
+func processCPUSeconds() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

@@ -15,6 +15,7 @@ let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
     ("rest", { try await restBenchmarks() }),
     ("orchestrator", { try await orchestratorBenchmarks() }),
     ("cycle-cpu", { try await cycleCPUBenchmarks() }),
+    ("metrics", { try await metricsBenchmarks() }),
     // A simulated week: minutes, not seconds. Run it by name.
     ("soak", { try await soakBenchmarks() }),
 ]
