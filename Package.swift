@@ -31,6 +31,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        // glibc's mallopt, for MemoryTuning (header only: libc is linked anyway).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "DiscordModels",
             swiftSettings: swiftSettings
@@ -130,6 +132,7 @@ let package = Package(
             name: "StatusBot",
             dependencies: [
                 "ClientSupport",
+                "CMalloc",
                 "DiscordModels",
                 "DiscordREST",
                 "DiscordGateway",

@@ -84,7 +84,7 @@ func processCPUSeconds() -> Double {
 }
 
 /// This bench binary running ``serveFakePanel(servers:)`` in a child process.
-private final class FakePanelProcess {
+final class FakePanelProcess {
     let baseURL: String
     let clientKey: String
     private let process: Process

@@ -1,3 +1,5 @@
+import StatusBot
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -25,6 +27,8 @@ if CommandLine.arguments.dropFirst().first == serveFakePanelArgument {
     exit(0)
 }
 
+// The bot limits glibc's malloc arenas at start; so does the bench, so its memory figures are the bot's.
+MemoryTuning.limitMallocArenas()
 let filter = CommandLine.arguments.dropFirst().first
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]

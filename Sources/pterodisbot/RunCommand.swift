@@ -11,6 +11,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
+        MemoryTuning.limitMallocArenas()
         let configuration = try CommandSupport.loadConfiguration(path: options.config, scope: .full)
         CommandSupport.bootstrapLogging(level: configuration.bot.logLevel, secrets: configuration.secretValues)
         do {
