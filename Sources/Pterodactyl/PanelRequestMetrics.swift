@@ -1,5 +1,6 @@
 import ClientSupport
 import CoreMetrics
+import Synchronization
 
 /// What a ``DefaultPanelClient`` reports to swift-metrics, labelled by the panel's name: requests by route
 /// template and status class, and their latency. Routes are templates (`/api/client/servers/{server}/resources`),
@@ -7,6 +8,13 @@ import CoreMetrics
 public struct PanelRequestMetrics: Sendable {
     private let factory: any MetricsFactory
     private let panel: String
+    /// Handles by route and status class: made once, since making one is a registry lookup under a lock.
+    private let handles = Handles()
+
+    private final class Handles: Sendable {
+        let requests = Mutex<[String: Counter]>([:])
+        let durations = Mutex<[String: Timer]>([:])
+    }
 
     /// Creates the recorder.
     /// - Parameters:
@@ -24,16 +32,29 @@ public struct PanelRequestMetrics: Sendable {
     func attempted(path: String, status: Int?, duration: Duration) {
         let route = Self.template(of: path)
         let statusClass = status.map { "\($0 / 100)xx" } ?? "transport_error"
-        Counter(
-            label: "pterodisbot_panel_requests_total",
-            dimensions: [("panel", panel), ("route", route), ("status_class", statusClass)],
-            factory: factory
-        ).increment()
-        Timer(
-            label: "pterodisbot_panel_request_duration_seconds",
-            dimensions: [("panel", panel), ("route", route)],
-            factory: factory
-        ).recordNanoseconds(Int64(duration.inSeconds * 1e9))
+        let requests = handles.requests.withLock { requests in
+            let key = route + " " + statusClass
+            if let counter = requests[key] { return counter }
+            let counter = Counter(
+                label: "pterodisbot_panel_requests_total",
+                dimensions: [("panel", panel), ("route", route), ("status_class", statusClass)],
+                factory: factory
+            )
+            requests[key] = counter
+            return counter
+        }
+        requests.increment()
+        let timer = handles.durations.withLock { durations in
+            if let timer = durations[route] { return timer }
+            let timer = Timer(
+                label: "pterodisbot_panel_request_duration_seconds",
+                dimensions: [("panel", panel), ("route", route)],
+                factory: factory
+            )
+            durations[route] = timer
+            return timer
+        }
+        timer.recordNanoseconds(Int64(duration.inSeconds * 1e9))
     }
 
     /// The path with server identifiers and node numbers replaced by `{server}` and `{node}`.
