@@ -128,6 +128,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Player counts straight from game servers: Minecraft Java/Bedrock and Steam A2S codecs and clients.
+        .target(
+            name: "GameQuery",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StatusBot",
             dependencies: [
@@ -251,6 +261,11 @@ let package = Package(
         .testTarget(
             name: "ObservabilityTests",
             dependencies: ["Observability", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GameQueryTests",
+            dependencies: ["GameQuery", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
