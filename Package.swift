@@ -143,6 +143,7 @@ let package = Package(
             dependencies: [
                 "ClientSupport",
                 "CMalloc",
+                "GameQuery",
                 "DiscordModels",
                 "DiscordREST",
                 "DiscordGateway",
@@ -272,7 +273,7 @@ let package = Package(
             name: "StatusBotTests",
             dependencies: [
                 "ClientSupport", "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore", "Monitoring",
-                "Pterodactyl", "Observability",
+                "Pterodactyl", "Observability", "GameQuery",
                 "ServerMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

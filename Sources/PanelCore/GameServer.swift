@@ -17,6 +17,8 @@ public struct GameServer: Sendable, Hashable {
     /// A state the listing itself already fixes (suspended, installing, transferring, restoring a backup, node
     /// in maintenance): live usage would only be refused. `nil` when live usage is worth asking.
     public var listedState: ServerState?
+    /// What the panel says about the game (image, startup variables), for player-count queries.
+    public var gameHints: GameHints
 
     /// Creates a server value.
     public init(
@@ -26,7 +28,8 @@ public struct GameServer: Sendable, Hashable {
         nodeName: String? = nil,
         limits: ServerLimits = ServerLimits(),
         allocations: [ServerAllocation] = [],
-        listedState: ServerState? = nil
+        listedState: ServerState? = nil,
+        gameHints: GameHints = GameHints()
     ) {
         self.id = id
         self.name = name
@@ -35,6 +38,7 @@ public struct GameServer: Sendable, Hashable {
         self.limits = limits
         self.allocations = allocations
         self.listedState = listedState
+        self.gameHints = gameHints
     }
 
     /// A placeholder for a server the bot tracks but the panel has not listed (yet): its identifier as name.

@@ -31,6 +31,10 @@ public struct PanelServer: Sendable, Hashable {
     public var isNodeUnderMaintenance: Bool
     /// The server's allocations (IP/port pairs); may be empty when the key may not see them.
     public var allocations: [ServerAllocation]
+    /// The container image (`docker_image`), when the listing has it.
+    public var dockerImage: String?
+    /// The egg's startup variables the key may read (`env_variable` → `server_value`).
+    public var startupVariables: [String: String]
 
     /// Creates a server value.
     public init(
@@ -45,7 +49,9 @@ public struct PanelServer: Sendable, Hashable {
         status: PanelStatus = .normal,
         isTransferring: Bool = false,
         isNodeUnderMaintenance: Bool = false,
-        allocations: [ServerAllocation] = []
+        allocations: [ServerAllocation] = [],
+        dockerImage: String? = nil,
+        startupVariables: [String: String] = [:]
     ) {
         self.id = id
         self.uuid = uuid
@@ -59,6 +65,8 @@ public struct PanelServer: Sendable, Hashable {
         self.isTransferring = isTransferring
         self.isNodeUnderMaintenance = isNodeUnderMaintenance
         self.allocations = allocations
+        self.dockerImage = dockerImage
+        self.startupVariables = startupVariables
     }
 
     /// The state the panel will force on `/resources` (a guaranteed 409), or `nil` when `/resources` is worth asking.

@@ -94,7 +94,8 @@ extension GameServer {
             nodeName: panel.nodeName,
             limits: panel.limits,
             allocations: panel.allocations,
-            listedState: panel.conflictState
+            listedState: panel.conflictState,
+            gameHints: GameHints(image: panel.dockerImage, startupVariables: panel.startupVariables)
         )
     }
 }

@@ -178,15 +178,39 @@ struct WireAllocation: Decodable {
 struct WireServerRelationships: Decodable {
     var allocations: WireRelationship<WireAllocation>?
     var node: WireRelationship<WireNode>?
+    /// Client API only; a `null_resource` for a subuser without `startup.read` (decodes as nil).
+    var variables: WireRelationship<WireEggVariable>?
 
     private enum CodingKeys: String, CodingKey {
-        case allocations, node
+        case allocations, node, variables
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         allocations = container.decodeOrNil(WireRelationship<WireAllocation>.self, forKey: .allocations)
         node = container.decodeOrNil(WireRelationship<WireNode>.self, forKey: .node)
+        variables = container.decodeOrNil(WireRelationship<WireEggVariable>.self, forKey: .variables)
+    }
+}
+
+/// An `egg_variable` of the client API (`EggVariableTransformer.php`): only `env_variable` and `server_value`
+/// are read.
+struct WireEggVariable: Decodable {
+    var environmentName: String
+    var value: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case environmentName = "env_variable"
+        case value = "server_value"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        environmentName = try container.decode(String.self, forKey: .environmentName)
+        // `server_value` is a string column, but numeric-looking values can arrive as numbers.
+        value =
+            container.decodeOrNil(String.self, forKey: .value)
+            ?? container.decodeOrNil(Int.self, forKey: .value).map(String.init)
     }
 }
 
@@ -207,10 +231,12 @@ struct WireServer: Decodable {
     var isTransferring: Bool?
     var isNodeUnderMaintenance: Bool?
     var primaryAllocationID: Int?
+    var dockerImage: String?
     var relationships: WireServerRelationships?
 
     private enum CodingKeys: String, CodingKey {
         case identifier, uuid, name, description, node, limits, status, suspended, allocation, relationships, id
+        case dockerImage = "docker_image"
         case internalID = "internal_id"
         case isSuspended = "is_suspended"
         case isInstalling = "is_installing"
@@ -237,6 +263,7 @@ struct WireServer: Decodable {
         isTransferring = container.decodeOrNil(Bool.self, forKey: .isTransferring)
         isNodeUnderMaintenance = container.decodeOrNil(Bool.self, forKey: .isNodeUnderMaintenance)
         primaryAllocationID = container.decodeOrNil(Int.self, forKey: .allocation)
+        dockerImage = container.decodeOrNil(String.self, forKey: .dockerImage)
         relationships = container.decodeOrNil(WireServerRelationships.self, forKey: .relationships)
     }
 
@@ -274,7 +301,14 @@ struct WireServer: Decodable {
             status: status,
             isTransferring: isTransferring ?? false,
             isNodeUnderMaintenance: isNodeUnderMaintenance ?? includedNode?.maintenanceMode ?? false,
-            allocations: allocations
+            allocations: allocations,
+            dockerImage: dockerImage,
+            startupVariables: Dictionary(
+                (relationships?.variables?.items ?? []).compactMap { variable in
+                    variable.value.map { (variable.environmentName, $0) }
+                },
+                uniquingKeysWith: { first, _ in first }
+            )
         )
     }
 }

@@ -527,6 +527,23 @@ extension FakePanel {
         ])
     }
 
+    /// The client API's `variables` relationship (`EggVariableTransformer.php`), or the `null_resource` a subuser
+    /// without `startup.read` gets (pterodactyl-api.md §7.1).
+    private static func variablesJSON(_ variables: [String: String]?) -> FakePanelJSON {
+        guard let variables else { return .object([("object", .string("null_resource")), ("attributes", .null)]) }
+        let items = variables.sorted { $0.key < $1.key }.map { name, value in
+            item(
+                "egg_variable",
+                .object([
+                    ("name", .string(name)), ("description", .string("")), ("env_variable", .string(name)),
+                    ("default_value", .string(value)), ("server_value", .string(value)), ("is_editable", .bool(true)),
+                    ("rules", .string("required|string")),
+                ])
+            )
+        }
+        return .object([("object", .string("list")), ("data", .array(items))])
+    }
+
     private func clientServerJSON(_ server: Server, state: State) -> FakePanelJSON {
         let node = state.nodes.first { $0.id == server.nodeID }
         var fields: [(String, FakePanelJSON)] = [
@@ -537,7 +554,7 @@ extension FakePanel {
             ("sftp_details", .object([("ip", .string("node\(server.nodeID).example.com")), ("port", .int(2022))])),
             ("description", .string(server.description)), ("limits", Self.limitsJSON(server.limits)),
             ("invocation", .string("java -jar server.jar")),
-            ("docker_image", .string("ghcr.io/pterodactyl/yolks:java_21")),
+            ("docker_image", .string(server.dockerImage)),
             ("egg_features", .null),
             ("feature_limits", .object([("databases", .int(2)), ("allocations", .int(3)), ("backups", .int(5))])),
             ("status", .optional(server.status)),
@@ -565,7 +582,7 @@ extension FakePanel {
                 "relationships",
                 .object([
                     ("allocations", .object([("object", .string("list")), ("data", .array(allocations))])),
-                    ("variables", .object([("object", .string("list")), ("data", .array([]))])),
+                    ("variables", Self.variablesJSON(server.startupVariables)),
                 ])
             )
         )

@@ -81,6 +81,11 @@ public final class FakePanel: Sendable {
         public var resources: ServerResources
         /// When true, `/resources` and power answer 504 `DaemonConnectionException` for this server.
         public var daemonUnreachable: Bool
+        /// The `docker_image` of the client listing.
+        public var dockerImage: String = "ghcr.io/pterodactyl/yolks:java_21"
+        /// The egg's startup variables (`env_variable` → `server_value`); `nil` sends a `null_resource`, as the
+        /// panel does for a subuser without `startup.read`.
+        public var startupVariables: [String: String]? = ["SERVER_JARFILE": "server.jar"]
 
         /// Creates a running server with one allocation.
         public init(

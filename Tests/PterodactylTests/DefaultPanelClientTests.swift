@@ -90,6 +90,26 @@ import Testing
         }
     }
 
+    @Test func theListingCarriesTheImageAndTheStartupVariablesTheKeyMayRead() async throws {
+        var steam = FakePanel.Server.numbered(1)
+        steam.dockerImage = "ghcr.io/parkervcp/steamcmd:debian"
+        steam.startupVariables = ["QUERY_PORT": "27016", "SRCDS_APPID": "896660"]
+        var hidden = FakePanel.Server.numbered(2)
+        hidden.startupVariables = nil  // a subuser without startup.read gets a null_resource
+        try await withPanel(servers: [steam, hidden]) { _, client in
+            let listed = try await client.servers(forceRefresh: true)
+            #expect(listed[0].dockerImage == "ghcr.io/parkervcp/steamcmd:debian")
+            #expect(listed[0].startupVariables == ["QUERY_PORT": "27016", "SRCDS_APPID": "896660"])
+            #expect(listed[1].dockerImage == "ghcr.io/pterodactyl/yolks:java_21")
+            #expect(listed[1].startupVariables.isEmpty)
+            let neutral = GameServer(panel: listed[0])
+            #expect(
+                neutral.gameHints
+                    == GameHints(image: steam.dockerImage, startupVariables: steam.startupVariables ?? [:])
+            )
+        }
+    }
+
     @Test func unicodeAndVeryLongNamesArriveIntact() async throws {
         let names = [
             "Survival 🌍🔥 SMP", "שרת עברית", "zero\u{200B}width", "*bold* _x_ `code` @everyone <@123>",
