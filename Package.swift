@@ -195,6 +195,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "GameQuery",
                 "ClientSupport",
                 "DiscordModels",
                 "DiscordREST",

@@ -1,6 +1,8 @@
 import DiscordModels
 import Foundation
+import GameQuery
 import Logging
+import PanelCore
 import Testing
 
 @testable import StatusBot
@@ -239,6 +241,43 @@ enum SampleSecrets {
             }
             #expect(error?.errors.map(\.location) == [location], "\(variable)=\(value)")
         }
+    }
+
+    @Test func playersSectionAndPerServerChoices() throws {
+        let ini =
+            Self.validINI + """
+
+                [Players]
+                Interval = 60
+                Timeout = 0.5
+                ChangeStep = 5
+                Server.1a2b3c4d = a2s@play.example.com:27016
+                Server.default.5e6f7a8b = none
+                Server.9c0d1e2f = bedrock
+                """
+        let configuration = try BotConfiguration(ini: ini, environment: ["PLAYERS_ENABLED": "no"])
+        let players = configuration.players
+        #expect(players.enabled == false)
+        #expect(players.interval == .seconds(60))
+        #expect(players.timeout == .milliseconds(500))
+        #expect(players.changeStep == 5)
+        #expect(players.overrides[ServerID("1a2b3c4d")] == .query(.a2s, host: "play.example.com", port: 27016))
+        #expect(players.overrides[ServerID("5e6f7a8b")] == PlayerQueryOverride.none)
+        #expect(players.overrides[ServerID("9c0d1e2f")] == .query(.bedrock, host: nil, port: nil))
+        // The per-server lines are settings, not typos.
+        #expect(!configuration.warnings.contains { $0.message.contains("unknown setting") })
+        #expect(try BotConfiguration(ini: Self.validINI, environment: [:]).players == BotConfiguration.Players())
+    }
+
+    @Test func aBadPlayerChoiceNamesItsLine() {
+        let ini = Self.validINI + "\n[Players]\nServer.1a2b3c4d = quake3\nServer.home.5e6f7a8b = java\n"
+        let error = #expect(throws: ConfigurationError.self) {
+            try BotConfiguration(ini: ini, environment: ["PLAYERS_INTERVAL": "2"])
+        }
+        let messages = error?.errors.map(\.message) ?? []
+        #expect(messages.contains { $0.contains("Server.1a2b3c4d: 'quake3' is not java, bedrock, a2s or none") })
+        #expect(messages.contains { $0.contains("no panel named 'home'") })
+        #expect(error?.errors.contains { $0.location == "[Players] Interval" } == true)
     }
 
     @Test func metricsListenIsOffUntilSetAndTakesIPv6() throws {

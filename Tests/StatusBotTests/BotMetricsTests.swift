@@ -1,4 +1,5 @@
 import Foundation
+import GameQuery
 import Monitoring
 import Observability
 import PanelCore
@@ -90,6 +91,30 @@ import Testing
         #expect(seen.keys.contains { $0.contains(#"state="offline""#) })
         #expect(!seen.keys.contains { $0.contains(#"state="running""#) })
         #expect(!seen.keys.contains { $0.contains(second.server.id.rawValue) })
+    }
+
+    @Test func playersOnlineIsExportedOnlyWhileKnown() async {
+        let online = Mutex<Int?>(7)
+        struct Reader: PlayerCountReading {
+            let online: @Sendable () -> Int?
+            func playerCount(of server: ServerID) async -> PlayerCount? {
+                online().map { PlayerCount(online: $0, max: 20) }
+            }
+        }
+        let metrics = BotMetrics()
+        let exporter = GameServerMetrics(
+            factory: metrics.factory,
+            panel: "default",
+            players: Reader { online.withLock { $0 } }
+        )
+        let server = running(1, cpu: 10, rx: 1)
+        await exporter.consume(observation(1, [server]))
+        let key =
+            "pterodisbot_game_server_players_online{name=\"\(server.server.name)\",panel=\"default\",server=\"\(server.server.id.rawValue)\"}"
+        #expect(samples(metrics)[key] == 7)
+        online.withLock { $0 = nil }
+        await exporter.consume(observation(2, [server]))
+        #expect(samples(metrics)[key] == nil)
     }
 
     @Test func aRestartedServersTrafficCountsFromZeroAgain() async {

@@ -142,3 +142,36 @@ import Testing
         #expect(UnitFormatting.percent(276.34) == "276.3%")
     }
 }
+
+extension ChangeDetectorTests {
+    func players(_ count: Int?) -> ChangeDetector.Shown {
+        ChangeDetector.Shown(state: .running, cpuPercent: 40, hadGraph: true, players: count)
+    }
+
+    @Test func aPlayerCountChangeEditsAtMostOnceAMinute() {
+        #expect(detector.reasonToEdit(shown: players(3), current: players(4), sinceLastEdit: .seconds(59)) == nil)
+        #expect(
+            detector.reasonToEdit(shown: players(3), current: players(4), sinceLastEdit: .seconds(60))
+                == .playersChanged(from: 3, to: 4)
+        )
+        #expect(detector.reasonToEdit(shown: players(3), current: players(3), sinceLastEdit: .seconds(300)) == nil)
+        // Becoming unknown (the server stopped answering) or known again is a change too.
+        #expect(
+            detector.reasonToEdit(shown: players(3), current: players(nil), sinceLastEdit: .seconds(60))
+                == .playersChanged(from: 3, to: nil)
+        )
+    }
+
+    @Test func withAStepOnlyCrossingAMultipleCounts() {
+        let stepped = ChangeDetector(cpuChangeThreshold: 50, forceUpdateInterval: .seconds(600), playersStep: 5)
+        #expect(stepped.reasonToEdit(shown: players(5), current: players(9), sinceLastEdit: .seconds(120)) == nil)
+        #expect(
+            stepped.reasonToEdit(shown: players(9), current: players(10), sinceLastEdit: .seconds(120))
+                == .playersChanged(from: 9, to: 10)
+        )
+        #expect(
+            stepped.reasonToEdit(shown: players(5), current: players(4), sinceLastEdit: .seconds(120))
+                == .playersChanged(from: 5, to: 4)
+        )
+    }
+}

@@ -1,5 +1,6 @@
 import DiscordModels
 import Foundation
+import GameQuery
 import PanelCore
 import Testing
 
@@ -121,5 +122,22 @@ import Testing
         let fields = Dictionary(uniqueKeysWithValues: (embed.fields ?? []).map { ($0.name, $0.value) })
         #expect(fields["CPU"] == "276.3% (unlimited)")
         #expect(fields["Memory"] == "3.45 GiB (unlimited)")
+    }
+
+    @Test func playersShowTheCountAndUpToTenEscapedNames() throws {
+        var running = snapshot(.running)
+        running.players = PlayerCount(online: 12, max: 40, names: ["*Steve*"] + (1...11).map { "p\($0)" })
+        let fields = embedFieldValues(try #require(builder.message(for: running, graphPNG: nil).payload.embeds?.first))
+        #expect(fields["Players"] == "12 / 40\n\\*Steve\\*, p1, p2, p3, p4, p5, p6, p7, p8, p9, …")
+        running.players = PlayerCount(online: 0, max: 20)
+        let empty = embedFieldValues(try #require(builder.message(for: running, graphPNG: nil).payload.embeds?.first))
+        #expect(empty["Players"] == "0 / 20")
+        var offline = snapshot(.offline)
+        offline.players = PlayerCount(online: 1, max: 20)
+        #expect(
+            embedFieldValues(try #require(builder.message(for: offline, graphPNG: nil).payload.embeds?.first))[
+                "Players"
+            ] == nil
+        )
     }
 }

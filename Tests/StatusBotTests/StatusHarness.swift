@@ -28,11 +28,14 @@ final class StatusHarness: Sendable {
     let store: EmbedStore
     let panelClient: DefaultPanelClient<ManualClock>
     let discordClient: DefaultDiscordClient
+    /// The player-count collector, when the harness was made with a game query client.
+    let players: PlayerCountCollector<ManualClock>?
 
     /// Starts the fakes and the services; `restartOf` continues with another harness's fakes and store.
     init(
         servers: [FakePanel.Server],
         configuration: StatusUpdaterConfiguration = StatusUpdaterConfiguration(),
+        gameQueries: FakeGameQueryClient? = nil,
         restartOf previous: StatusHarness? = nil
     ) async throws {
         let clock = previous?.clock ?? ManualClock()
@@ -78,6 +81,10 @@ final class StatusHarness: Sendable {
         )
         let file = EmbedStoreFile(path: storePath)
         store = EmbedStore(file: file, initial: try file.load().locations)
+        let players = gameQueries.map { client in
+            PlayerCountCollector(client: client, interval: .seconds(30), clock: clock, logger: logger)
+        }
+        self.players = players
         services = await StatusServices.make(
             backend: PterodactylBackend(client: panelClient),
             configuration: configuration,
@@ -86,6 +93,7 @@ final class StatusHarness: Sendable {
             graphs: MetricsGraphing(fonts: GraphFonts.load(), timeZone: TimeZone(identifier: "UTC")!, logger: logger),
             clock: clock,
             wallClock: { Date(timeIntervalSince1970: 1_764_622_800 + clock.now.offset.components.seconds.asDouble) },
+            players: players,
             logger: logger
         )
     }

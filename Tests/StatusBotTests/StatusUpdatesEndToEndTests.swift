@@ -1,5 +1,6 @@
 import DiscordModels
 import Foundation
+import GameQuery
 import PanelCore
 import Pterodactyl
 import TestSupport
@@ -86,6 +87,41 @@ import Testing
         #expect(report.edited == 2)
         report = await harness.tick()
         #expect(report.edited == 0)
+        try await harness.shutdown()
+    }
+
+    /// The game server's player count reaches its status message: shown once known, edited for a new count at
+    /// most once a minute, and gone (not 0) when the server stops answering.
+    @Test func playerCountsReachTheStatusMessage() async throws {
+        let queries = FakeGameQueryClient()
+        let harness = try await StatusHarness(servers: [Self.second], gameQueries: queries)
+        let players = try #require(harness.players)
+        // The fake panel lists the Java yolks image and the primary allocation 203.0.113.10:25567.
+        let target = GameQueryTarget(.java, host: "203.0.113.10", port: 25567)
+        queries.answer(target, with: .success(PlayerCount(online: 3, max: 20, names: ["Alex", "Steve", "Kai"])))
+        harness.setRunning(Self.second.id, cpu: 40, sample: 0)
+        try await harness.updater.track(Self.second.id, in: StatusHarness.channel)
+        await harness.tick()
+        await players.queryRound()
+
+        func playersField() async throws -> String? {
+            let body = try #require(await harness.messageRequests.last?.body)
+            let json = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+            let fields = (json?["embeds"] as? [[String: Any]])?.first?["fields"] as? [[String: Any]] ?? []
+            return fields.first { $0["name"] as? String == "Players" }?["value"] as? String
+        }
+        // Becoming known is a change, but not before a minute since the last edit.
+        harness.clock.advance(by: .seconds(10))
+        #expect(await harness.tick().edited == 0)
+        harness.clock.advance(by: .seconds(50))
+        #expect(await harness.tick().editReasons["players"] == 1)
+        #expect(try await playersField() == "3 / 20\nAlex, Steve, Kai")
+
+        queries.answer(target, with: .failure(.timedOut(after: .seconds(1))))
+        await players.queryRound()
+        harness.clock.advance(by: .seconds(60))
+        #expect(await harness.tick().editReasons["players"] == 1)
+        #expect(try await playersField() == nil)
         try await harness.shutdown()
     }
 

@@ -140,9 +140,10 @@ public enum BotApplication {
                 "no TrueType font found (install fonts-dejavu-core or set [Graphs] FontPath); using the built-in font"
             )
         }
+        let playerCounts = PlayerCounts.collector(configuration.players)
         let services = await StatusServices.make(
             backend: panel,
-            configuration: StatusUpdaterConfiguration(configuration.bot),
+            configuration: StatusUpdaterConfiguration(configuration.bot, players: configuration.players),
             sink: DiscordStatusMessageSink(client: discordClient),
             store: store,
             graphs: MetricsGraphing(fonts: fonts, logger: logger),
@@ -152,6 +153,7 @@ public enum BotApplication {
                 PresenceUpdater(gateway: gateway, store: store, count: loaded.locations.count),
             ],
             metrics: metrics,
+            players: playerCounts,
             logger: logger
         )
         let handler = InteractionHandler(
@@ -178,6 +180,7 @@ public enum BotApplication {
             .init(service: gateway), .init(service: StoreFlusher(store: store, logger: logger)),
             .init(service: services.monitor), .init(service: handler), .init(service: router),
         ]
+        if let playerCounts { serviceList.append(.init(service: playerCounts)) }
         if let probeServer {
             // Last in, first out: the probes answer until everything else has stopped.
             serviceList.insert(.init(service: probeServer), at: 0)

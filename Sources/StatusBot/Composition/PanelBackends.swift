@@ -66,12 +66,13 @@ extension PanelClientConfiguration {
 }
 
 extension StatusUpdaterConfiguration {
-    /// The status messages' settings from `[Bot]`.
-    public init(_ bot: BotConfiguration.Bot) {
+    /// The status messages' settings from `[Bot]` and `[Players]`.
+    public init(_ bot: BotConfiguration.Bot, players: BotConfiguration.Players = BotConfiguration.Players()) {
         self.init(
             updateInterval: bot.updateInterval,
             forceUpdateInterval: bot.forceUpdateInterval,
-            cpuChangeThreshold: bot.cpuChangeThreshold
+            cpuChangeThreshold: bot.cpuChangeThreshold,
+            playersChangeStep: players.changeStep
         )
     }
 }

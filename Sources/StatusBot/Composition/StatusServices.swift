@@ -30,6 +30,7 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
     ///   - wallClock: Timestamps of samples.
     ///   - extra: More consumers (health file, presence, later alerts).
     ///   - metrics: Where to export what each cycle saw, when the metrics listener is on.
+    ///   - players: The player-count collector, when `[Players]` is on (run it as a service too).
     ///   - logger: Logger for the monitor and the updater.
     /// - Returns: The wired services; run ``monitor`` as a service.
     public static func make(
@@ -42,6 +43,7 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
         wallClock: @escaping @Sendable () -> Date = { Date() },
         extra: [any ObservationConsumer] = [],
         metrics: BotMetrics? = nil,
+        players: (any PlayerCountReading & ObservationConsumer)? = nil,
         logger: Logger
     ) async -> StatusServices {
         let monitor = PanelMonitor(
@@ -57,15 +59,21 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
             sink: sink,
             store: store,
             graphs: graphs,
+            players: players,
             clock: clock,
             wallClock: wallClock,
             logger: logger
         )
         // Graph samples are recorded before the updater renders, so a sixth sample shows in the same cycle.
-        var consumers: [any ObservationConsumer] = [GraphSampleRecorder(graphs: graphs), updater] + extra
+        var consumers: [any ObservationConsumer] = [GraphSampleRecorder(graphs: graphs)]
+        // Before the updater, so a server that stopped running loses its count in the same cycle.
+        if let players { consumers.append(players) }
+        consumers += [updater] + extra
         if let metrics {
             // After the updater, so its report of the same cycle is ready.
-            consumers.append(GameServerMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName))
+            consumers.append(
+                GameServerMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName, players: players)
+            )
             consumers.append(
                 CycleMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName) {
                     await updater.recentCycles.last

@@ -1,5 +1,6 @@
 import DiscordModels
 import Logging
+import PanelCore
 
 /// The bot's whole configuration, typed, validated and immutable.
 ///
@@ -60,6 +61,35 @@ public struct BotConfiguration: Sendable {
         public var fontPath: String?
     }
 
+    /// `[Players]`: player counts asked from the game servers.
+    public struct Players: Sendable, Equatable {
+        /// Whether servers are asked at all.
+        public var enabled: Bool = true
+        /// Time between two queries of one server.
+        public var interval: Duration = .seconds(30)
+        /// Time a server has to answer.
+        public var timeout: Duration = .seconds(1)
+        /// The count must cross a multiple of this for an edit of players alone.
+        public var changeStep: Int = 1
+        /// Per-server choices (`Server.<identifier> = a2s@host:port`).
+        public var overrides: [ServerID: PlayerQueryOverride] = [:]
+
+        /// The defaults of `config.ini.example`.
+        public init(
+            enabled: Bool = true,
+            interval: Duration = .seconds(30),
+            timeout: Duration = .seconds(1),
+            changeStep: Int = 1,
+            overrides: [ServerID: PlayerQueryOverride] = [:]
+        ) {
+            self.enabled = enabled
+            self.interval = interval
+            self.timeout = timeout
+            self.changeStep = changeStep
+            self.overrides = overrides
+        }
+    }
+
     /// Which parts must be present: the bot needs everything, `preview` only the panel.
     public enum Scope: Sendable {
         /// Panel and Discord (the `run` command).
@@ -73,6 +103,8 @@ public struct BotConfiguration: Sendable {
     public var discord: Discord?
     public var bot: Bot
     public var graphs: Graphs
+    /// `[Players]`.
+    public var players: Players
     /// Non-fatal findings (legacy key format, file permissions, unknown keys).
     public var warnings: [ConfigurationIssue]
     /// Every setting's effective value (secrets redacted) and where it came from, for `check-config`.
@@ -154,6 +186,13 @@ public struct BotConfiguration: Sendable {
             logLevel: reader.choice(.logLevel, Logger.Level.self) ?? .info
         )
         let graphs = Graphs(fontPath: reader.path(.fontPath))
+        let players = Players(
+            enabled: reader.flag(.playersEnabled) ?? true,
+            interval: .seconds(reader.integer(.playersInterval, in: 5...3600) ?? 30),
+            timeout: .milliseconds(Int(((reader.decimal(.playersTimeout, in: 0.1...10) ?? 1) * 1000).rounded())),
+            changeStep: reader.integer(.playersChangeStep, in: 1...10_000) ?? 1,
+            overrides: reader.playerOverrides()
+        )
         reader.reportUnknownKeys()
 
         let issues = reader.issues
@@ -164,6 +203,7 @@ public struct BotConfiguration: Sendable {
         self.discord = discord
         self.bot = bot
         self.graphs = graphs
+        self.players = players
         self.warnings = issues
         self.effectiveSettings = reader.effective
     }

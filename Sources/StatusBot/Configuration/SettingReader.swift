@@ -1,4 +1,5 @@
 import DiscordModels
+import GameQuery
 import Logging
 import PanelCore
 
@@ -198,11 +199,75 @@ struct SettingReader {
         return choice
     }
 
+    mutating func flag(_ spec: SettingSpec) -> Bool? {
+        guard let value = read(spec) else { return nil }
+        switch value.lowercased() {
+        case "yes", "true", "on", "1": return true
+        case "no", "false", "off", "0": return false
+        default:
+            fail(spec, "'\(value)' is not yes or no")
+            return nil
+        }
+    }
+
+    /// The `[Players] Server.<identifier>` lines (or `Server.<panel>.<identifier>` with the default panel's
+    /// name): `java`, `bedrock`, `a2s` or `none`, optionally followed by `@host:port`.
+    mutating func playerOverrides() -> [ServerID: PlayerQueryOverride] {
+        var overrides: [ServerID: PlayerQueryOverride] = [:]
+        for entry in document?.entries ?? [] where Self.isPlayerOverride(entry) {
+            let location = "config.ini line \(entry.line)"
+            var name = entry.key.dropFirst("Server.".count)
+            if let dot = name.firstIndex(of: ".") {
+                guard name[..<dot] == PanelBackends.defaultPanelName else {
+                    issues.append(
+                        ConfigurationIssue(
+                            .error,
+                            location,
+                            "[Players] \(entry.key): no panel named '\(name[..<dot])'; use Server.<identifier>"
+                        )
+                    )
+                    continue
+                }
+                name = name[name.index(after: dot)...]
+            }
+            guard let override = Self.playerOverride(entry.value) else {
+                issues.append(
+                    ConfigurationIssue(
+                        .error,
+                        location,
+                        "[Players] \(entry.key): '\(entry.value)' is not java, bedrock, a2s or none, "
+                            + "optionally followed by @host:port (e.g. a2s@play.example.com:27015)"
+                    )
+                )
+                continue
+            }
+            overrides[ServerID(String(name))] = override
+        }
+        return overrides
+    }
+
+    static func isPlayerOverride(_ entry: INIDocument.Entry) -> Bool {
+        entry.section.lowercased() == "players" && entry.key.lowercased().hasPrefix("server.")
+            && entry.key.count > "Server.".count
+    }
+
+    static func playerOverride(_ text: String) -> PlayerQueryOverride? {
+        let parts = text.split(separator: "@", maxSplits: 1).map { $0.trimmingWhitespace() }
+        let name = parts[0].lowercased()
+        if name == "none" { return parts.count == 1 ? PlayerQueryOverride.none : nil }
+        guard let chosen = GameQueryProtocol(rawValue: name) else { return nil }
+        guard parts.count == 2 else { return .query(chosen, host: nil, port: nil) }
+        guard let address = ListenAddress(String(parts[1])) else { return nil }
+        return .query(chosen, host: address.host, port: address.port)
+    }
+
     /// Warns about keys in the file that no setting reads (usually typos).
     mutating func reportUnknownKeys() {
         let known = Set(SettingSpec.all.map { INIDocument.identity(section: $0.section, key: $0.key) })
         for entry in document?.entries ?? []
-        where !known.contains(INIDocument.identity(section: entry.section, key: entry.key)) {
+        where !known.contains(INIDocument.identity(section: entry.section, key: entry.key))
+            && !Self.isPlayerOverride(entry)
+        {
             warn("config.ini line \(entry.line)", "unknown setting [\(entry.section)] \(entry.key) is ignored")
         }
     }

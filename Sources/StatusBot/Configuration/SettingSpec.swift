@@ -193,11 +193,41 @@ extension SettingSpec {
     )
 
     /// Every setting, in the order of `config.ini.example`.
+    static let playersEnabled = optional(
+        "Players",
+        "Enabled",
+        env: "PLAYERS_ENABLED",
+        default: "yes",
+        "Ask running game servers for their player count (yes or no)"
+    )
+    static let playersInterval = optional(
+        "Players",
+        "Interval",
+        env: "PLAYERS_INTERVAL",
+        default: "30",
+        "Seconds between two queries of one game server (5..3600)"
+    )
+    static let playersTimeout = optional(
+        "Players",
+        "Timeout",
+        env: "PLAYERS_TIMEOUT",
+        default: "1",
+        "Seconds a game server has to answer a query (0.1..10)"
+    )
+    static let playersChangeStep = optional(
+        "Players",
+        "ChangeStep",
+        env: "PLAYERS_CHANGE_STEP",
+        default: "1",
+        "A status message is edited for players alone when the count crosses a multiple of this, at most once a minute"
+    )
+
     public static let all: [SettingSpec] = [
         panelURL, clientAPIKey, applicationAPIKey, clientRateLimit, applicationRateLimit, maxConcurrentRequests,
         token, allowedGuildID, allowedRoles, apiBaseURL, gatewayCompression,
         updateInterval, forceUpdateInterval, cpuChangeThreshold, embedStorePath, healthFile, metricsListen,
         logLevel,
         fontPath,
+        playersEnabled, playersInterval, playersTimeout, playersChangeStep,
     ]
 }

@@ -1,3 +1,4 @@
+import GameQuery
 import Monitoring
 import PanelCore
 
@@ -19,6 +20,8 @@ public struct ServerSnapshot: Sendable, Equatable {
     public var staleReason: String?
     /// When the figures were taken.
     public var observedAt: Date
+    /// Who is online, when the game server answered a player query; nil when unknown.
+    public var players: PlayerCount?
 
     /// Creates a snapshot.
     public init(

@@ -1,4 +1,5 @@
 import DiscordModels
+import GameQuery
 import PanelCore
 
 #if canImport(FoundationEssentials)
@@ -144,6 +145,9 @@ public struct StatusEmbedBuilder: Sendable {
                 )
             }
         }
+        if let players = snapshot.players, snapshot.state == .running {
+            fields.append(Embed.Field(name: "Players", value: Self.playersText(players), inline: true))
+        }
         if let node = server.nodeName, !node.isEmpty {
             fields.append(Embed.Field(name: "Node", value: node, inline: true))
         }
@@ -151,6 +155,17 @@ public struct StatusEmbedBuilder: Sendable {
             fields.append(Embed.Field(name: "Address", value: "`\(address)`", inline: true))
         }
         return fields
+    }
+
+    /// `12 / 40`, then up to ten names the server shared (escaped: names are whatever players chose).
+    static func playersText(_ players: PlayerCount) -> String {
+        var text = "\(players.online) / \(players.max)"
+        let names = players.names.prefix(10).map(InteractionReplies.escaped)
+        if !names.isEmpty {
+            text += "\n" + names.joined(separator: ", ")
+            if players.online > names.count { text += ", …" }
+        }
+        return text
     }
 
     private func cpuText(_ resources: ServerResources, _ limits: ServerLimits) -> String {

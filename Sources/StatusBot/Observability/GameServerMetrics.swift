@@ -1,10 +1,12 @@
 import CoreMetrics
+import GameQuery
 import Monitoring
 import PanelCore
 import Synchronization
 
 /// Exports what each cycle observed of every watched game server: state, CPU, memory and its limit, disk,
-/// network and uptime, labelled by panel, server identifier and name.
+/// network, uptime and players online (when the server answers player queries), labelled by panel, server
+/// identifier and name.
 ///
 /// Series of a server that is no longer watched (its message deleted, the server removed) are destroyed at the
 /// next cycle, so label cardinality follows the watched servers and never grows with time.
@@ -12,17 +14,26 @@ final class GameServerMetrics: ObservationConsumer {
     private let factory: any MetricsFactory
     private let panel: String
     private let series = Mutex<[ServerID: ServerSeries]>([:])
+    private let players: (any PlayerCountReading)?
 
     /// Creates the exporter.
     /// - Parameters:
     ///   - factory: Where the metrics go.
     ///   - panel: The panel's name, the `panel` label.
-    init(factory: any MetricsFactory, panel: String) {
+    ///   - players: The player counts, when they are collected.
+    init(factory: any MetricsFactory, panel: String, players: (any PlayerCountReading)? = nil) {
         self.factory = factory
         self.panel = panel
+        self.players = players
     }
 
     func consume(_ observation: Observation) async {
+        var online: [ServerID: Int] = [:]
+        if let players {
+            for id in observation.servers.keys {
+                if let count = await players.playerCount(of: id) { online[id] = count.online }
+            }
+        }
         let isCycle = if case .cycle = observation.origin { true } else { false }
         let gone: [ServerSeries] = self.series.withLock { series in
             for (id, observed) in observation.servers {
@@ -32,6 +43,7 @@ final class GameServerMetrics: ObservationConsumer {
                     series[id] = ServerSeries(labels: labels, factory: self.factory)
                 }
                 series[id]?.record(observed)
+                series[id]?.recordPlayers(observed.state == .running ? online[id] : nil)
             }
             // A cycle observes every watched server: whatever it did not see is no longer watched.
             guard isCycle else { return [] }
@@ -47,6 +59,7 @@ private final class ServerSeries {
     let labels: [(String, String)]
     private let factory: any MetricsFactory
     private var state: (name: String, meter: Meter)?
+    private var players: Meter?
     private let cpu: Meter
     private let memory: Meter
     private let memoryLimit: Meter
@@ -107,7 +120,25 @@ private final class ServerSeries {
         self.lastNetwork = (usage.networkRxBytes, usage.networkTxBytes)
     }
 
+    /// Players online; the series exists only while the count is known.
+    func recordPlayers(_ online: Int?) {
+        guard let online else {
+            self.players?.destroy()
+            self.players = nil
+            return
+        }
+        if self.players == nil {
+            self.players = Meter(
+                label: "pterodisbot_game_server_players_online",
+                dimensions: self.labels,
+                factory: self.factory
+            )
+        }
+        self.players?.set(online)
+    }
+
     func destroy() {
+        self.players?.destroy()
         self.state?.meter.destroy()
         for meter in [self.cpu, self.memory, self.memoryLimit, self.disk, self.uptime] { meter.destroy() }
         self.received.destroy()

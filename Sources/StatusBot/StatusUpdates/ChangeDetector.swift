@@ -12,13 +12,17 @@ public struct ChangeDetector: Sendable {
         public var hadGraph: Bool
         /// Whether the values were marked as not current.
         public var isStale: Bool
+        /// The player count shown, nil when none was.
+        public var players: Int?
 
         /// Creates a record of what was shown.
-        public init(state: ServerState, cpuPercent: Double?, hadGraph: Bool, isStale: Bool = false) {
+        public init(state: ServerState, cpuPercent: Double?, hadGraph: Bool, isStale: Bool = false, players: Int? = nil)
+        {
             self.state = state
             self.cpuPercent = cpuPercent
             self.hadGraph = hadGraph
             self.isStale = isStale
+            self.players = players
         }
     }
 
@@ -32,6 +36,8 @@ public struct ChangeDetector: Sendable {
         case stalenessChanged(isStale: Bool)
         /// CPU moved by more than the threshold.
         case cpuChanged(by: Double)
+        /// The player count crossed a step, or became known or unknown.
+        case playersChanged(from: Int?, to: Int?)
         /// The graph became available (sixth sample).
         case graphAvailable
         /// The forced refresh interval passed.
@@ -46,6 +52,7 @@ public struct ChangeDetector: Sendable {
             case .stateChanged: "state"
             case .stalenessChanged: "stale"
             case .cpuChanged: "cpu"
+            case .playersChanged: "players"
             case .graphAvailable: "graph"
             case .forcedRefresh: "forced"
             case .requested: "requested"
@@ -58,6 +65,8 @@ public struct ChangeDetector: Sendable {
             case .stateChanged(let from, let to): "state \(from) → \(to)"
             case .stalenessChanged(let isStale): isStale ? "values became stale" : "values are current again"
             case .cpuChanged(let delta): "CPU changed by \(Int(delta.rounded())) points"
+            case .playersChanged(let from, let to):
+                "players \(from.map(String.init) ?? "unknown") → \(to.map(String.init) ?? "unknown")"
             case .graphAvailable: "graph available"
             case .forcedRefresh: "forced refresh"
             case .requested: "requested"
@@ -69,11 +78,22 @@ public struct ChangeDetector: Sendable {
     public var cpuChangeThreshold: Double
     /// Longest time an embed goes without an edit.
     public var forceUpdateInterval: Duration
+    /// The player count must cross a multiple of this to count as a change.
+    public var playersStep: Int
+    /// Shortest time between two edits made for the player count alone.
+    public var playersMinimumInterval: Duration
 
     /// Creates a detector.
-    public init(cpuChangeThreshold: Double, forceUpdateInterval: Duration) {
+    public init(
+        cpuChangeThreshold: Double,
+        forceUpdateInterval: Duration,
+        playersStep: Int = 1,
+        playersMinimumInterval: Duration = .seconds(60)
+    ) {
         self.cpuChangeThreshold = cpuChangeThreshold
         self.forceUpdateInterval = forceUpdateInterval
+        self.playersStep = max(1, playersStep)
+        self.playersMinimumInterval = playersMinimumInterval
     }
 
     /// The reason to edit, or `nil` to leave the message alone.
@@ -89,8 +109,16 @@ public struct ChangeDetector: Sendable {
             return .cpuChanged(by: abs(now - before))
         }
         if current.hadGraph && !shown.hadGraph { return .graphAvailable }
+        if sinceLastEdit >= playersMinimumInterval, playersCrossedAStep(from: shown.players, to: current.players) {
+            return .playersChanged(from: shown.players, to: current.players)
+        }
         // A server the panel can't tell us about has nothing new to show; refreshing it would only cost calls.
         if sinceLastEdit >= forceUpdateInterval && !current.isStale { return .forcedRefresh }
         return nil
+    }
+
+    private func playersCrossedAStep(from before: Int?, to now: Int?) -> Bool {
+        guard let before, let now else { return (before == nil) != (now == nil) }
+        return before / playersStep != now / playersStep
     }
 }

@@ -1,4 +1,5 @@
 import DiscordModels
+import GameQuery
 import Logging
 import Monitoring
 import PanelCore
@@ -36,6 +37,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     private let sink: any StatusMessageSink
     private let store: EmbedStore
     private let graphs: any StatusGraphing
+    private let players: (any PlayerCountReading)?
     private let builder: StatusEmbedBuilder
     private let detector: ChangeDetector
     private let clock: C
@@ -63,11 +65,13 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
         sink: any StatusMessageSink,
         store: EmbedStore,
         graphs: any StatusGraphing,
+        players: (any PlayerCountReading)? = nil,
         clock: C,
         wallClock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) {
         self.configuration = configuration
+        self.players = players
         self.monitor = monitor
         self.sink = sink
         self.store = store
@@ -75,7 +79,8 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
         self.builder = StatusEmbedBuilder(updateInterval: configuration.updateInterval)
         self.detector = ChangeDetector(
             cpuChangeThreshold: configuration.cpuChangeThreshold,
-            forceUpdateInterval: configuration.forceUpdateInterval
+            forceUpdateInterval: configuration.forceUpdateInterval,
+            playersStep: configuration.playersChangeStep
         )
         self.clock = clock
         self.wallClock = wallClock
@@ -223,7 +228,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     {
         guard !isBlocked(location) else { return nil }
         let now = clock.now
-        let snapshot = ServerSnapshot(observation, now: wallClock())
+        let snapshot = await self.snapshot(of: observation)
         let hasGraph = snapshot.state == .running ? await graphs.hasEnoughData(for: id) : false
         let previous = shown[id]
         return detector.reasonToEdit(
@@ -263,7 +268,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
         let reason = force ? .requested : await reasonToEdit(id, at: location, with: observation)
         guard let reason else { return .unchanged }
 
-        let snapshot = ServerSnapshot(observation, now: wallClock())
+        let snapshot = await self.snapshot(of: observation)
         let message = await render(snapshot)
         do {
             try await sink.editMessage(location.messageID, in: location.channelID, message.outgoing)
@@ -353,7 +358,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
             throw PanelFailure(.notFound, detail: "no server \(id) on the panel")
         }
         guard let observation = await monitor.observe([id])[id] else { throw CancellationError() }
-        let message = await render(ServerSnapshot(observation, now: wallClock()))
+        let message = await render(await self.snapshot(of: observation))
         let messageID = try await sink.createMessage(in: channel, message.outgoing)
         let old = await store.location(for: id)
         let location = EmbedLocation(channelID: channel, messageID: messageID)
@@ -390,8 +395,18 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
             state: snapshot.state,
             cpuPercent: snapshot.isStale ? nil : snapshot.resources?.cpuAbsolute,
             hadGraph: hadGraph,
-            isStale: snapshot.isStale
+            isStale: snapshot.isStale,
+            players: snapshot.state == .running ? snapshot.players?.online : nil
         )
+    }
+
+    /// What the message of `observation`'s server shows now, with its player count when known.
+    private func snapshot(of observation: ServerObservation) async -> ServerSnapshot {
+        var snapshot = ServerSnapshot(observation, now: wallClock())
+        if snapshot.state == .running, let players {
+            snapshot.players = await players.playerCount(of: observation.server.id)
+        }
+        return snapshot
     }
 
     // MARK: - Turns

@@ -14,6 +14,8 @@ public struct StatusUpdaterConfiguration: Sendable {
     public var maximumChannelBackoff: Duration
     /// How many recent cycles `/bot_status` summarises.
     public var historyLength: Int
+    /// The player count must cross a multiple of this for an edit of players alone (`[Players] ChangeStep`).
+    public var playersChangeStep: Int
 
     /// Creates a configuration; defaults match `config.ini.example`.
     public init(
@@ -23,7 +25,8 @@ public struct StatusUpdaterConfiguration: Sendable {
         editConcurrency: Int = 4,
         channelBackoff: Duration = .seconds(60),
         maximumChannelBackoff: Duration = .seconds(1800),
-        historyLength: Int = 30
+        historyLength: Int = 30,
+        playersChangeStep: Int = 1
     ) {
         self.updateInterval = updateInterval
         self.forceUpdateInterval = forceUpdateInterval
@@ -32,5 +35,6 @@ public struct StatusUpdaterConfiguration: Sendable {
         self.channelBackoff = channelBackoff
         self.maximumChannelBackoff = maximumChannelBackoff
         self.historyLength = historyLength
+        self.playersChangeStep = playersChangeStep
     }
 }
