@@ -176,6 +176,7 @@ let package = Package(
         .executableTarget(
             name: "pterodisbot-bench",
             dependencies: [
+                "GameQuery",
                 "ClientSupport",
                 "DiscordGateway",
                 "StatusBot",

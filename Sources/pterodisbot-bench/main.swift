@@ -18,6 +18,7 @@ let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
     ("orchestrator", { try await orchestratorBenchmarks() }),
     ("cycle-cpu", { try await cycleCPUBenchmarks() }),
     ("metrics", { try await metricsBenchmarks() }),
+    ("players", { try await playersBenchmarks() }),
     // A simulated week: minutes, not seconds. Run it by name.
     ("soak", { try await soakBenchmarks() }),
 ]

@@ -1,4 +1,5 @@
 import DiscordModels
+import GameQuery
 import PanelCore
 import Testing
 
@@ -172,6 +173,14 @@ import Testing
         #expect(select.options[0].emoji?.name == "🔴")
         #expect(select.maxValues == 1)
         #expect(payload.components?.count == 1)
+
+        // With player counts: shown for the running server only.
+        let counted = picker.updatingPlayers([
+            ServerID("c"): PlayerCount(online: 3, max: 10), ServerID("a"): PlayerCount(online: 1, max: 10),
+        ])
+        let options = try #require(firstSelect(in: counted.message(page: 0))).options
+        #expect(options[2].description == "Running · 3/10 players · Viking survival")
+        #expect(options[0].description == "Offline")
     }
 
     @Test func sixtyServersArePagedByTwentyFive() throws {

@@ -15,5 +15,9 @@ import Testing
         let images = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") }
         #expect(images.count >= 3, "running servers have graphs after eight cycles")
         for image in images { #expect(html.contains(image)) }
+        // The simulated game servers answer player queries: counts, and names where the game shares them.
+        #expect(html.contains("Players"))
+        #expect(html.contains("/ 20"))
+        #expect(html.contains("Alex"))
     }
 }

@@ -169,6 +169,7 @@ public enum BotApplication {
             registrations: FileCommandRegistrationStore(path: configuration.bot.embedStorePath + ".commands"),
             gatewayLatency: { gateway.latency() },
             gatewayUptime: { gateway.timeReady() },
+            players: playerCounts,
             metrics: metricsFactory,
             logger: Logger(label: "pterodisbot.interactions")
         )

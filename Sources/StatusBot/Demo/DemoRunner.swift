@@ -46,6 +46,7 @@ public enum DemoRunner {
             wallClock: {
                 start.addingTimeInterval(Double(panel.tick) * Double(DemoScenario.tickInterval.components.seconds))
             },
+            players: SimulatedPlayers(servers: SimulatedServer.demo, tick: { panel.tick }),
             logger: logger
         )
         for server in try await panel.servers(forceRefresh: false) {

@@ -31,6 +31,10 @@ public struct SimulatedServer: Sendable, Hashable {
     public var networkBytesPerSecond: Int
     /// Signals the simulation sends by itself.
     public var schedule: [ScheduledSignal]
+    /// The player limit the game server announces; nil for a game that answers no player query.
+    public var maxPlayers: Int?
+    /// Whether its player query lists names (Minecraft Java does).
+    public var sharesPlayerNames: Bool
 
     /// Creates a simulated server.
     /// - Parameters:
@@ -41,6 +45,8 @@ public struct SimulatedServer: Sendable, Hashable {
     ///   - diskBytes: Disk in use at tick 0.
     ///   - networkBytesPerSecond: Typical traffic while running.
     ///   - schedule: Signals sent by the simulation itself.
+    ///   - maxPlayers: The player limit the game announces, nil when it answers no player query.
+    ///   - sharesPlayerNames: Whether its player query lists names.
     public init(
         server: GameServer,
         initialState: ServerState = .running,
@@ -48,7 +54,9 @@ public struct SimulatedServer: Sendable, Hashable {
         memoryLoad: Double = 0.5,
         diskBytes: Int = 2 << 30,
         networkBytesPerSecond: Int = 40_000,
-        schedule: [ScheduledSignal] = []
+        schedule: [ScheduledSignal] = [],
+        maxPlayers: Int? = nil,
+        sharesPlayerNames: Bool = false
     ) {
         self.server = server
         self.initialState = initialState
@@ -57,6 +65,8 @@ public struct SimulatedServer: Sendable, Hashable {
         self.diskBytes = diskBytes
         self.networkBytesPerSecond = networkBytesPerSecond
         self.schedule = schedule
+        self.maxPlayers = maxPlayers
+        self.sharesPlayerNames = sharesPlayerNames
     }
 }
 
@@ -87,7 +97,9 @@ extension SimulatedServer {
             cpuLoad: 0.34,
             memoryLoad: 0.66,
             diskBytes: 9_400 << 20,
-            networkBytesPerSecond: 180_000
+            networkBytesPerSecond: 180_000,
+            maxPlayers: 20,
+            sharesPlayerNames: true
         ),
         SimulatedServer(
             server: GameServer(
@@ -117,7 +129,8 @@ extension SimulatedServer {
             memoryLoad: 0.55,
             diskBytes: 2_100 << 20,
             networkBytesPerSecond: 60_000,
-            schedule: [ScheduledSignal(tick: 2, signal: .start)]
+            schedule: [ScheduledSignal(tick: 2, signal: .start)],
+            maxPlayers: 10
         ),
         SimulatedServer(
             server: GameServer(
@@ -134,7 +147,8 @@ extension SimulatedServer {
             cpuLoad: 0.22,
             memoryLoad: 0.71,
             diskBytes: 14_800 << 20,
-            networkBytesPerSecond: 320_000
+            networkBytesPerSecond: 320_000,
+            maxPlayers: 100
         ),
         SimulatedServer(
             server: GameServer(
@@ -196,7 +210,8 @@ extension SimulatedServer {
             cpuLoad: 0.26,
             memoryLoad: 0.42,
             diskBytes: 33_500 << 20,
-            networkBytesPerSecond: 150_000
+            networkBytesPerSecond: 150_000,
+            maxPlayers: 10
         ),
     ]
 

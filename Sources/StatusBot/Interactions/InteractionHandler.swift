@@ -1,6 +1,7 @@
 import CoreMetrics
 import DiscordModels
 import DiscordREST
+import GameQuery
 import Logging
 import Monitoring
 import PanelCore
@@ -40,6 +41,7 @@ public actor InteractionHandler: Service {
     private let registrations: (any CommandRegistrationStore)?
     private let gatewayLatency: @Sendable () async -> Duration?
     private let gatewayUptime: @Sendable () async -> Duration?
+    private let players: (any PlayerCountReading)?
     private let elapsed: @Sendable () -> Duration
     private let listingMaxAge: Duration
     private let logger: Logger
@@ -66,6 +68,7 @@ public actor InteractionHandler: Service {
     ///   - gatewayUptime: How long the gateway session has been up, `nil` while it is down.
     ///   - elapsed: Time since the bot started (uptime; also ages the `/server_status` listing cache).
     ///   - listingMaxAge: How long Previous/Next and a pick reuse the server states fetched for `/server_status`.
+    ///   - players: The player counts, shown in the `/server_status` list when known.
     ///   - metrics: Where interactions are counted by kind and outcome (nothing by default).
     ///   - logger: Logger; refusals are logged at `notice` with user and guild IDs, never with tokens.
     public init(
@@ -80,6 +83,7 @@ public actor InteractionHandler: Service {
         gatewayUptime: @escaping @Sendable () async -> Duration? = { nil },
         elapsed: (@Sendable () -> Duration)? = nil,
         listingMaxAge: Duration = .seconds(60),
+        players: (any PlayerCountReading)? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) {
@@ -95,6 +99,7 @@ public actor InteractionHandler: Service {
         let started = ContinuousClock.now
         self.elapsed = elapsed ?? { started.duration(to: .now) }
         self.listingMaxAge = listingMaxAge
+        self.players = players
         self.metrics = InteractionMetrics(factory: metrics)
         self.logger = logger
         (inbox, inboxContinuation) = AsyncStream.makeStream(
@@ -407,6 +412,13 @@ public actor InteractionHandler: Service {
             if !unknown.isEmpty {
                 let observed = await monitor.observe(unknown)
                 picker = picker.updatingStates { observed[$0]?.state }
+            }
+            if let players {
+                var counts: [ServerID: PlayerCount] = [:]
+                for entry in picker.entries(onPage: page) {
+                    counts[entry.server.id] = await players.playerCount(of: entry.server.id)
+                }
+                picker = picker.updatingPlayers(counts)
             }
         }
         listing = Listing(picker: picker, at: listedAt)

@@ -1,4 +1,5 @@
 import DiscordModels
+import GameQuery
 import PanelCore
 
 /// Builds the `/server_status` reply: a summary line and a string select of the servers, 25 per page with
@@ -11,11 +12,14 @@ public struct ServerPicker: Sendable, Hashable {
         public var server: GameServer
         /// Its state, or `nil` when unknown.
         public var state: ServerState?
+        /// Who is online, when the game server answered a player query.
+        public var players: PlayerCount?
 
         /// Creates an entry.
-        public init(server: GameServer, state: ServerState?) {
+        public init(server: GameServer, state: ServerState?, players: PlayerCount? = nil) {
             self.server = server
             self.state = state
+            self.players = players
         }
     }
 
@@ -111,7 +115,22 @@ public struct ServerPicker: Sendable, Hashable {
     /// - Parameter state: A state per server, `nil` to keep the entry's.
     /// - Returns: The updated picker.
     public func updatingStates(_ state: (ServerID) -> ServerState?) -> ServerPicker {
-        ServerPicker(entries: entries.map { Entry(server: $0.server, state: state($0.server.id) ?? $0.state) })
+        ServerPicker(
+            entries: entries.map {
+                Entry(server: $0.server, state: state($0.server.id) ?? $0.state, players: $0.players)
+            }
+        )
+    }
+
+    /// The same list with player counts where `players` knows them.
+    /// - Parameter players: The count of a server, or nil.
+    /// - Returns: The updated picker.
+    public func updatingPlayers(_ players: [ServerID: PlayerCount]) -> ServerPicker {
+        ServerPicker(
+            entries: entries.map {
+                Entry(server: $0.server, state: $0.state, players: players[$0.server.id] ?? $0.players)
+            }
+        )
     }
 
     /// Whether `id` is one of the listed servers.
@@ -204,6 +223,9 @@ public struct ServerPicker: Sendable, Hashable {
         let limit = DiscordLimits.selectOptionText
         let stateText = entry.state.map { $0.description.capitalizedFirst } ?? "State unknown"
         var detail = stateText
+        if entry.state == .running, let players = entry.players {
+            detail += " · \(players.online)/\(players.max) players"
+        }
         if let text = entry.server.description?.split(whereSeparator: \.isNewline).first, !text.isEmpty {
             detail += " · " + text
         }
