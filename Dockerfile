@@ -38,23 +38,44 @@ RUN swift package resolve $([ -f Package.resolved ] && echo --force-resolved-ver
 COPY Sources ./Sources
 COPY Tests ./Tests
 
-# Static Swift standard library and Foundation: the runtime image needs no Swift toolchain.
-RUN swift build -c release --static-swift-stdlib --product pterodisbot \
+# Static Swift standard library and Foundation: the runtime image needs no Swift toolchain. The Swift code is
+# optimized for size (C code such as BoringSSL keeps its own optimization): the bot waits on the network, not on
+# the CPU, and a smaller binary is most of what keeps the image small.
+RUN swift build -c release --static-swift-stdlib -Xswiftc -Osize --product pterodisbot \
     && mkdir -p /staging \
     && cp "$(swift build -c release --static-swift-stdlib --show-bin-path)/pterodisbot" /staging/ \
     && find -L "$(swift build -c release --static-swift-stdlib --show-bin-path)/" -maxdepth 1 \
         -name '*.resources' -exec cp -Ra {} /staging/ \; \
     && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/
+# Debug info and the static symbol table are most of the binaries' size. Crash reports still name the functions:
+# the static Swift stdlib links with -export-dynamic, so their names stay in the dynamic symbol table.
+RUN strip /staging/pterodisbot /staging/swift-backtrace-static
+
+# ---------------------------------------------------------------------------------------------------------------
+# The few files the bot reads from Debian's packages: CA roots for HTTPS to Discord and the panel (swift-nio-ssl
+# reads /etc/ssl/certs/ca-certificates.crt first), time zones for TZ and the graphs' time axis, and the DejaVu Sans
+# faces the graphs are drawn with. Taken from here, they come without the rest of those packages (openssl among
+# them: the bot's TLS is BoringSSL, linked in).
+FROM ${RUNTIME_IMAGE} AS files
+RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
+    && apt-get -q update \
+    && apt-get -q install -y --no-install-recommends ca-certificates tzdata fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && rm -rf /usr/share/zoneinfo/right
+# (right/ holds the zones again with leap seconds counted, for TZ=right/...; nothing here uses them.)
 
 # ---------------------------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}
 
-# Only what the binary needs: CA roots for HTTPS to Discord and the panel, time zones for log times, and the
-# DejaVu font the graphs are drawn with. (zlib1g, libstdc++ and glibc are already in the base image.)
-RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
-    && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends ca-certificates tzdata fonts-dejavu-core \
-    && rm -rf /var/lib/apt/lists/*
+# The binary links only glibc, libstdc++ and zlib, which the base image has; the rest comes from the stage above,
+# with the packages' copyright files.
+COPY --from=files /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+COPY --from=files /usr/share/zoneinfo /usr/share/zoneinfo
+COPY --from=files /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf \
+    /usr/share/fonts/truetype/dejavu/
+COPY --from=files /usr/share/doc/ca-certificates/copyright /usr/share/doc/ca-certificates/
+COPY --from=files /usr/share/doc/tzdata/copyright /usr/share/doc/tzdata/
+COPY --from=files /usr/share/doc/fonts-dejavu-core/copyright /usr/share/doc/fonts-dejavu-core/
 
 RUN groupadd --system --gid 10001 pterodisbot \
     && useradd --system --uid 10001 --gid pterodisbot --home-dir /app --no-create-home \
