@@ -27,6 +27,10 @@ if CommandLine.arguments.dropFirst().first == serveFakePanelArgument {
     try await serveFakePanel(servers: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 200)
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == serveFakesArgument {
+    try await serveFakes(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 900)
+    exit(0)
+}
 
 // The bot limits glibc's malloc arenas at start; so does the bench, so its memory figures are the bot's.
 MemoryTuning.limitMallocArenas()
