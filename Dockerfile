@@ -92,7 +92,12 @@ ENV SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=n
 USER pterodisbot:pterodisbot
 VOLUME ["/app/embed"]
 
-# Healthy while the heartbeat ([Bot] HealthFile, default embed/.heartbeat) is fresher than 3 update intervals.
+# /metrics, /healthz and /readyz: served only when BOT_METRICS_LISTEN=0.0.0.0:9464 is set (off by default).
+EXPOSE 9464
+
+# Healthy while the health file ([Bot] HealthFile, default embed/.heartbeat) shows a ready bot: the next cycle is
+# not overdue (the last cycle's end plus twice the recent pace), the gateway has not been without a session for
+# more than 90 s, and Discord has not refused the token. The probe prints the failing check.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["/app/pterodisbot", "healthcheck"]
 
