@@ -268,8 +268,8 @@ build_id="$(docker image inspect -f '{{.Id}}' "$build_image")"
 if [ "$(docker image inspect -f '{{index .Config.Labels "pterodisbot.smoke.build"}}' "$fakes_image" 2>/dev/null)" \
     != "$build_id" ]; then
     docker rm -f "$fakes-build" >/dev/null 2>&1 || true
-    docker run --name "$fakes-build" --network none "$build_image" sh -c '
-        swift build --product pterodisbot-bench && cp "$(swift build --show-bin-path)/pterodisbot-bench" /usr/local/bin/' \
+    docker run --name "$fakes-build" --network none "$build_image" sh -c 'swift build --product pterodisbot-bench &&
+        cp "$(swift build --show-bin-path)/pterodisbot-bench" /usr/local/bin/' \
         >"$work/fakes-build.log" 2>&1 || {
         tail -n 40 "$work/fakes-build.log"
         die "building the fakes failed; see $work/fakes-build.log"
@@ -302,7 +302,8 @@ chown "$demo_user" "$work/demo"
 if docker run --rm --network none --user "$demo_user" -v "$work/demo:/app/demo" "$image" demo \
     >"$work/demo.log" 2>&1 && [ -s "$work/demo/index.html" ] &&
     [ "$(stat -c %u:%g "$work/demo/index.html")" = "$demo_user" ]; then
-    pass demo "index.html ($(stat -c %s "$work/demo/index.html") bytes) and $(find "$work/demo" -name '*.png' | wc -l) PNG files written as uid $demo_user"
+    pngs="$(find "$work/demo" -name '*.png' | wc -l)"
+    pass demo "index.html ($(stat -c %s "$work/demo/index.html") bytes) and $pngs PNG files written as uid $demo_user"
 else
     fail demo "no page from $demo_user; see $work/demo.log"
 fi
@@ -330,7 +331,7 @@ if [ "$status" = 0 ] && [ "$leaks" = 0 ] && [ "$redacted" = 3 ] &&
     [ "$(grep -c '(env [A-Z_]*)' "$work/check-config.log")" -ge 6 ]; then
     pass check-config "exit 0 from environment variables only; token and both keys shown as ****last4"
 else
-    fail check-config "exit $status, $leaks secret(s) in the output, $redacted of 3 redacted; see $work/check-config.log"
+    fail check-config "exit $status, $leaks secret(s) shown, $redacted of 3 redacted; see $work/check-config.log"
 fi
 
 # docker inspect: non-root user, the volume, the health check
@@ -374,12 +375,15 @@ wait_for_log() { # container, text, seconds
     done
     return 1
 }
-wait_for_log "$fakes" "smoke: fakes listening" 60 || die "the fakes did not start: $(docker logs "$fakes" 2>&1 | tail -5)"
+wait_for_log "$fakes" "smoke: fakes listening" 60 ||
+    die "the fakes did not start: $(docker logs "$fakes" 2>&1 | tail -5)"
 docker logs "$fakes" 2>/dev/null | grep -E '^[A-Z_]+=' >"$work/bot.env"
 chmod 600 "$work/bot.env"
-# A short update interval so the heartbeat goes stale soon after the bot stops; debug logs show READY.
+# A short update interval so the next cycle is overdue soon after the bot stops; debug logs show READY; the
+# metrics listener on the port the image exposes, as the README shows it.
 docker run -d --name "$bot" --network "container:$fakes" --env-file "$work/bot.env" \
-    -e BOT_UPDATE_INTERVAL=2 -e LOG_LEVEL=debug -v "$volume:/app/embed" "$image" >/dev/null
+    -e BOT_UPDATE_INTERVAL=2 -e LOG_LEVEL=debug -e BOT_METRICS_LISTEN=0.0.0.0:9464 -v "$volume:/app/embed" \
+    "$image" >/dev/null
 bot_token="$(sed -n 's/^DISCORD_TOKEN=//p' "$work/bot.env")"
 
 if wait_for_log "$fakes" "smoke: gateway answered IDENTIFY" 120 && wait_for_log "$bot" "Session ready" 30; then
@@ -423,8 +427,25 @@ else
     fail healthy "still $(health_status) after $((SECONDS - mark)) s: $(last_probe)"
 fi
 
-# A bot that stops cycling (here frozen with SIGSTOP) must turn unhealthy: the heartbeat goes stale and the
-# HEALTHCHECK fails its retries.
+# /readyz and /metrics on the exposed port, asked from the fakes' container (it has bash; the two share loopback).
+http_get() { # path
+    docker exec "$fakes" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9464 &&
+        printf "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" "$1" >&3 && cat <&3' _ "$1" |
+        tr -d '\r'
+}
+ports="$(inspect '{{json .Config.ExposedPorts}}')"
+readyz="$(http_get /readyz 2>&1 || true)"
+metrics="$(http_get /metrics 2>&1 || true)"
+game_series="$(grep -c '^pterodisbot_game_server_state{' <<<"$metrics" || true)"
+if [[ "$ports" == *'"9464/tcp"'* ]] && [[ "$readyz" == "HTTP/1.1 200"* ]] &&
+    grep -Eq '^pterodisbot_ready 1(\.0)?$' <<<"$metrics" && [ "$game_series" -gt 0 ]; then
+    pass metrics "EXPOSE 9464; /readyz $(tail -n 1 <<<"$readyz"); pterodisbot_ready 1, $game_series server state series"
+else
+    fail metrics "exposed $ports; /readyz $(head -n 1 <<<"$readyz") $(tail -n 1 <<<"$readyz"); $game_series series"
+fi
+
+# A bot that stops cycling (here frozen with SIGSTOP) must turn unhealthy: the health file's next cycle becomes
+# overdue and the HEALTHCHECK fails its retries.
 docker kill --signal STOP "$bot" >/dev/null
 mark=$SECONDS
 if wait_for_health unhealthy 240; then
