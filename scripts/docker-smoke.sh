@@ -416,7 +416,8 @@ wait_for_health() { # status, seconds
 # What the last probe printed, else what it read: the health file, on one line.
 last_probe() {
     local output
-    output="$(docker inspect -f '{{with .State.Health}}{{range .Log}}{{.Output}}{{end}}{{end}}' "$bot" | tail -n 1)"
+    output="$(docker inspect -f '{{with .State.Health}}{{range .Log}}{{.Output}}{{end}}{{end}}' "$bot" |
+        sed '/^$/d' | tail -n 1)"
     [ -n "$output" ] || output="health file: $(docker exec "$bot" cat /app/embed/.heartbeat 2>&1 | tr '\n' ' ')"
     printf '%s' "$output"
 }
