@@ -270,13 +270,17 @@ enum SampleSecrets {
     }
 
     @Test func aBadPlayerChoiceNamesItsLine() {
-        let ini = Self.validINI + "\n[Players]\nServer.1a2b3c4d = quake3\nServer.home.5e6f7a8b = java\n"
+        let ini =
+            Self.validINI
+            + "\n[Players]\nServer.1a2b3c4d = quake3\nServer.home.5e6f7a8b = java\nServer.0a0b0c0d =\nServer.1b2c3d4e = a2s@\n"
         let error = #expect(throws: ConfigurationError.self) {
             try BotConfiguration(ini: ini, environment: ["PLAYERS_INTERVAL": "2"])
         }
         let messages = error?.errors.map(\.message) ?? []
         #expect(messages.contains { $0.contains("Server.1a2b3c4d: 'quake3' is not java, bedrock, a2s or none") })
         #expect(messages.contains { $0.contains("no panel named 'home'") })
+        #expect(messages.contains { $0.contains("Server.0a0b0c0d: '' is not java") })
+        #expect(messages.contains { $0.contains("Server.1b2c3d4e: 'a2s@' is not java") })
         #expect(error?.errors.contains { $0.location == "[Players] Interval" } == true)
     }
 

@@ -252,8 +252,10 @@ struct SettingReader {
     }
 
     static func playerOverride(_ text: String) -> PlayerQueryOverride? {
-        let parts = text.split(separator: "@", maxSplits: 1).map { $0.trimmingWhitespace() }
-        let name = parts[0].lowercased()
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+            .map { $0.trimmingWhitespace() }
+        guard let first = parts.first, !first.isEmpty else { return nil }
+        let name = first.lowercased()
         if name == "none" { return parts.count == 1 ? PlayerQueryOverride.none : nil }
         guard let chosen = GameQueryProtocol(rawValue: name) else { return nil }
         guard parts.count == 2 else { return .query(chosen, host: nil, port: nil) }
