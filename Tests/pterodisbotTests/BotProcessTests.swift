@@ -49,22 +49,31 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
+        // Told by Foundation's own thread when the child ends: no thread of the shared pools blocks waiting for
+        // it (a pool thread parked in `waitUntilExit()` for seconds starves the test run's tasks).
+        let (exits, exited) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .bufferingNewest(1))
+        process.terminationHandler = { ended in
+            exited.yield(ended.terminationStatus)
+            exited.finish()
+        }
         try process.run()
+        exitStatuses.withLock { $0[process.processIdentifier] = exits }
         return (process, output)
     }
+
+    /// The exit status of each launched child, reported once it ends.
+    private static let exitStatuses = Mutex<[Int32: AsyncStream<Int32>]>([:])
 
     /// The child's exit status. If the test is cancelled (it ran out of time), the child is killed, so a bot
     /// that does not stop fails the test instead of hanging the whole run.
     static func waitForExit(_ process: Process) async -> Int32 {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                }
-            }
+        let pid = process.processIdentifier
+        guard let exits = exitStatuses.withLock({ $0.removeValue(forKey: pid) }) else { return -1 }
+        return await withTaskCancellationHandler {
+            for await status in exits { return status }
+            return -1
         } onCancel: {
-            kill(process.processIdentifier, SIGKILL)
+            kill(pid, SIGKILL)
         }
     }
 
