@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// What the bot needs from a game-server panel, whatever its kind. Pterodactyl and Pelican are one backend
 /// (`PterodactylBackend`), the demo's simulation another; each maps its own errors to ``PanelFailure``.
 ///
@@ -37,6 +43,15 @@ public protocol PanelBackend: Sendable {
     ///   `CancellationError`.
     func nodes() async throws -> [PanelNodeSummary]
 
+    /// Power actions logged for a server since `since`, newest first, so a stop can be told from a crash.
+    /// - Parameters:
+    ///   - id: The server.
+    ///   - since: The earliest entry wanted.
+    /// - Returns: The entries.
+    /// - Throws: ``PanelFailure`` (``PanelFailure/Kind/unsupported`` when the backend keeps no log,
+    ///   ``PanelFailure/Kind/keyRefused`` when the key may not read it) or `CancellationError`.
+    func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity]
+
     /// Advice with numbers when polling `serverCount` servers every `interval` needs more requests than the
     /// backend's budget allows (cycles then stretch), or `nil` when it fits. Logged once.
     /// - Parameters:
@@ -54,6 +69,11 @@ extension PanelBackend {
     /// No nodes: the default for backends without them.
     public func nodes() async throws -> [PanelNodeSummary] {
         throw PanelFailure(.unsupported, detail: "this panel does not list nodes")
+    }
+
+    /// No activity log: the default for backends without one.
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        throw PanelFailure(.unsupported, detail: "this panel keeps no activity log")
     }
 
     /// No budget: the default for backends without a request limit.

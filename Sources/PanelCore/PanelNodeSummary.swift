@@ -16,6 +16,13 @@ public struct PanelNodeSummary: Sendable, Hashable {
     public var diskAllocatedMiB: Int
     /// Addresses (allocations) not assigned to a server yet, when the backend says.
     public var freeAllocations: Int?
+    /// Where the node stands (the panel's location name or code), when the backend says.
+    public var location: String?
+    /// CPU the node may hand out, percent of one core, when the backend tracks it (Pelican); `nil` otherwise or
+    /// when unlimited.
+    public var cpuCapacityPercent: Int?
+    /// CPU handed out to servers, percent of one core, when the backend tracks it (Pelican).
+    public var cpuAllocatedPercent: Int?
 
     /// Creates a node summary.
     public init(
@@ -26,7 +33,10 @@ public struct PanelNodeSummary: Sendable, Hashable {
         memoryAllocatedMiB: Int,
         diskCapacityMiB: Int?,
         diskAllocatedMiB: Int,
-        freeAllocations: Int? = nil
+        freeAllocations: Int? = nil,
+        location: String? = nil,
+        cpuCapacityPercent: Int? = nil,
+        cpuAllocatedPercent: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -36,5 +46,8 @@ public struct PanelNodeSummary: Sendable, Hashable {
         self.diskCapacityMiB = diskCapacityMiB
         self.diskAllocatedMiB = diskAllocatedMiB
         self.freeAllocations = freeAllocations
+        self.location = location
+        self.cpuCapacityPercent = cpuCapacityPercent
+        self.cpuAllocatedPercent = cpuAllocatedPercent
     }
 }

@@ -181,16 +181,79 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         )
     }
 
+    /// The most activity pages one ``powerActivity(of:since:)`` reads.
+    public static var maxActivityPages: Int { 2 }
+
+    /// Power actions logged for a server since `since`, newest first
+    /// (`GET /api/client/servers/{server}/activity?sort=-timestamp&filter[event]=server:power&per_page=25`,
+    /// panel 1.8+, reference §7.9).
+    ///
+    /// The first page is enough when its oldest entry is older than `since`; otherwise the next page is read, at
+    /// most ``maxActivityPages`` in all (each page is one Client API request from the same budget). With the
+    /// panel's `activity.hide_admin_activity` on, a root admin's actions are missing from the log.
+    /// - Parameters:
+    ///   - id: The server.
+    ///   - since: The earliest entry wanted.
+    /// - Returns: The entries logged at or after `since`, newest first; `server:power.<signal>` events carry their
+    ///   signal, other events none.
+    /// - Throws: ``PanelError/forbidden(_:detail:)`` naming `activity.read` when the key may not read the log,
+    ///   ``PanelError/unsupported(detail:)`` on a panel without the endpoint, other ``PanelError``s, or
+    ///   `CancellationError`.
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        let path = "/api/client/servers/\(escape(id))/activity"
+        let perPage = 25
+        var entries: [PowerActivity] = []
+        for page in 1...Self.maxActivityPages {
+            let list: WireList<WireActivity>
+            do {
+                list = try await getJSON(
+                    .client,
+                    path: path,
+                    query: [
+                        ("sort", "-timestamp"), ("filter[event]", "server:power"), ("per_page", String(perPage)),
+                        ("page", String(page)),
+                    ],
+                    server: id
+                )
+            } catch PanelError.forbidden(.client, let detail) {
+                // `ActivityLogController.php` authorizes `activity.read` before anything else on this route.
+                throw PanelError.forbidden(
+                    .client,
+                    detail: "the key's account may not read the activity log of server \(id): it needs the "
+                        + "activity.read permission (a subuser must be granted it on this server). Panel said: \(detail)"
+                )
+            } catch PanelError.notFound(let detail) where detail.hasPrefix("The route ") {
+                // Laravel's unknown-route 404 (reference §5): the panel predates the activity log (1.8).
+                throw PanelError.unsupported(detail: "no server activity log (it came with panel 1.8): \(detail)")
+            }
+            let pagination = list.meta?.pagination
+            // A proxy that ignores `?page` answers page 1 again: its entries are already in (see PageWalk).
+            if let currentPage = pagination?.currentPage, currentPage != page { break }
+            let received = list.data.compactMap(\.attributes).map(\.model)
+            entries += received
+            let hasMore =
+                pagination?.totalPages.map { page < $0 } ?? (received.count >= perPage)
+            guard hasMore, let oldest = received.map(\.loggedAt).min(), oldest >= since else { break }
+        }
+        // Newest first even if something in between ignored `sort`; equal timestamps keep the panel's order.
+        return entries.enumerated()
+            .filter { $0.element.loggedAt >= since }
+            .sorted { ($0.element.loggedAt, $1.offset) > ($1.element.loggedAt, $0.offset) }
+            .map(\.element)
+    }
+
     // MARK: - Application API
 
-    /// Every node with its totals and allocated resources (`GET /api/application/nodes`, every page).
+    /// Every node with its totals, allocated resources and location (`GET /api/application/nodes?include=location`,
+    /// every page). Pelican has no locations and ignores the include (Fractal drops includes a transformer does not
+    /// offer); a key without read access to locations gets a `null_resource` (no location).
     /// - Returns: The nodes.
     /// - Throws: ``PanelError`` or `CancellationError`.
     public func nodes() async throws -> [PanelNode] {
         let wire: [WireNode] = try await fetchAllPages(
             .application,
             path: "/api/application/nodes",
-            query: [],
+            query: [("include", "location")],
             perPage: 100
         )
         return wire.map(\.model)

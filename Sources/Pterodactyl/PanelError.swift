@@ -51,6 +51,9 @@ public enum PanelError: Error, Sendable, Hashable, CustomStringConvertible {
     case unexpectedStatus(status: Int, code: String?, detail: String?)
     /// An Application API call was made but no application key is configured.
     case missingApplicationKey
+    /// The panel has no such endpoint: its 404 names the route (`The route api/... could not be found.`), as a
+    /// panel older than the endpoint answers (the activity log came with Pterodactyl 1.8).
+    case unsupported(detail: String)
 
     /// The ``panelUnreachable(reason:)`` reason for a request that ran out of time.
     public static let timedOutReason = "timed out"
@@ -101,6 +104,8 @@ public enum PanelError: Error, Sendable, Hashable, CustomStringConvertible {
                 + (detail.map { ": \($0)" } ?? "")
         case .missingApplicationKey:
             "no application key configured (set \(PanelAPI.application.configurationKey))"
+        case .unsupported(let detail):
+            "the panel does not offer this: \(detail)"
         }
     }
 }

@@ -98,9 +98,10 @@ public struct PanelServer: Sendable, Hashable {
 
 // MARK: - Nodes
 
-/// A node from `GET /api/application/nodes` (`app/Transformers/Api/Application/NodeTransformer.php`).
+/// A node from `GET /api/application/nodes?include=location` (`app/Transformers/Api/Application/NodeTransformer.php`).
 ///
-/// The panel has no live node usage: ``allocatedMemoryMiB`` and ``allocatedDiskMiB`` are sums of server limits.
+/// The panel has no live node usage: ``allocatedMemoryMiB``, ``allocatedDiskMiB`` and ``allocatedCPUPercent`` are
+/// sums of server limits.
 public struct PanelNode: Sendable, Hashable {
     /// Numeric node id.
     public var id: Int
@@ -110,8 +111,10 @@ public struct PanelNode: Sendable, Hashable {
     public var name: String
     /// Optional description.
     public var description: String?
-    /// Location id.
+    /// Location id (Pterodactyl; Pelican has no locations).
     public var locationID: Int?
+    /// The included location, when the panel has locations and the application key may read them.
+    public var location: PanelLocation?
     /// The node's host name.
     public var fqdn: String?
     /// True in maintenance mode.
@@ -128,6 +131,12 @@ public struct PanelNode: Sendable, Hashable {
     public var allocatedMemoryMiB: Int
     /// Sum of the disk limits of the node's servers, MiB.
     public var allocatedDiskMiB: Int
+    /// Total CPU, percent of one core; `0` means unlimited (Pelican only, `nil` on Pterodactyl).
+    public var cpuPercent: Int?
+    /// CPU over-allocation percent; -1 disables the check (Pelican only).
+    public var cpuOverallocatePercent: Int?
+    /// Sum of the CPU limits of the node's servers, percent of one core (Pelican only).
+    public var allocatedCPUPercent: Int?
 
     /// Creates a node value.
     public init(
@@ -136,6 +145,7 @@ public struct PanelNode: Sendable, Hashable {
         name: String,
         description: String? = nil,
         locationID: Int? = nil,
+        location: PanelLocation? = nil,
         fqdn: String? = nil,
         isInMaintenance: Bool = false,
         memoryMiB: Int = 0,
@@ -143,13 +153,17 @@ public struct PanelNode: Sendable, Hashable {
         diskMiB: Int = 0,
         diskOverallocatePercent: Int = 0,
         allocatedMemoryMiB: Int = 0,
-        allocatedDiskMiB: Int = 0
+        allocatedDiskMiB: Int = 0,
+        cpuPercent: Int? = nil,
+        cpuOverallocatePercent: Int? = nil,
+        allocatedCPUPercent: Int? = nil
     ) {
         self.id = id
         self.uuid = uuid
         self.name = name
         self.description = description
         self.locationID = locationID
+        self.location = location
         self.fqdn = fqdn
         self.isInMaintenance = isInMaintenance
         self.memoryMiB = memoryMiB
@@ -158,6 +172,37 @@ public struct PanelNode: Sendable, Hashable {
         self.diskOverallocatePercent = diskOverallocatePercent
         self.allocatedMemoryMiB = allocatedMemoryMiB
         self.allocatedDiskMiB = allocatedDiskMiB
+        self.cpuPercent = cpuPercent
+        self.cpuOverallocatePercent = cpuOverallocatePercent
+        self.allocatedCPUPercent = allocatedCPUPercent
+    }
+}
+
+/// A node's location (Pterodactyl `app/Transformers/Api/Application/LocationTransformer.php`).
+public struct PanelLocation: Sendable, Hashable {
+    /// Location id, when sent.
+    public var id: Int?
+    /// The short code, e.g. `de-fra`; may be empty.
+    public var short: String
+    /// The long name, e.g. `Frankfurt, Germany`, when set.
+    public var long: String?
+
+    /// Creates a location.
+    /// - Parameters:
+    ///   - id: Location id.
+    ///   - short: Short code.
+    ///   - long: Long name.
+    public init(id: Int? = nil, short: String, long: String? = nil) {
+        self.id = id
+        self.short = short
+        self.long = long
+    }
+
+    /// The short code, or the long name when the code is empty; `nil` when both are.
+    public var displayName: String? {
+        if !short.isEmpty { return short }
+        if let long, !long.isEmpty { return long }
+        return nil
     }
 }
 

@@ -1,5 +1,11 @@
 import PanelCore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Pterodactyl and Pelican as a ``PanelBackend``: the client's models and errors mapped to the neutral ones.
 /// Pterodactyl's own advice (which key, which panel setting) travels in ``PanelFailure/detail``.
 public struct PterodactylBackend<C: Clock>: PanelBackend where C.Duration == Duration {
@@ -46,6 +52,12 @@ public struct PterodactylBackend<C: Clock>: PanelBackend where C.Duration == Dur
         }
     }
 
+    /// The server's power actions from the panel's activity log (Client API, panel 1.8+): `keyRefused` naming
+    /// `activity.read` when the key may not read it, `unsupported` on an older panel.
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        try await mapped { try await client.powerActivity(of: id, since: since) }
+    }
+
     public func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String? {
         client.budgetWarning(forServerCount: serverCount, interval: interval)
     }
@@ -78,6 +90,7 @@ extension PanelFailure {
             case .rejected: .rejected
             case .malformedResponse: .malformedAnswer
             case .unexpectedStatus: .other
+            case .unsupported: .unsupported
             }
         self.init(kind, detail: panelError.description)
     }
@@ -102,12 +115,17 @@ extension GameServer {
 
 extension PanelNodeSummary {
     /// The neutral view of an Application API node; capacity includes the over-allocation percentage (−1 disables
-    /// the panel's check: unlimited).
+    /// the panel's check: unlimited). CPU is known on Pelican only, where a total of 0 is unlimited as well
+    /// (pelican-dev/panel `app/Models/Node.php`, `isViable`: `cpu > 0 && cpu_overallocate >= 0`). The location is
+    /// its short code, or its long name when the code is empty.
     /// - Parameter panel: The node as the client decoded it.
     public init(panel: PanelNode) {
         func capacity(_ total: Int, _ overallocate: Int) -> Int? {
             guard overallocate >= 0 else { return nil }
             return total + total * overallocate / 100
+        }
+        let cpuCapacity = panel.cpuPercent.flatMap { total in
+            total > 0 ? capacity(total, panel.cpuOverallocatePercent ?? 0) : nil
         }
         self.init(
             id: String(panel.id),
@@ -116,7 +134,10 @@ extension PanelNodeSummary {
             memoryCapacityMiB: capacity(panel.memoryMiB, panel.memoryOverallocatePercent),
             memoryAllocatedMiB: panel.allocatedMemoryMiB,
             diskCapacityMiB: capacity(panel.diskMiB, panel.diskOverallocatePercent),
-            diskAllocatedMiB: panel.allocatedDiskMiB
+            diskAllocatedMiB: panel.allocatedDiskMiB,
+            location: panel.location?.displayName,
+            cpuCapacityPercent: cpuCapacity,
+            cpuAllocatedPercent: panel.allocatedCPUPercent
         )
     }
 }

@@ -1,5 +1,11 @@
 import PanelCore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 // Wire shapes of the panel's Fractal envelope (`PterodactylSerializer.php`). Internal: the public models are in
 // PanelModels.swift. Required fields throw when missing; optional fields decode to nil when absent or mistyped.
 
@@ -375,11 +381,41 @@ struct WireStats: Decodable {
 
 // MARK: - Nodes
 
-/// Application `node` attributes.
+/// Application `node` attributes. Pterodactyl sends `location_id` and, with `include=location`, the location in
+/// `relationships` (`app/Transformers/Api/Application/NodeTransformer.php`, `LocationTransformer.php`). Pelican has
+/// no locations; it sends `cpu`, `cpu_overallocate` and `allocated_resources.cpu` (pelican-dev/panel
+/// `app/Models/Node.php`, `app/Transformers/Api/Application/NodeTransformer.php`). Both shapes decode here.
 struct WireNode: Decodable {
     struct Allocated: Decodable {
         var memory: Int?
         var disk: Int?
+        var cpu: Int?
+
+        private enum CodingKeys: String, CodingKey {
+            case memory, disk, cpu
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            memory = container.decodeOrNil(Int.self, forKey: .memory)
+            disk = container.decodeOrNil(Int.self, forKey: .disk)
+            cpu = container.decodeOrNil(Int.self, forKey: .cpu)
+        }
+    }
+
+    /// `relationships` of a node; only `location` is read.
+    struct Relationships: Decodable {
+        /// A `null_resource` (the application key may not read locations) decodes as no item.
+        var location: WireRelationship<WireLocation>?
+
+        private enum CodingKeys: String, CodingKey {
+            case location
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            location = container.decodeOrNil(WireRelationship<WireLocation>.self, forKey: .location)
+        }
     }
 
     var id: Int
@@ -393,14 +429,18 @@ struct WireNode: Decodable {
     var memoryOverallocate: Int?
     var disk: Int?
     var diskOverallocate: Int?
+    var cpu: Int?
+    var cpuOverallocate: Int?
     var allocatedResources: Allocated?
+    var relationships: Relationships?
 
     private enum CodingKeys: String, CodingKey {
-        case id, uuid, name, description, fqdn, memory, disk
+        case id, uuid, name, description, fqdn, memory, disk, cpu, relationships
         case locationID = "location_id"
         case maintenanceMode = "maintenance_mode"
         case memoryOverallocate = "memory_overallocate"
         case diskOverallocate = "disk_overallocate"
+        case cpuOverallocate = "cpu_overallocate"
         case allocatedResources = "allocated_resources"
     }
 
@@ -417,7 +457,10 @@ struct WireNode: Decodable {
         memoryOverallocate = container.decodeOrNil(Int.self, forKey: .memoryOverallocate)
         disk = container.decodeOrNil(Int.self, forKey: .disk)
         diskOverallocate = container.decodeOrNil(Int.self, forKey: .diskOverallocate)
+        cpu = container.decodeOrNil(Int.self, forKey: .cpu)
+        cpuOverallocate = container.decodeOrNil(Int.self, forKey: .cpuOverallocate)
         allocatedResources = container.decodeOrNil(Allocated.self, forKey: .allocatedResources)
+        relationships = container.decodeOrNil(Relationships.self, forKey: .relationships)
     }
 
     var model: PanelNode {
@@ -427,6 +470,7 @@ struct WireNode: Decodable {
             name: name,
             description: description,
             locationID: locationID,
+            location: relationships?.location?.items.first?.model,
             fqdn: fqdn,
             isInMaintenance: maintenanceMode ?? false,
             memoryMiB: memory ?? 0,
@@ -434,8 +478,71 @@ struct WireNode: Decodable {
             diskMiB: disk ?? 0,
             diskOverallocatePercent: diskOverallocate ?? 0,
             allocatedMemoryMiB: allocatedResources?.memory ?? 0,
-            allocatedDiskMiB: allocatedResources?.disk ?? 0
+            allocatedDiskMiB: allocatedResources?.disk ?? 0,
+            cpuPercent: cpu,
+            cpuOverallocatePercent: cpuOverallocate,
+            allocatedCPUPercent: allocatedResources?.cpu
         )
+    }
+}
+
+/// Application `location` attributes (Pterodactyl `LocationTransformer.php`: `id`, `short`, `long`).
+struct WireLocation: Decodable {
+    var id: Int?
+    var short: String?
+    var long: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, short, long
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = container.decodeOrNil(Int.self, forKey: .id)
+        short = container.decodeOrNil(String.self, forKey: .short)
+        long = container.decodeOrNil(String.self, forKey: .long)
+    }
+
+    var model: PanelLocation {
+        PanelLocation(id: id, short: short ?? "", long: long)
+    }
+}
+
+// MARK: - Activity
+
+/// A client `activity_log` item (`app/Transformers/Api/Client/ActivityLogTransformer.php`). Only `event` and
+/// `timestamp` are required; `relationships` (the actor) sits inside the attributes and may be absent.
+struct WireActivity: Decodable {
+    var event: String
+    var loggedAt: Date
+    var isAPI: Bool?
+
+    private enum CodingKeys: String, CodingKey {
+        case event, timestamp
+        case isAPI = "is_api"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        event = try container.decode(String.self, forKey: .event)
+        // `toIso8601String()`: `2026-12-07T10:00:00+00:00`, an offset and no fraction (the parser takes both).
+        let timestamp = try container.decode(String.self, forKey: .timestamp)
+        guard let date = try? Date(timestamp, strategy: .iso8601) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .timestamp,
+                in: container,
+                debugDescription: "not an ISO-8601 timestamp"
+            )
+        }
+        loggedAt = date
+        isAPI = container.decodeOrNil(Bool.self, forKey: .isAPI)
+    }
+
+    /// The neutral entry: `server:power.<signal>` names a signal; any other event has none.
+    var model: PowerActivity {
+        let prefix = "server:power."
+        let signal = event.hasPrefix(prefix) ? PowerSignal(rawValue: String(event.dropFirst(prefix.count))) : nil
+        return PowerActivity(signal: signal, event: event, loggedAt: loggedAt)
     }
 }
 

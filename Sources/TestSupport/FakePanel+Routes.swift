@@ -19,6 +19,7 @@ extension FakePanel {
         case clientServer(String)
         case clientResources(String)
         case clientPower(String)
+        case clientActivity(String)
         case applicationServers
         case applicationServer(Int)
         case applicationNodes
@@ -28,7 +29,7 @@ extension FakePanel {
 
         var api: PanelAPI {
             switch self {
-            case .clientList, .clientAccount, .clientServer, .clientResources, .clientPower: .client
+            case .clientList, .clientAccount, .clientServer, .clientResources, .clientPower, .clientActivity: .client
             default: .application
             }
         }
@@ -49,6 +50,8 @@ extension FakePanel {
                 self = .clientResources(rest[1])
             case ("client", let rest) where rest.count == 3 && rest[0] == "servers" && rest[2] == "power":
                 self = .clientPower(rest[1])
+            case ("client", let rest) where rest.count == 3 && rest[0] == "servers" && rest[2] == "activity":
+                self = .clientActivity(rest[1])
             case ("application", ["servers"]): self = .applicationServers
             case ("application", let rest) where rest.count == 2 && rest[0] == "servers":
                 guard let id = Int(rest[1]) else { return nil }
@@ -160,7 +163,12 @@ extension FakePanel {
         acceptsJSON: Bool
     ) -> LoopbackHTTPResponse {
         let trimmedPath = request.path.hasPrefix("/") ? String(request.path.dropFirst()) : request.path
+        let activityLogAvailable = state.withLock { $0.activityLogAvailable }
         guard let route = Route(path: request.path) else {
+            return Self.error(404, "NotFoundHttpException", "The route \(trimmedPath) could not be found.")
+        }
+        if case .clientActivity = route, !activityLogAvailable {
+            // A panel older than 1.8 has no such route.
             return Self.error(404, "NotFoundHttpException", "The route \(trimmedPath) could not be found.")
         }
         guard route.method == request.method else {
@@ -229,7 +237,7 @@ extension FakePanel {
     ) -> LoopbackHTTPResponse {
         // Model binding (404) comes before the key-type check (403).
         switch route {
-        case .clientServer(let key), .clientResources(let key), .clientPower(let key):
+        case .clientServer(let key), .clientResources(let key), .clientPower(let key), .clientActivity(let key):
             guard state.servers.contains(where: { $0.id.rawValue == key || $0.uuid == key }) else {
                 return Self.error(
                     404,
@@ -337,7 +345,18 @@ extension FakePanel {
             }
             state.powerSignals.append((server.id, signal))
             Self.apply(signal, to: &state.servers[index])
+            // `PowerController.php` logs `server:power.<signal>` for every accepted signal.
+            state.activity[server.id, default: []].append(
+                ActivityEntry(event: "server:power.\(signal.rawValue)", loggedAt: currentDate, isAPI: true)
+            )
             return .empty(204)
+        case .clientActivity(let key):
+            let server = state.servers.first { $0.id.rawValue == key || $0.uuid == key }!
+            // `ActivityLogController.php`: `activity.read` is authorized first; a refusal is Laravel's 403.
+            if state.activityDenied?.contains(server.id) ?? true {
+                return Self.error(403, "AccessDeniedHttpException", "This action is unauthorized.")
+            }
+            return .json(200, activityJSON(state.activity[server.id] ?? [], request: request, state: state).rendered)
         case .applicationServers:
             let includes = Set((request.query["include"] ?? "").split(separator: ",").map(String.init))
             let items = state.servers.map { applicationServerJSON($0, includes: includes, state: state) }
@@ -361,7 +380,8 @@ extension FakePanel {
                 Self.item("server", applicationServerJSON(server, includes: includes, state: state)).rendered
             )
         case .applicationNodes:
-            let items = state.nodes.map { Self.item("node", Self.nodeJSON($0, state: state)) }
+            let includes = Set((request.query["include"] ?? "").split(separator: ",").map(String.init))
+            let items = state.nodes.map { Self.item("node", nodeJSON($0, includes: includes, state: state)) }
             return .json(
                 200,
                 Self.paginated(
@@ -375,7 +395,8 @@ extension FakePanel {
             )
         case .applicationNode(let id):
             let node = state.nodes.first { $0.id == id }!
-            return .json(200, Self.item("node", Self.nodeJSON(node, state: state)).rendered)
+            let includes = Set((request.query["include"] ?? "").split(separator: ",").map(String.init))
+            return .json(200, Self.item("node", nodeJSON(node, includes: includes, state: state)).rendered)
         case .applicationNodeAllocations(let id):
             let node = state.nodes.first { $0.id == id }!
             var items: [FakePanelJSON] = []
@@ -616,7 +637,7 @@ extension FakePanel {
         }
         if includes.contains("node") {
             if let node = state.nodes.first(where: { $0.id == server.nodeID }) {
-                relationships.append(("node", Self.item("node", Self.nodeJSON(node, state: state))))
+                relationships.append(("node", Self.item("node", nodeJSON(node, includes: [], state: state))))
             } else {
                 relationships.append(("node", .object([("object", .string("null_resource")), ("attributes", .null)])))
             }
@@ -625,25 +646,97 @@ extension FakePanel {
         return .object(fields)
     }
 
-    private static func nodeJSON(_ node: Node, state: State) -> FakePanelJSON {
+    /// A node as Pterodactyl's or Pelican's `NodeTransformer.php` renders it: Pterodactyl sends `location_id` and
+    /// offers the `location` include; Pelican has no locations (an unknown include is ignored by Fractal) and adds
+    /// `cpu`, `cpu_overallocate` and `allocated_resources.cpu` (pelican-dev/panel `app/Models/Node.php`).
+    private func nodeJSON(_ node: Node, includes: Set<String>, state: State) -> FakePanelJSON {
         let onNode = state.servers.filter { $0.nodeID == node.id }
-        return .object([
+        var fields: [(String, FakePanelJSON)] = [
             ("id", .int(node.id)), ("uuid", .string("00000000-0000-4000-8000-\(node.id)")), ("public", .bool(true)),
-            ("name", .string(node.name)), ("description", .null), ("location_id", .int(1)),
+            ("name", .string(node.name)), ("description", .null),
+        ]
+        if flavor == .pterodactyl { fields.append(("location_id", .optional(node.location?.id ?? 1))) }
+        fields += [
             ("fqdn", .string("node\(node.id).example.com")), ("scheme", .string("https")),
             ("behind_proxy", .bool(false)),
             ("maintenance_mode", .bool(node.maintenanceMode)), ("memory", .int(node.memoryMiB)),
             ("memory_overallocate", .int(0)), ("disk", .int(node.diskMiB)), ("disk_overallocate", .int(0)),
+        ]
+        var allocated: [(String, FakePanelJSON)] = [
+            ("memory", .int(onNode.reduce(0) { $0 + $1.limits.memoryMiB })),
+            ("disk", .int(onNode.reduce(0) { $0 + $1.limits.diskMiB })),
+        ]
+        if flavor == .pelican {
+            fields += [("cpu", .int(node.cpuPercent)), ("cpu_overallocate", .int(node.cpuOverallocatePercent))]
+            allocated.append(("cpu", .int(onNode.reduce(0) { $0 + $1.limits.cpuPercent })))
+        }
+        fields += [
             ("upload_size", .int(100)), ("daemon_listen", .int(8080)), ("daemon_sftp", .int(2022)),
             ("daemon_base", .string("/var/lib/pterodactyl/volumes")),
-            (
-                "allocated_resources",
-                .object([
-                    ("memory", .int(onNode.reduce(0) { $0 + $1.limits.memoryMiB })),
-                    ("disk", .int(onNode.reduce(0) { $0 + $1.limits.diskMiB })),
-                ])
-            ),
-        ])
+            ("allocated_resources", .object(allocated)),
+        ]
+        if flavor == .pterodactyl && includes.contains("location") {
+            let location: FakePanelJSON =
+                node.location.map { location in
+                    Self.item(
+                        "location",
+                        .object([
+                            ("id", .optional(location.id)), ("short", .string(location.short)),
+                            ("long", .optional(location.long)),
+                            ("updated_at", .string("2024-05-01T11:40:00+00:00")),
+                            ("created_at", .string("2024-05-01T11:40:00+00:00")),
+                        ])
+                    )
+                } ?? .object([("object", .string("null_resource")), ("attributes", .null)])
+            fields.append(("relationships", .object([("location", location)])))
+        }
+        return .object(fields)
+    }
+
+    /// The activity listing: `filter[event]` is a partial match (`AllowedFilter::partial`), `sort` is `timestamp`
+    /// or `-timestamp` (insertion order without), `per_page` defaults to 25 and is capped at 100.
+    private func activityJSON(_ entries: [ActivityEntry], request: LoopbackHTTPRequest, state: State) -> FakePanelJSON {
+        var entries = entries
+        if let filter = request.query["filter[event]"], !filter.isEmpty {
+            entries = entries.filter { $0.event.contains(filter) }
+        }
+        switch request.query["sort"] {
+        case "-timestamp": entries = entries.reversed().sorted { $0.loggedAt > $1.loggedAt }
+        case "timestamp": entries = entries.sorted { $0.loggedAt < $1.loggedAt }
+        default: break
+        }
+        let perPage = min(Int(request.query["per_page"] ?? "") ?? 25, 100)
+        let style = Date.ISO8601FormatStyle(
+            timeZoneSeparator: .colon,
+            timeZone: TimeZone(secondsFromGMT: state.activityUTCOffsetSeconds) ?? .gmt
+        )
+        let items = entries.enumerated().map { index, entry in
+            var timestamp = entry.loggedAt.formatted(style)
+            if timestamp.hasSuffix("Z") { timestamp = String(timestamp.dropLast()) + "+00:00" }
+            var fields: [(String, FakePanelJSON)] = [
+                ("id", .string("9b0\(index)")), ("batch", .null), ("event", .string(entry.event)),
+                ("is_api", .bool(entry.isAPI)), ("ip", .string("203.0.113.7")), ("description", .null),
+                ("properties", .array([])), ("has_additional_metadata", .bool(false)),
+                ("timestamp", .string(timestamp)),
+            ]
+            if let actor = entry.actor {
+                // Like every included object of the client API, `relationships` sits inside `attributes`.
+                let user = Self.item(
+                    "user",
+                    .object([("uuid", .string("00000000-0000-4000-8000-000000000002")), ("username", .string(actor))])
+                )
+                fields.append(("relationships", .object([("actor", user)])))
+            }
+            return Self.item("activity_log", .object(fields))
+        }
+        return Self.paginated(
+            items,
+            query: request.query,
+            perPage: max(1, perPage),
+            base: baseURL + request.path,
+            wrap: false,
+            quirk: state.paginationQuirk
+        )
     }
 
     private static func statsJSON(_ server: Server) -> FakePanelJSON {

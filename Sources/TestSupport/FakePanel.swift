@@ -2,6 +2,12 @@ import PanelCore
 import Pterodactyl
 import Synchronization
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// An in-process Pterodactyl/Pelican panel on loopback, shaped like the real one
 /// (`../shared/reference/pterodactyl-api.md`): Fractal envelopes, pagination, includes, the 409/404/504 matrix,
 /// key checks, a fixed-window rate limit with `X-RateLimit-*` and `Retry-After`, plus scripting hooks.
@@ -172,6 +178,14 @@ public final class FakePanel: Sendable {
         public var wingsReachable: Bool
         /// Free (unassigned) allocations on the node, besides those of its servers.
         public var freeAllocations: [ServerAllocation]
+        /// The node's location (Pterodactyl only: Pelican has none and sends neither `location_id` nor the
+        /// include); `nil` answers the `location` include with a `null_resource`, as for a key without
+        /// `r_locations`.
+        public var location: PanelLocation?
+        /// Total CPU, percent of one core (Pelican only; 0 is unlimited).
+        public var cpuPercent: Int
+        /// CPU over-allocation percent (Pelican only; -1 disables the check).
+        public var cpuOverallocatePercent: Int
 
         /// Creates a node.
         public init(
@@ -181,7 +195,10 @@ public final class FakePanel: Sendable {
             diskMiB: Int = 512_000,
             maintenanceMode: Bool = false,
             wingsReachable: Bool = true,
-            freeAllocations: [ServerAllocation] = []
+            freeAllocations: [ServerAllocation] = [],
+            location: PanelLocation? = PanelLocation(id: 1, short: "de-fra", long: "Frankfurt"),
+            cpuPercent: Int = 0,
+            cpuOverallocatePercent: Int = 0
         ) {
             self.id = id
             self.name = name
@@ -190,6 +207,9 @@ public final class FakePanel: Sendable {
             self.maintenanceMode = maintenanceMode
             self.wingsReachable = wingsReachable
             self.freeAllocations = freeAllocations
+            self.location = location
+            self.cpuPercent = cpuPercent
+            self.cpuOverallocatePercent = cpuOverallocatePercent
         }
     }
 
@@ -205,6 +225,32 @@ public final class FakePanel: Sendable {
         public var keyKind: PanelAPIKey.Kind?
         /// True when `Accept` asked for JSON.
         public var acceptsJSON: Bool
+    }
+
+    /// One entry of a server's activity log, as `GET /api/client/servers/{server}/activity` lists it
+    /// (pterodactyl/panel `app/Transformers/Api/Client/ActivityLogTransformer.php`).
+    public struct ActivityEntry: Sendable, Hashable {
+        /// The event, e.g. `server:power.stop`.
+        public var event: String
+        /// When it was logged (rendered in whole seconds, as `toIso8601String()` does).
+        public var loggedAt: Date
+        /// True when an API key made the request.
+        public var isAPI: Bool
+        /// The acting user's name, or `nil` for a system event (no `actor` relationship).
+        public var actor: String?
+
+        /// Creates an entry.
+        /// - Parameters:
+        ///   - event: The event name.
+        ///   - loggedAt: When it was logged.
+        ///   - isAPI: Whether an API key made the request.
+        ///   - actor: The acting user, `nil` for a system event.
+        public init(event: String, loggedAt: Date, isAPI: Bool = false, actor: String? = "owner") {
+            self.event = event
+            self.loggedAt = loggedAt
+            self.isAPI = isAPI
+            self.actor = actor
+        }
     }
 
     /// Pagination that breaks the panel's contract, as something in front of it might. The panel itself
@@ -245,6 +291,14 @@ public final class FakePanel: Sendable {
         var peakConcurrency = 0
         var windows: [String: Window] = [:]
         var powerSignals: [(ServerID, PowerSignal)] = []
+        /// Each server's activity log, oldest first.
+        var activity: [ServerID: [ActivityEntry]] = [:]
+        /// Servers whose activity log the key may not read (`nil`: every server).
+        var activityDenied: Set<ServerID>? = []
+        /// False for a panel older than 1.8: the activity route does not exist.
+        var activityLogAvailable = true
+        /// The offset from UTC activity timestamps are rendered with (the panel's `APP_TIMEZONE`).
+        var activityUTCOffsetSeconds = 0
         var hung: [CheckedContinuation<Void, Never>] = []
         /// Tasks waiting for at least `count` hung requests.
         var hungWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
@@ -262,6 +316,8 @@ public final class FakePanel: Sendable {
     let state: Mutex<State>
     let flavor: Flavor
     let now: @Sendable () -> Duration
+    /// The wall-clock date at the fake's time zero; activity timestamps are `epoch + now()`.
+    public let epoch: Date
     /// The client key the fake accepts.
     public let clientKey: PanelAPIKey
     /// The application key the fake accepts.
@@ -280,12 +336,14 @@ public final class FakePanel: Sendable {
         flavor: Flavor,
         rateLimits: RateLimits,
         now: @escaping @Sendable () -> Duration,
+        epoch: Date,
         baseURL: String,
         port: Int
     ) {
         self.state = Mutex(State(servers: servers, nodes: nodes, latency: latency, rateLimits: rateLimits))
         self.flavor = flavor
         self.now = now
+        self.epoch = epoch
         let (clientPrefix, applicationPrefix) = flavor == .pelican ? ("pacc_", "papp_") : ("ptlc_", "ptla_")
         self.clientKey = PanelAPIKey(clientPrefix + "FakeClientK1" + "s3cr3tClientSecretValue0000000000Zq9X")
         self.applicationKey = PanelAPIKey(applicationPrefix + "FakeApplic1" + "s3cr3tApplicationSecretValue0000Wv7Y")
@@ -301,8 +359,10 @@ public final class FakePanel: Sendable {
     ///   - latency: Added to every answer (real time).
     ///   - flavor: Pterodactyl or Pelican.
     ///   - rateLimits: Fixed-window budgets (default: the panel's 720/240).
-    ///   - now: The fake's time for its rate-limit windows (default: a continuous clock). Pass
+    ///   - now: The fake's time for its rate-limit windows and activity log (default: a continuous clock). Pass
     ///     `{ manualClock.now.offset }` to share a test's manual clock.
+    ///   - epoch: The wall-clock date at the fake's time zero (default: the date at start), so activity
+    ///     timestamps are `epoch + now()`.
     /// - Returns: The running fake; call ``shutdown()``.
     public static func start(
         servers: [Server] = [],
@@ -310,7 +370,8 @@ public final class FakePanel: Sendable {
         latency: Duration = .zero,
         flavor: Flavor = .pterodactyl,
         rateLimits: RateLimits = RateLimits(),
-        now: (@Sendable () -> Duration)? = nil
+        now: (@Sendable () -> Duration)? = nil,
+        epoch: Date? = nil
     ) async throws -> FakePanel {
         let clock = ContinuousClock()
         let origin = clock.now
@@ -327,6 +388,7 @@ public final class FakePanel: Sendable {
             flavor: flavor,
             rateLimits: rateLimits,
             now: timeSource,
+            epoch: epoch ?? Date(),
             baseURL: loopback.baseURL,
             port: loopback.port
         )

@@ -5,7 +5,14 @@ import Pterodactyl
 import Synchronization
 import TestSupport
 
-/// Starts a fake panel and a client on a manual clock, runs `body`, and shuts both down.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Starts a fake panel and a client on a manual clock, runs `body`, and shuts both down. The fake's activity log
+/// dates are `epoch` plus the manual clock's time.
 func withPanel(
     servers: [FakePanel.Server] = [],
     nodes: [FakePanel.Node] = [FakePanel.Node(id: 1, name: "Node 1")],
@@ -18,6 +25,7 @@ func withPanel(
     clock: ManualClock = ManualClock(),
     metrics: PanelRequestMetrics = .none,
     logger: Logger = Logger(label: "pterodisbot.panel"),
+    epoch: Date = Date(timeIntervalSince1970: 1_800_000_000),
     _ body: (FakePanel, DefaultPanelClient<ManualClock>) async throws -> Void
 ) async throws {
     let fake = try await FakePanel.start(
@@ -26,7 +34,8 @@ func withPanel(
         latency: latency,
         flavor: flavor,
         rateLimits: rateLimits,
-        now: { clock.now.offset }
+        now: { clock.now.offset },
+        epoch: epoch
     )
     do {
         try await withPanelHTTPClient { http in
