@@ -28,6 +28,8 @@ public struct Observation: Sendable {
     public var panelRequests: Int
     /// Time spent waiting for the panel.
     public var panelDuration: Duration
+    /// The panel's nodes as last fetched, `nil` until a consumer wants them and the backend lists nodes.
+    public var nodes: NodeListing?
 
     /// Creates an observation.
     public init(
@@ -36,7 +38,8 @@ public struct Observation: Sendable {
         servers: [ServerID: ServerObservation],
         listFailure: PanelFailure? = nil,
         panelRequests: Int = 0,
-        panelDuration: Duration = .zero
+        panelDuration: Duration = .zero,
+        nodes: NodeListing? = nil
     ) {
         self.origin = origin
         self.observedAt = observedAt
@@ -44,6 +47,7 @@ public struct Observation: Sendable {
         self.listFailure = listFailure
         self.panelRequests = panelRequests
         self.panelDuration = panelDuration
+        self.nodes = nodes
     }
 
     /// Servers whose poll failed.
@@ -57,6 +61,15 @@ public protocol ObservationConsumer: Sendable {
     /// - Returns: The servers; empty when the consumer only follows what others watch.
     func watchedServers() async -> Set<ServerID>
 
+    /// True when this consumer wants every server the panel lists polled each cycle, watched or not (alerts
+    /// follow servers that have no status message). Asked once per cycle.
+    var wantsEveryServer: Bool { get async }
+
+    /// True when this consumer wants the panel's nodes: the monitor then fetches them at most once per node
+    /// refresh interval (when the backend lists nodes) and every ``Observation`` carries ``Observation/nodes``.
+    /// Asked once per cycle.
+    var wantsNodes: Bool { get async }
+
     /// Acts on an observation. The monitor calls the consumers one after another, in registration order, and
     /// awaits each before its next cycle, so keep slow work bounded (the status updater edits concurrently, with
     /// a bound).
@@ -67,6 +80,12 @@ public protocol ObservationConsumer: Sendable {
 extension ObservationConsumer {
     /// Watches nothing by default.
     public func watchedServers() async -> Set<ServerID> { [] }
+
+    /// Only what is watched, by default.
+    public var wantsEveryServer: Bool { get async { false } }
+
+    /// No nodes by default.
+    public var wantsNodes: Bool { get async { false } }
 }
 
 /// What status messages and commands ask of the monitor: the listed servers and polls between cycles.
@@ -91,6 +110,23 @@ public protocol ServerObserving: AnyObject, Sendable {
 
     /// The last observation of every watched server (and of servers polled on demand since the last cycle).
     var lastKnown: [ServerID: ServerObservation] { get async }
+
+    /// Power actions the panel logged for a server since `since`, newest first, so a stop can be told from a
+    /// crash (the backend's ``PanelBackend/powerActivity(of:since:)``; not cached, one request or two each call).
+    /// - Parameters:
+    ///   - id: The server.
+    ///   - since: The earliest entry wanted.
+    /// - Returns: The entries.
+    /// - Throws: ``PanelFailure`` (`unsupported` without an activity log, `keyRefused` when the key may not read
+    ///   it) or `CancellationError`.
+    func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity]
+}
+
+extension ServerObserving {
+    /// No activity log by default.
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        throw PanelFailure(.unsupported, detail: "no activity log")
+    }
 }
 
 extension PanelMonitor: ServerObserving {}

@@ -13,9 +13,17 @@ import Foundation
 ///
 /// Cycles never overlap: ``run()`` awaits each ``cycle()`` (polling and every consumer) before sleeping the
 /// update interval on the injected clock. Commands poll a few servers between cycles with ``observe(_:)``.
+///
+/// - When a consumer ``ObservationConsumer/wantsEveryServer``, each cycle polls every server the panel lists
+///   besides the watched ones (the last list when this cycle's fetch fails).
+/// - When a consumer ``ObservationConsumer/wantsNodes`` and the backend lists nodes, a cycle fetches the nodes
+///   when the last attempt is at least the node refresh interval old (on the injected clock), and every
+///   observation carries the last ``NodeListing``.
+/// - ``powerActivity(of:since:)`` passes the backend's activity log through to consumers.
 public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     private let backend: any PanelBackend
     private let updateInterval: Duration
+    private let nodeRefreshInterval: Duration
     private let clock: C
     private let wallClock: @Sendable () -> Date
     private let logger: Logger
@@ -29,23 +37,31 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     private var budgetAdvised = false
     /// When the panel stopped answering, while it does not.
     private var outageSince: Date?
+    /// The last node listing, `nil` until the first attempt.
+    private var nodeListing: NodeListing?
+    /// When nodes were last asked for (success or failure), on the injected clock.
+    private var lastNodeAttempt: C.Instant?
 
     /// Creates a monitor.
     /// - Parameters:
     ///   - backend: The panel.
     ///   - updateInterval: Time between cycles.
-    ///   - clock: Drives the loop (a manual clock in tests).
-    ///   - wallClock: Timestamps of samples.
+    ///   - nodeRefreshInterval: The least time between two node fetches (they cost one Application API request
+    ///     per node and listing page); nodes are fetched only while a consumer wants them.
+    ///   - clock: Drives the loop and the node refresh (a manual clock in tests).
+    ///   - wallClock: Timestamps of samples and node listings.
     ///   - logger: Panel problems are logged once each until they clear.
     public init(
         backend: any PanelBackend,
         updateInterval: Duration,
+        nodeRefreshInterval: Duration = .seconds(60),
         clock: C,
         wallClock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) {
         self.backend = backend
         self.updateInterval = updateInterval
+        self.nodeRefreshInterval = nodeRefreshInterval
         self.clock = clock
         self.wallClock = wallClock
         self.logger = logger
@@ -79,15 +95,27 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     public func cycle() async -> Observation {
         cycleNumber += 1
         var watched = Set<ServerID>()
-        for consumer in consumers { watched.formUnion(await consumer.watchedServers()) }
-        removals.retain(watched)
-        known = known.filter { watched.contains($0.key) }
-        adviseOnBudget(serverCount: watched.count)
-        let observation = await poll(watched, origin: .cycle(cycleNumber))
+        var everyServer = false
+        var nodesWanted = false
+        for consumer in consumers {
+            watched.formUnion(await consumer.watchedServers())
+            if await consumer.wantsEveryServer { everyServer = true }
+            if await consumer.wantsNodes { nodesWanted = true }
+        }
+        // Until this cycle's list arrives, the last one stands for "every server" (poll adds the fresh one).
+        let expected = everyServer ? watched.union(listed.keys) : watched
+        removals.retain(expected)
+        known = known.filter { expected.contains($0.key) }
+        adviseOnBudget(serverCount: expected.count)
+        var observation = await poll(watched, origin: .cycle(cycleNumber), everyListedServer: everyServer)
         if observation.listFailure == nil && observation.failureCount == 0 && !reportedProblems.isEmpty {
             reportedProblems.removeAll()
             logger.info("panel answers again; every watched server is up to date")
         }
+        if nodesWanted && backend.capabilities.listsNodes {
+            await refreshNodesIfDue()
+        }
+        observation.nodes = nodeListing
         await publish(observation)
         return observation
     }
@@ -97,7 +125,8 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     /// - Returns: The observations of `ids`.
     public func observe(_ ids: Set<ServerID>) async -> [ServerID: ServerObservation] {
         guard !ids.isEmpty else { return [:] }
-        let observation = await poll(ids, origin: .onDemand)
+        var observation = await poll(ids, origin: .onDemand)
+        observation.nodes = nodeListing
         await publish(observation)
         return observation.servers
     }
@@ -127,9 +156,52 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
         return listed[id]
     }
 
+    /// Power actions the panel logged for a server since `since`, newest first: the backend's activity log, for
+    /// consumers that tell a requested stop from a crash. Not cached; each call costs the backend's requests.
+    /// - Parameters:
+    ///   - id: The server.
+    ///   - since: The earliest entry wanted.
+    /// - Returns: The entries.
+    /// - Throws: ``PanelFailure`` (`unsupported` without an activity log, `keyRefused` when the key may not read
+    ///   it) or `CancellationError`.
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        try await backend.powerActivity(of: id, since: since)
+    }
+
+    // MARK: - Nodes
+
+    /// Fetches the nodes when the last attempt is at least ``nodeRefreshInterval`` old; a failure keeps the
+    /// previous listing, marked with it.
+    private func refreshNodesIfDue() async {
+        let now = clock.now
+        if let lastNodeAttempt, lastNodeAttempt.duration(to: now) < nodeRefreshInterval { return }
+        lastNodeAttempt = now
+        do {
+            let nodes = try await backend.nodes()
+            if nodeListing?.failure != nil { logger.debug("the panel lists its nodes again") }
+            nodeListing = NodeListing(nodes: nodes, fetchedAt: wallClock())
+        } catch let failure as PanelFailure {
+            if nodeListing?.failure?.detail != failure.detail {
+                logger.warning("the panel's nodes could not be listed", metadata: ["error": "\(failure)"])
+            }
+            nodeListing = NodeListing(
+                nodes: nodeListing?.nodes ?? [],
+                fetchedAt: nodeListing?.fetchedAt,
+                failure: failure
+            )
+        } catch {
+            // Cancelled: keep what is known; the next cycle asks again.
+            lastNodeAttempt = nil
+        }
+    }
+
     // MARK: - Polling
 
-    private func poll(_ ids: Set<ServerID>, origin: Observation.Origin) async -> Observation {
+    private func poll(
+        _ watched: Set<ServerID>,
+        origin: Observation.Origin,
+        everyListedServer: Bool = false
+    ) async -> Observation {
         var listFailure: PanelFailure?
         // Cycles keep the list current; a poll between cycles uses what they found.
         if origin != .onDemand {
@@ -142,6 +214,8 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
                 return Observation(origin: origin, observedAt: wallClock(), servers: [:])  // cancelled
             }
         }
+        // The list just fetched, or the last one when this fetch failed.
+        let ids = everyListedServer ? watched.union(listed.keys) : watched
         let sorted = ids.sorted()
         let started = clock.now
         var results: [ServerID: Result<ServerResources, PanelFailure>] = [:]

@@ -1,12 +1,19 @@
 import PanelCore
 import Synchronization
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A ``PanelBackend`` in memory, for tests of the monitor, the status updates and the interactions without HTTP.
 /// Its answers are the neutral ones the Pterodactyl backend produces from the panel's (see
 /// `PterodactylBackend`): tests of what the real panel sends live with the HTTP ``FakePanel``.
 ///
-/// Script it with ``setUsage(_:for:)``, ``fail(_:with:)`` and ``setServers(_:)``; hold calls with ``gate``;
-/// read what was asked in ``usageRequests`` and ``powerSignals``.
+/// Script it with ``setUsage(_:for:)``, ``fail(_:with:)``, ``setServers(_:)``, ``setNodes(_:)`` and
+/// ``addPowerActivity(_:for:)``; hold calls with ``gate``; read what was asked in ``usageRequests``,
+/// ``nodeRequests``, ``activityRequests`` and ``powerSignals``.
 public final class FakePanelBackend: PanelBackend {
     private struct State {
         var servers: [GameServer]
@@ -17,10 +24,18 @@ public final class FakePanelBackend: PanelBackend {
         var listRequests: [Bool] = []
         var powerSignals: [(PowerSignal, ServerID)] = []
         var powerFailure: PanelFailure?
+        /// `nil`: the backend lists no nodes (``PanelCapabilities/listsNodes`` is false).
+        var nodes: [PanelNodeSummary]?
+        var nodesFailure: PanelFailure?
+        var nodeRequests = 0
+        var activity: [ServerID: [PowerActivity]] = [:]
+        var activityFailure: PanelFailure?
+        var activityRequests: [(ServerID, Date)] = []
     }
 
     private let state: Mutex<State>
     private let recordsRequests: Bool
+    private let wallClock: (@Sendable () -> Date)?
 
     /// Holds ``usage(of:)`` calls while closed.
     public let gate = Gate()
@@ -30,9 +45,20 @@ public final class FakePanelBackend: PanelBackend {
     ///   - servers: The servers.
     ///   - recordsRequests: False for long runs (the soak benchmark) that must not grow the double's memory: no
     ///     request is recorded and ``gate`` (which records arrivals) is not used.
-    public init(servers: [GameServer], recordsRequests: Bool = true) {
-        state = Mutex(State(servers: servers))
+    ///   - nodes: The nodes ``nodes()`` lists; `nil` (the default) makes the backend one without nodes.
+    ///   - wallClock: When set, ``sendPower(_:to:)`` logs a ``PowerActivity`` at its time, as a panel's activity
+    ///     log does.
+    public init(
+        servers: [GameServer],
+        recordsRequests: Bool = true,
+        nodes: [PanelNodeSummary]? = nil,
+        wallClock: (@Sendable () -> Date)? = nil
+    ) {
+        var initial = State(servers: servers)
+        initial.nodes = nodes
+        state = Mutex(initial)
         self.recordsRequests = recordsRequests
+        self.wallClock = wallClock
     }
 
     /// A server named "Server N" with identifier `0000000N` (hex), 4 GiB and 200 % CPU, one address.
@@ -97,7 +123,36 @@ public final class FakePanelBackend: PanelBackend {
         state.withLock { $0.powerFailure = failure }
     }
 
+    /// Sets the nodes ``nodes()`` lists and clears its failure; `nil` makes the backend one without nodes.
+    public func setNodes(_ nodes: [PanelNodeSummary]?) {
+        state.withLock {
+            $0.nodes = nodes
+            $0.nodesFailure = nil
+        }
+    }
+
+    /// Makes ``nodes()`` fail (`nil` answers again).
+    public func failNodes(with failure: PanelFailure?) {
+        state.withLock { $0.nodesFailure = failure }
+    }
+
+    /// Appends an entry to a server's activity log.
+    public func addPowerActivity(_ entry: PowerActivity, for id: ServerID) {
+        state.withLock { $0.activity[id, default: []].append(entry) }
+    }
+
+    /// Makes ``powerActivity(of:since:)`` fail (`nil` answers again), e.g. with `keyRefused` or `unsupported`.
+    public func failPowerActivity(with failure: PanelFailure?) {
+        state.withLock { $0.activityFailure = failure }
+    }
+
     // MARK: - Observing
+
+    /// How many times ``nodes()`` was called.
+    public var nodeRequests: Int { state.withLock { $0.nodeRequests } }
+
+    /// The servers and `since` dates ``powerActivity(of:since:)`` was asked for, in order.
+    public var activityRequests: [(ServerID, Date)] { state.withLock { $0.activityRequests } }
 
     /// The id lists ``usage(of:)`` was asked for, in order.
     public var usageRequests: [[ServerID]] { state.withLock { $0.usageRequests } }
@@ -110,8 +165,10 @@ public final class FakePanelBackend: PanelBackend {
 
     // MARK: - PanelBackend
 
+    /// Every power signal and addresses; nodes only when some are scripted.
     public var capabilities: PanelCapabilities {
-        PanelCapabilities(powerSignals: Set(PowerSignal.allCases), listsNodes: false, hasAddresses: true)
+        let listsNodes = state.withLock { $0.nodes != nil }
+        return PanelCapabilities(powerSignals: Set(PowerSignal.allCases), listsNodes: listsNodes, hasAddresses: true)
     }
 
     public func servers(forceRefresh: Bool) async throws -> [GameServer] {
@@ -153,9 +210,36 @@ public final class FakePanelBackend: PanelBackend {
     }
 
     public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
+        let loggedAt = wallClock?()
         try state.withLock { state in
             if let failure = state.powerFailure { throw failure }
             state.powerSignals.append((signal, id))
+            if let loggedAt {
+                let entry = PowerActivity(signal: signal, event: "server:power.\(signal.rawValue)", loggedAt: loggedAt)
+                state.activity[id, default: []].append(entry)
+            }
+        }
+    }
+
+    /// The scripted nodes, or `unsupported` when none are.
+    public func nodes() async throws -> [PanelNodeSummary] {
+        try state.withLock { state in
+            state.nodeRequests += 1
+            if let failure = state.nodesFailure { throw failure }
+            guard let nodes = state.nodes else {
+                throw PanelFailure(.unsupported, detail: "this panel does not list nodes")
+            }
+            return nodes
+        }
+    }
+
+    /// The scripted entries logged at or after `since`, newest first.
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        try state.withLock { state in
+            if recordsRequests { state.activityRequests.append((id, since)) }
+            if let failure = state.activityFailure { throw failure }
+            return (state.activity[id] ?? []).filter { $0.loggedAt >= since }.reversed()
+                .sorted { $0.loggedAt > $1.loggedAt }
         }
     }
 }

@@ -15,14 +15,27 @@ import Foundation
 actor RecordingConsumer: ObservationConsumer {
     private(set) var observations: [Observation] = []
     private var watched: Set<ServerID>
+    private var everyServer: Bool
+    private var nodes: Bool
 
-    init(watching watched: Set<ServerID>) {
+    init(watching watched: Set<ServerID>, everyServer: Bool = false, nodes: Bool = false) {
         self.watched = watched
+        self.everyServer = everyServer
+        self.nodes = nodes
     }
 
     func watch(_ ids: Set<ServerID>) { watched = ids }
 
+    func want(everyServer: Bool, nodes: Bool) {
+        self.everyServer = everyServer
+        self.nodes = nodes
+    }
+
     func watchedServers() async -> Set<ServerID> { watched }
+
+    var wantsEveryServer: Bool { everyServer }
+
+    var wantsNodes: Bool { nodes }
 
     func consume(_ observation: Observation) async { observations.append(observation) }
 }
@@ -203,4 +216,160 @@ final class ManualWallClock: Sendable {
     var now: Date { Date(timeIntervalSince1970: 1_800_000_000 + seconds.withLock { $0 }) }
 
     func advance(bySeconds delta: Double) { seconds.withLock { $0 += delta } }
+}
+
+/// Every listed server, nodes once per refresh interval, and the activity log passed through.
+@Suite struct PanelMonitorWantsTests {
+    static let servers = (1...3).map { FakePanelBackend.server($0) }
+    static let node = PanelNodeSummary(
+        id: "1",
+        name: "node-1",
+        memoryCapacityMiB: 32_768,
+        memoryAllocatedMiB: 12_288,
+        diskCapacityMiB: nil,
+        diskAllocatedMiB: 30_720,
+        location: "de-fra"
+    )
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    let clock = ManualClock()
+    let logs = LogCapture()
+
+    func monitor(_ backend: FakePanelBackend, _ consumers: RecordingConsumer...) async -> PanelMonitor<ManualClock> {
+        let clock = self.clock
+        let monitor = PanelMonitor(
+            backend: backend,
+            updateInterval: .seconds(10),
+            nodeRefreshInterval: .seconds(60),
+            clock: clock,
+            wallClock: { Self.start.addingTimeInterval(Double(clock.now.offset.components.seconds)) },
+            logger: logs.logger(level: .debug)
+        )
+        for consumer in consumers { await monitor.register(consumer) }
+        return monitor
+    }
+
+    @Test func everyListedServerIsPolledWhenAConsumerWantsIt() async throws {
+        let backend = FakePanelBackend(servers: Self.servers)
+        let ids = Self.servers.map(\.id)
+        let statusMessages = RecordingConsumer(watching: [ids[0]])
+        let alerts = RecordingConsumer(watching: [], everyServer: true)
+        let monitor = await monitor(backend, statusMessages, alerts)
+        let observation = await monitor.cycle()
+        #expect(backend.usageRequests == [ids])
+        #expect(Set(observation.servers.keys) == Set(ids))
+        #expect(await monitor.lastKnown.count == 3)
+
+        // A server the panel lists from now on is polled in the same cycle.
+        let fourth = FakePanelBackend.server(4)
+        backend.setServers(Self.servers + [fourth])
+        await monitor.cycle()
+        #expect(backend.usageRequests.last == ids + [fourth.id])
+
+        // A failed list stands in with the last one.
+        backend.failList(with: PanelFailure(.rateLimited, detail: "client API rate limit reached"))
+        await monitor.cycle()
+        #expect(backend.usageRequests.last == ids + [fourth.id])
+        backend.failList(with: nil)
+
+        // Nobody wants every server: only the watched one, and the rest are forgotten.
+        await alerts.want(everyServer: false, nodes: false)
+        await monitor.cycle()
+        #expect(backend.usageRequests.last == [ids[0]])
+        #expect(await Set(monitor.lastKnown.keys) == [ids[0]])
+    }
+
+    @Test func nodesAreFetchedAtMostOncePerRefreshInterval() async throws {
+        let backend = FakePanelBackend(servers: Self.servers, nodes: [Self.node])
+        let board = RecordingConsumer(watching: [], nodes: true)
+        let monitor = await monitor(backend, board)
+
+        let first = await monitor.cycle()
+        #expect(backend.nodeRequests == 1)
+        #expect(first.nodes == NodeListing(nodes: [Self.node], fetchedAt: Self.start))
+
+        clock.advance(by: .seconds(59))
+        let second = await monitor.cycle()
+        #expect(backend.nodeRequests == 1)
+        #expect(second.nodes == first.nodes)
+        // On-demand polls carry the listing as well, without fetching it.
+        _ = await monitor.observe([Self.servers[0].id])
+        #expect(await board.observations.last?.nodes == first.nodes)
+        #expect(backend.nodeRequests == 1)
+
+        clock.advance(by: .seconds(1))
+        let third = await monitor.cycle()
+        #expect(backend.nodeRequests == 2)
+        #expect(third.nodes?.fetchedAt == Self.start.addingTimeInterval(60))
+    }
+
+    @Test func aFailedNodeFetchKeepsTheLastListingMarkedWithTheFailure() async throws {
+        let backend = FakePanelBackend(servers: Self.servers, nodes: [Self.node])
+        let monitor = await monitor(backend, RecordingConsumer(watching: [], nodes: true))
+        await monitor.cycle()
+
+        let refused = PanelFailure(.keyRefused, detail: "no application key configured")
+        backend.failNodes(with: refused)
+        clock.advance(by: .seconds(60))
+        let failed = await monitor.cycle().nodes
+        #expect(failed == NodeListing(nodes: [Self.node], fetchedAt: Self.start, failure: refused))
+        #expect(failed?.isStale == true)
+        #expect(logs.captured.filter { $0.contains("nodes could not be listed") }.count == 1)
+
+        // A failure is retried after the interval too, not every cycle.
+        clock.advance(by: .seconds(10))
+        await monitor.cycle()
+        #expect(backend.nodeRequests == 2)
+
+        backend.failNodes(with: nil)
+        clock.advance(by: .seconds(50))
+        let recovered = await monitor.cycle().nodes
+        #expect(recovered == NodeListing(nodes: [Self.node], fetchedAt: Self.start.addingTimeInterval(120)))
+        #expect(backend.nodeRequests == 3)
+    }
+
+    @Test func nodesAreNotFetchedWhenNobodyWantsThemOrTheBackendHasNone() async throws {
+        let backend = FakePanelBackend(servers: Self.servers, nodes: [Self.node])
+        let consumer = RecordingConsumer(watching: [Self.servers[0].id])
+        let monitor = await monitor(backend, consumer)
+        #expect(await monitor.cycle().nodes == nil)
+        #expect(backend.nodeRequests == 0)
+
+        // Wanted, but this backend lists no nodes.
+        backend.setNodes(nil)
+        await consumer.want(everyServer: false, nodes: true)
+        clock.advance(by: .seconds(60))
+        #expect(await monitor.cycle().nodes == nil)
+        #expect(backend.nodeRequests == 0)
+    }
+
+    @Test func powerActivityPassesThroughToTheBackend() async throws {
+        let backend = FakePanelBackend(servers: Self.servers)
+        let monitor = await monitor(backend, RecordingConsumer(watching: []))
+        let id = Self.servers[0].id
+        let stop = PowerActivity(signal: .stop, event: "server:power.stop", loggedAt: Self.start)
+        let old = PowerActivity(
+            signal: .start,
+            event: "server:power.start",
+            loggedAt: Self.start.addingTimeInterval(-600)
+        )
+        backend.addPowerActivity(old, for: id)
+        backend.addPowerActivity(stop, for: id)
+        let entries = try await monitor.powerActivity(of: id, since: Self.start.addingTimeInterval(-60))
+        #expect(entries == [stop])
+        #expect(backend.activityRequests.map(\.0) == [id])
+
+        backend.failPowerActivity(with: PanelFailure(.keyRefused, detail: "needs activity.read"))
+        let failure = await #expect(throws: PanelFailure.self) {
+            _ = try await monitor.powerActivity(of: id, since: Self.start)
+        }
+        #expect(failure?.kind == .keyRefused)
+    }
+
+    @Test func aSentSignalIsLoggedByTheBackendDoubleWhenItHasAClock() async throws {
+        let backend = FakePanelBackend(servers: Self.servers, wallClock: { Self.start })
+        try await backend.sendPower(.kill, to: Self.servers[1].id)
+        let entries = try await backend.powerActivity(of: Self.servers[1].id, since: Self.start)
+        #expect(entries.map(\.signal) == [.kill])
+    }
 }
