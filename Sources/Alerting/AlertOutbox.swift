@@ -45,14 +45,20 @@ public struct AlertOutbox: Sendable {
     /// - Parameter notice: A notice from ``next``.
     /// - Returns: The alerts; empty when the message was forgotten.
     public func alerts(for notice: AlertNotice) -> [Alert] {
-        let ids: [String]
         switch notice.action {
         case .post(let alertIDs), .recoveryReply(let alertIDs), .repeatReply(let alertIDs):
-            ids = alertIDs
+            alertIDs.compactMap { state.alerts[$0] }
         case .edit(let alertID):
-            ids = state.messages.first { $0.alertIDs.contains(alertID) }?.alertIDs ?? []
+            alerts(inMessageOf: alertID)
         }
-        return ids.compactMap { state.alerts[$0] }
+    }
+
+    /// Every alert listed in the message that shows an alert, in posted order (for an acknowledgement, say).
+    /// - Parameter alertID: Any alert of the message.
+    /// - Returns: The alerts, or empty when no message shows that alert.
+    public func alerts(inMessageOf alertID: String) -> [Alert] {
+        guard let message = message(of: alertID) else { return [] }
+        return state.messages[message].alertIDs.compactMap { state.alerts[$0] }
     }
 
     /// The message an edit or a reply goes to; `nil` for a post, or while the post has not been delivered.

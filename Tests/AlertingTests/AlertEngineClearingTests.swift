@@ -99,4 +99,34 @@ struct AlertEngineClearingTests {
         #expect(alert.figure == 99)
         #expect(alert.summary == "CPU at 99% of its limit")
     }
+
+    @Test func nodeAllocationClearsWithHysteresis() throws {
+        var engine = AlertEngine()
+        func disk(_ allocatedMiB: Int) -> AlertCycleFacts {
+            F.facts([], nodes: [NodeFacts(name: "n1", diskAllocatedMiB: allocatedMiB, diskCapacityMiB: 1_024_000)])
+        }
+        let opened = try #require(engine.evaluate(disk(983_040), now: F.at(0)).opened.first)
+        #expect(opened.key == AlertKey(kind: .nodeDiskAllocated, subject: .node(name: "n1")))
+        #expect(opened.summary == "disk allocated 96% of capacity (960 of 1000 GiB)")
+        // 88 % is inside the band (95 − 10 … 95): two such cycles are needed.
+        #expect(engine.evaluate(disk(901_120), now: F.at(60)).resolved.isEmpty)
+        #expect(engine.evaluate(disk(901_120), now: F.at(120)).resolved.map(\.id) == [opened.id])
+        // Back up and then far below the band: clears at once.
+        let again = try #require(engine.evaluate(disk(983_040), now: F.at(180)).reopened.first)
+        #expect(again.id == opened.id)
+        #expect(engine.evaluate(disk(819_200), now: F.at(240)).resolved.map(\.id) == [opened.id])
+    }
+
+    @Test func openStopAlertFollowsANewCause() throws {
+        var engine = AlertEngine()
+        _ = engine.evaluate(F.facts([F.server("s1", state: .offline, stop: .causeUnknown)]), now: F.at(0))
+        _ = engine.evaluate(F.facts([F.server("s1")]), now: F.at(60))
+        // It crashed again before two good cycles: the same alert, now critical with the new wording.
+        let outcome = engine.evaluate(F.facts([F.server("s1", state: .offline, stop: .crashed)]), now: F.at(120))
+        let alert = try #require(outcome.updated.first)
+        #expect(outcome.opened.isEmpty)
+        #expect(alert.id == "a1")
+        #expect(alert.severity == .critical)
+        #expect(alert.summary == "stopped unexpectedly (no power action in the activity log)")
+    }
 }

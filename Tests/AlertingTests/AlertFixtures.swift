@@ -68,10 +68,12 @@ enum Fixture {
         AlertCycleFacts(panel: panel, nodes: nodes, servers: servers)
     }
 
+    /// The CPU alert key of a server.
     static func cpuKey(_ id: String) -> AlertKey {
         AlertKey(kind: .serverCPU, subject: .server(ServerID(id)))
     }
 
+    /// The stopped alert key of a server.
     static func stoppedKey(_ id: String) -> AlertKey {
         AlertKey(kind: .serverStopped, subject: .server(ServerID(id)))
     }

@@ -240,6 +240,36 @@ struct AlertOutboxTests {
         #expect(edit?.action == .edit(messageOf: "a2"))
         #expect(edit.map { harness.outbox.alerts(for: $0).map(\.id) } == ["a1", "a2"])
     }
+
+    @Test func outageAcrossARestartDeliversInOrder() throws {
+        var harness = Harness()
+        harness.cycle(Self.crashed(["s1"]), at: 0)
+        harness.cycle(Self.running(["s1"]), at: 60)
+        harness.cycle(Self.running(["s1"]), at: 120)
+        let before = harness.outbox.pending
+        #expect(before.count == 3)
+
+        let encoder = JSONEncoder()
+        let engineState = try JSONDecoder().decode(AlertEngineState.self, from: encoder.encode(harness.engine.state))
+        let outboxState = try JSONDecoder().decode(AlertOutboxState.self, from: encoder.encode(harness.outbox.state))
+        var restarted = Harness(
+            engine: AlertEngine(restoring: engineState),
+            outbox: AlertOutbox(restoring: outboxState)
+        )
+        #expect(restarted.outbox.pending == before)
+        let sent = restarted.deliverAll()
+        #expect(sent == [.post(alertIDs: ["a1"]), .edit(messageOf: "a1"), .recoveryReply(alertIDs: ["a1"])])
+        // New notices after the restart continue the numbering.
+        restarted.cycle(Self.crashed(["s2"]), at: 180)
+        #expect(restarted.outbox.next?.id == "n4")
+    }
+
+    @Test func alertsInMessageOfListsTheWholeGroup() {
+        var harness = Harness()
+        harness.cycle(Self.crashed(["s1", "s2"]), at: 0)
+        #expect(harness.outbox.alerts(inMessageOf: "a2").map(\.id) == ["a1", "a2"])
+        #expect(harness.outbox.alerts(inMessageOf: "a9").isEmpty)
+    }
 }
 
 /// The shape of an encoded outbox state, to check what it still remembers.
