@@ -19,9 +19,13 @@ enum Verdict: Sendable, Equatable {
 
 /// A condition that holds this cycle, with everything an alert shows.
 struct Condition: Sendable, Equatable {
+    /// The alert's severity while the condition holds this way.
     var severity: AlertSeverity
+    /// The subject's display name.
     var subjectName: String
+    /// The one-line summary.
     var summary: String
+    /// The percentage in the summary, if any.
     var figure: Double?
     /// How long it must hold on every evaluated cycle before the alert opens; zero opens at once.
     var sustain: Duration = .zero

@@ -80,6 +80,7 @@ struct KnownKindOnly<Element: Decodable & Sendable>: Decodable, Sendable {
         var key: Key
     }
 
+    /// Reads the kind first; decodes the whole element only when the kind is known.
     init(from decoder: any Decoder) throws {
         let probe = try Probe(from: decoder)
         guard AlertKind(rawValue: probe.key.kind) != nil else {
