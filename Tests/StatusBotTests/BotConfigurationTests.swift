@@ -284,6 +284,51 @@ enum SampleSecrets {
         #expect(error?.errors.contains { $0.location == "[Players] Interval" } == true)
     }
 
+    @Test func alertsAreOffUntilAChannelIsSetAndTakeOverrides() throws {
+        let defaults = try BotConfiguration(ini: Self.validINI, environment: [:]).alerts
+        #expect(defaults == BotConfiguration.Alerts())
+        #expect(!defaults.isEnabled)
+        let ini =
+            Self.validINI + """
+
+                [Alerts]
+                ChannelID = 223456789012345678
+                MentionRoles = Admins, 323456789012345678
+                ServerCPUPercent = 150
+                SustainFor = 60
+                """
+        let alerts = try BotConfiguration(
+            ini: ini,
+            environment: ["ALERTS_NODE_DISK_PERCENT": "80", "ALERTS_SERVER_MEMORY_PERCENT": "85.5"]
+        ).alerts
+        #expect(alerts.channelID == ChannelID("223456789012345678"))
+        #expect(alerts.mentionRoles == [.name("Admins"), .id(RoleID("323456789012345678"))])
+        #expect(alerts.serverCPUPercent == 150)
+        #expect(alerts.serverMemoryPercent == 85.5)
+        #expect(alerts.serverDiskPercent == 95)
+        #expect(alerts.nodeMemoryPercent == 90)
+        #expect(alerts.nodeDiskPercent == 80)
+        #expect(alerts.sustainFor == .seconds(60))
+        #expect(alerts.isEnabled)
+    }
+
+    @Test func aBadAlertsSettingNamesItsKeyAndTheFix() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try BotConfiguration(
+                ini: Self.validINI + "\n[Alerts]\nChannelID = #alerts\nServerMemoryPercent = 120\n",
+                environment: ["ALERTS_SUSTAIN_FOR": "-5"]
+            )
+        }
+        let errors = error?.errors ?? []
+        #expect(
+            errors.map(\.location).sorted() == [
+                "[Alerts] ChannelID", "[Alerts] ServerMemoryPercent", "[Alerts] SustainFor",
+            ]
+        )
+        #expect(errors.contains { $0.message.contains("Copy Channel ID") })
+        #expect(errors.contains { $0.message.contains("from 1.0 to 100.0") })
+    }
+
     @Test func metricsListenIsOffUntilSetAndTakesIPv6() throws {
         #expect(try BotConfiguration(ini: Self.validINI, environment: [:]).bot.metricsListen == nil)
         let all = try BotConfiguration(ini: Self.validINI, environment: ["BOT_METRICS_LISTEN": "0.0.0.0:9464"])

@@ -90,6 +90,50 @@ public struct BotConfiguration: Sendable {
         }
     }
 
+    /// `[Alerts]`: where alerts go and what raises them.
+    public struct Alerts: Sendable, Equatable {
+        /// The channel for alerts; `nil` turns alerts off.
+        public var channelID: ChannelID?
+        /// Roles mentioned on a new alert.
+        public var mentionRoles: [AllowedRole] = []
+        /// Server CPU, percent of its limit.
+        public var serverCPUPercent: Double = 80
+        /// Server memory, percent of its limit.
+        public var serverMemoryPercent: Double = 90
+        /// Server disk, percent of its limit.
+        public var serverDiskPercent: Double = 95
+        /// Node memory allocated, percent of capacity.
+        public var nodeMemoryPercent: Double = 90
+        /// Node disk allocated, percent of capacity.
+        public var nodeDiskPercent: Double = 95
+        /// How long a load condition lasts before it alerts.
+        public var sustainFor: Duration = .seconds(300)
+
+        /// The defaults of `config.ini.example` (alerts off).
+        public init(
+            channelID: ChannelID? = nil,
+            mentionRoles: [AllowedRole] = [],
+            serverCPUPercent: Double = 80,
+            serverMemoryPercent: Double = 90,
+            serverDiskPercent: Double = 95,
+            nodeMemoryPercent: Double = 90,
+            nodeDiskPercent: Double = 95,
+            sustainFor: Duration = .seconds(300)
+        ) {
+            self.channelID = channelID
+            self.mentionRoles = mentionRoles
+            self.serverCPUPercent = serverCPUPercent
+            self.serverMemoryPercent = serverMemoryPercent
+            self.serverDiskPercent = serverDiskPercent
+            self.nodeMemoryPercent = nodeMemoryPercent
+            self.nodeDiskPercent = nodeDiskPercent
+            self.sustainFor = sustainFor
+        }
+
+        /// True when a channel is set.
+        public var isEnabled: Bool { channelID != nil }
+    }
+
     /// Which parts must be present: the bot needs everything, `preview` only the panel.
     public enum Scope: Sendable {
         /// Panel and Discord (the `run` command).
@@ -105,6 +149,8 @@ public struct BotConfiguration: Sendable {
     public var graphs: Graphs
     /// `[Players]`.
     public var players: Players
+    /// `[Alerts]`.
+    public var alerts: Alerts
     /// Non-fatal findings (legacy key format, file permissions, unknown keys).
     public var warnings: [ConfigurationIssue]
     /// Every setting's effective value (secrets redacted) and where it came from, for `check-config`.
@@ -193,6 +239,16 @@ public struct BotConfiguration: Sendable {
             changeStep: reader.integer(.playersChangeStep, in: 1...10_000) ?? 1,
             overrides: reader.playerOverrides()
         )
+        let alerts = Alerts(
+            channelID: reader.channel(.alertsChannelID),
+            mentionRoles: reader.roles(.alertsMentionRoles) ?? [],
+            serverCPUPercent: reader.decimal(.alertsServerCPUPercent, in: 1...1000) ?? 80,
+            serverMemoryPercent: reader.decimal(.alertsServerMemoryPercent, in: 1...100) ?? 90,
+            serverDiskPercent: reader.decimal(.alertsServerDiskPercent, in: 1...100) ?? 95,
+            nodeMemoryPercent: reader.decimal(.alertsNodeMemoryPercent, in: 1...1000) ?? 90,
+            nodeDiskPercent: reader.decimal(.alertsNodeDiskPercent, in: 1...1000) ?? 95,
+            sustainFor: .seconds(reader.integer(.alertsSustainFor, in: 0...86_400) ?? 300)
+        )
         reader.reportUnknownKeys()
 
         let issues = reader.issues
@@ -204,6 +260,7 @@ public struct BotConfiguration: Sendable {
         self.bot = bot
         self.graphs = graphs
         self.players = players
+        self.alerts = alerts
         self.warnings = issues
         self.effectiveSettings = reader.effective
     }

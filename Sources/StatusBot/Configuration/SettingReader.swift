@@ -143,6 +143,19 @@ struct SettingReader {
         return GuildID(value)
     }
 
+    mutating func channel(_ spec: SettingSpec) -> ChannelID? {
+        guard let value = read(spec) else { return nil }
+        guard Self.isSnowflake(value) else {
+            fail(
+                spec,
+                "'\(value)' is not a Discord channel ID (17 to 20 digits); enable Developer Mode, right-click the "
+                    + "channel and choose Copy Channel ID"
+            )
+            return nil
+        }
+        return ChannelID(value)
+    }
+
     mutating func roles(_ spec: SettingSpec) -> [AllowedRole]? {
         guard let value = read(spec) else { return nil }
         let parts = value.split(separator: ",").map { String(Substring($0).trimmingWhitespace()) }

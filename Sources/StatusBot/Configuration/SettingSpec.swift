@@ -222,6 +222,63 @@ extension SettingSpec {
         "A status message is edited for players alone when the count crosses a multiple of this, at most once a minute"
     )
 
+    static let alertsChannelID = optional(
+        "Alerts",
+        "ChannelID",
+        env: "ALERTS_CHANNEL_ID",
+        default: nil,
+        "Channel that receives alerts (crashes, sustained load, nodes and panel down); alerts are off until it is set"
+    )
+    static let alertsMentionRoles = optional(
+        "Alerts",
+        "MentionRoles",
+        env: "ALERTS_MENTION_ROLES",
+        default: nil,
+        "Role IDs or names mentioned on a new alert, separated by commas (none when unset)"
+    )
+    static let alertsServerCPUPercent = optional(
+        "Alerts",
+        "ServerCPUPercent",
+        env: "ALERTS_SERVER_CPU_PERCENT",
+        default: "80",
+        "A server's CPU, in percent of its CPU limit, that raises an alert when sustained (1..1000)"
+    )
+    static let alertsServerMemoryPercent = optional(
+        "Alerts",
+        "ServerMemoryPercent",
+        env: "ALERTS_SERVER_MEMORY_PERCENT",
+        default: "90",
+        "A server's memory, in percent of its limit, that raises an alert when sustained (1..100)"
+    )
+    static let alertsServerDiskPercent = optional(
+        "Alerts",
+        "ServerDiskPercent",
+        env: "ALERTS_SERVER_DISK_PERCENT",
+        default: "95",
+        "A server's disk, in percent of its limit, that raises an alert when sustained (1..100)"
+    )
+    static let alertsNodeMemoryPercent = optional(
+        "Alerts",
+        "NodeMemoryPercent",
+        env: "ALERTS_NODE_MEMORY_PERCENT",
+        default: "90",
+        "Memory allocated on a node, in percent of its capacity, that raises an alert (1..1000)"
+    )
+    static let alertsNodeDiskPercent = optional(
+        "Alerts",
+        "NodeDiskPercent",
+        env: "ALERTS_NODE_DISK_PERCENT",
+        default: "95",
+        "Disk allocated on a node, in percent of its capacity, that raises an alert (1..1000)"
+    )
+    static let alertsSustainFor = optional(
+        "Alerts",
+        "SustainFor",
+        env: "ALERTS_SUSTAIN_FOR",
+        default: "300",
+        "Seconds a load condition must last before it raises an alert; crashes and outages alert at once (0..86400)"
+    )
+
     public static let all: [SettingSpec] = [
         panelURL, clientAPIKey, applicationAPIKey, clientRateLimit, applicationRateLimit, maxConcurrentRequests,
         token, allowedGuildID, allowedRoles, apiBaseURL, gatewayCompression,
@@ -229,5 +286,7 @@ extension SettingSpec {
         logLevel,
         fontPath,
         playersEnabled, playersInterval, playersTimeout, playersChangeStep,
+        alertsChannelID, alertsMentionRoles, alertsServerCPUPercent, alertsServerMemoryPercent,
+        alertsServerDiskPercent, alertsNodeMemoryPercent, alertsNodeDiskPercent, alertsSustainFor,
     ]
 }
