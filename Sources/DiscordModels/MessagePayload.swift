@@ -19,6 +19,8 @@ public struct MessagePayload: Sendable, Hashable, Codable {
     public var allowedMentions: AllowedMentions?
     /// Text-to-speech.
     public var tts: Bool?
+    /// The message this one replies to (create only; `MessageReferenceRequest` in the spec).
+    public var messageReference: MessageReferenceRequest?
 
     /// Creates a payload.
     public init(
@@ -28,7 +30,8 @@ public struct MessagePayload: Sendable, Hashable, Codable {
         attachments: [AttachmentReference]? = nil,
         flags: MessageFlags? = nil,
         allowedMentions: AllowedMentions? = nil,
-        tts: Bool? = nil
+        tts: Bool? = nil,
+        messageReference: MessageReferenceRequest? = nil
     ) {
         self.content = content
         self.embeds = embeds
@@ -37,11 +40,37 @@ public struct MessagePayload: Sendable, Hashable, Codable {
         self.flags = flags
         self.allowedMentions = allowedMentions
         self.tts = tts
+        self.messageReference = messageReference
     }
 
     enum CodingKeys: String, CodingKey {
         case content, embeds, components, attachments, flags, tts
         case allowedMentions = "allowed_mentions"
+        case messageReference = "message_reference"
+    }
+}
+
+/// A reply's reference to the message it answers (`MessageReferenceRequest` in the spec).
+/// See https://discord.com/developers/docs/resources/message#message-reference-structure
+public struct MessageReferenceRequest: Sendable, Hashable, Codable {
+    /// The message replied to.
+    public var messageID: MessageID
+    /// Its channel.
+    public var channelID: ChannelID?
+    /// False: post the reply as a plain message when the referenced one was deleted, instead of failing with 400.
+    public var failIfNotExists: Bool?
+
+    /// Creates a reference.
+    public init(messageID: MessageID, channelID: ChannelID? = nil, failIfNotExists: Bool? = false) {
+        self.messageID = messageID
+        self.channelID = channelID
+        self.failIfNotExists = failIfNotExists
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageID = "message_id"
+        case channelID = "channel_id"
+        case failIfNotExists = "fail_if_not_exists"
     }
 }
 

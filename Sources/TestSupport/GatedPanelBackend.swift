@@ -1,5 +1,11 @@
 import PanelCore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Forwards to another ``PanelBackend`` (often the real Pterodactyl backend over the HTTP ``FakePanel``), holding
 /// `sendPower`, `serverDetails` and `usage` at ``gate`` while it is closed: lets a test see that a reply went out
 /// before the panel answered.
@@ -41,6 +47,10 @@ public final class GatedPanelBackend: PanelBackend {
 
     public func nodes() async throws -> [PanelNodeSummary] {
         try await inner.nodes()
+    }
+
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        try await inner.powerActivity(of: id, since: since)
     }
 
     public func budgetAdvice(forServerCount serverCount: Int, interval: Duration) -> String? {

@@ -16,6 +16,8 @@ public enum InteractionAction: Sendable, Hashable {
     case pickServer(String)
     /// Previous/Next in the `/server_status` reply: show this page (clamped later).
     case showPickerPage(Int)
+    /// A command or component claimed by an ``InteractionFeature``, with the feature's label for it.
+    case feature(String)
     /// A command this bot does not (or no longer) define.
     case unknownCommand(String)
     /// A component this bot did not make, a garbled or outdated `custom_id`, or a type it does not handle (modals,
@@ -66,7 +68,7 @@ public enum InteractionAction: Sendable, Hashable {
     public var acknowledgement: InteractionResponse? {
         switch self {
         case .ping: .pong
-        case .command, .power, .showAddress: .deferredMessage(ephemeral: true)
+        case .command, .power, .showAddress, .feature: .deferredMessage(ephemeral: true)
         case .pickServer, .showPickerPage: .deferredUpdate
         case .unknownCommand, .unsupported: nil
         }

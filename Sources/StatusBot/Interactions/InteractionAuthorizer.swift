@@ -55,9 +55,15 @@ public struct InteractionAuthorizer: Sendable, Equatable {
 
     /// The role IDs that grant access now: configured IDs plus the IDs of roles whose name matches a configured
     /// name (case-insensitively, as documented for ``AllowedRole/name(_:)``).
-    public var allowedRoleIDs: Set<RoleID> {
+    public var allowedRoleIDs: Set<RoleID> { roleIDs(matching: allowedRoles) }
+
+    /// The IDs of `roles`: configured IDs as they are, names matched against the guild's roles case-insensitively
+    /// (a name not found yet gives nothing).
+    /// - Parameter roles: Roles by ID or name.
+    /// - Returns: Their IDs.
+    public func roleIDs(matching roles: [AllowedRole]) -> Set<RoleID> {
         var ids: Set<RoleID> = []
-        for role in allowedRoles {
+        for role in roles {
             switch role {
             case .id(let id):
                 ids.insert(id)

@@ -7,6 +7,12 @@ import Monitoring
 import PanelCore
 import ServiceLifecycle
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Answers slash commands and the buttons under status messages, after checking who asks.
 ///
 /// The logic lives in pure pieces (``InteractionAuthorizer``, ``InteractionAction``, ``ServerPicker``,
@@ -42,6 +48,8 @@ public actor InteractionHandler: Service {
     private let gatewayLatency: @Sendable () async -> Duration?
     private let gatewayUptime: @Sendable () async -> Duration?
     private let players: (any PlayerCountReading)?
+    private let features: [any InteractionFeature]
+    private let powerRequests: PowerRequestLog?
     private let elapsed: @Sendable () -> Duration
     private let listingMaxAge: Duration
     private let logger: Logger
@@ -84,9 +92,13 @@ public actor InteractionHandler: Service {
         elapsed: (@Sendable () -> Duration)? = nil,
         listingMaxAge: Duration = .seconds(60),
         players: (any PlayerCountReading)? = nil,
+        features: [any InteractionFeature] = [],
+        powerRequests: PowerRequestLog? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) {
+        self.features = features
+        self.powerRequests = powerRequests
         self.discord = discord
         self.monitor = monitor
         self.panel = panel
@@ -178,12 +190,19 @@ public actor InteractionHandler: Service {
         }
     }
 
+    /// The IDs of `roles` (names resolved against the guild's roles learned so far), sorted; for alert mentions.
+    /// - Parameter roles: Roles by ID or name.
+    /// - Returns: Their IDs.
+    public func roleIDs(matching roles: [AllowedRole]) -> [RoleID] {
+        authorizer.roleIDs(matching: roles).sorted { $0.rawValue < $1.rawValue }
+    }
+
     /// Registers the slash commands in the allowed guild with one bulk overwrite, unless the same set was already
     /// registered (by this process, or before a restart according to `registrations`). Call on every READY.
     /// - Parameter applicationID: The bot's application (READY's `application.id`).
     public func ready(applicationID: ApplicationID) async {
         let guildID = authorizer.allowedGuildID
-        let commands = BotCommand.definitions
+        let commands = BotCommand.definitions + features.flatMap(\.commands)
         let fingerprint = BotCommand.fingerprint(of: commands, applicationID: applicationID, guildID: guildID)
         guard registeredFingerprint != fingerprint, !registering else { return }
         registering = true
@@ -221,7 +240,8 @@ public actor InteractionHandler: Service {
     /// Answers one interaction: authorize, acknowledge (or refuse), do the work, edit the original response.
     /// - Parameter interaction: From INTERACTION_CREATE.
     public func handle(_ interaction: Interaction) async {
-        let action = InteractionAction.route(interaction)
+        let claimed = features.lazy.compactMap { $0.claim(interaction) }.first
+        let action = claimed.map(InteractionAction.feature) ?? InteractionAction.route(interaction)
         var metadata: Logger.Metadata = [
             "discord.interaction": "\(interaction.id)",
             "discord.user": "\(interaction.invokingUser?.id.rawValue ?? "unknown")",
@@ -295,7 +315,12 @@ public actor InteractionHandler: Service {
             case .command(.refreshEmbeds):
                 return Outcome(payload: Self.text(InteractionReplies.refreshed(await embeds.refreshAll())))
             case .command(.purgeEmbeds):
-                let result = await embeds.purgeAll()
+                var result = await embeds.purgeAll()
+                for feature in features {
+                    let purged = await feature.purge()
+                    result.deleted += purged.deleted
+                    result.failed += purged.failed
+                }
                 return Outcome(
                     payload: Self.text(InteractionReplies.purged(deleted: result.deleted, failed: result.failed))
                 )
@@ -314,6 +339,8 @@ public actor InteractionHandler: Service {
                 guard let server = try await validatedButtonServer(id, on: interaction) else {
                     return Outcome(payload: Self.text(InteractionReplies.staleButton))
                 }
+                // Recorded before sending: the stop may be observed before the panel's answer arrives.
+                await powerRequests?.record(signal, to: id, at: Date())
                 do {
                     try await panel.sendPower(signal, to: id)
                 } catch let error as PanelFailure {
@@ -340,6 +367,12 @@ public actor InteractionHandler: Service {
                 }
                 let details = try await panel.serverDetails(id)
                 return Outcome(payload: Self.text(InteractionReplies.address(of: details)))
+            case .feature:
+                guard let feature = features.first(where: { $0.claim(interaction) != nil }) else {
+                    return Outcome(payload: Self.text(InteractionReplies.unsupported))
+                }
+                let reply = await feature.answer(interaction)
+                return Outcome(payload: reply.payload, failed: reply.failed)
             case .ping, .unknownCommand, .unsupported:
                 return Outcome(payload: Self.text(InteractionReplies.unsupported))
             }

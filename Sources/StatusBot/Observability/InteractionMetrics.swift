@@ -48,6 +48,7 @@ struct InteractionMetrics: Sendable {
         case .showAddress: "show_address"
         case .pickServer: "pick_server"
         case .showPickerPage: "picker_page"
+        case .feature(let label): label
         case .unknownCommand: "unknown_command"
         case .unsupported: "unsupported"
         }
