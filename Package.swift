@@ -103,6 +103,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Alert rules as a pure engine: sustained conditions, hysteresis, grouping, inhibition. No I/O.
+        .target(
+            name: "Alerting",
+            dependencies: ["PanelCore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PNGRaster",
             dependencies: ["CZlib"],
@@ -141,6 +147,7 @@ let package = Package(
         .target(
             name: "StatusBot",
             dependencies: [
+                "Alerting",
                 "ClientSupport",
                 "CMalloc",
                 "GameQuery",
@@ -252,6 +259,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AlertingTests",
+            dependencies: ["Alerting", "PanelCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PNGRasterTests",
             dependencies: ["PNGRaster", "CZlib"],
             swiftSettings: swiftSettings
@@ -274,7 +286,8 @@ let package = Package(
         .testTarget(
             name: "StatusBotTests",
             dependencies: [
-                "ClientSupport", "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore", "Monitoring",
+                "Alerting", "ClientSupport", "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore",
+                "Monitoring",
                 "Pterodactyl", "Observability", "GameQuery",
                 "ServerMetrics",
                 .product(name: "Logging", package: "swift-log"),

@@ -164,12 +164,16 @@ import Testing
         #expect(strict.embed(for: Self.snapshot([node])).color == NodesBoardBuilder.warningColor)
     }
 
-    @Test func unknownHealthIsAWarning() throws {
-        let embed = builder.embed(
+    @Test func unknownHealthIsAWarningButASpareNodeIsNot() throws {
+        let spare = builder.embed(
             for: Self.snapshot([Self.node("a"), Self.node("b")], health: ["b": .unknown(.noServers)])
         )
-        #expect(embed.color == NodesBoardBuilder.warningColor)
-        #expect(try #require(embed.fields?.last).value.hasSuffix("Health: unknown (the key sees no server there)"))
+        #expect(spare.color == NodesBoardBuilder.healthyColor)
+        #expect(try #require(spare.fields?.last).value.hasSuffix("Health: unknown (the key sees no server there)"))
+        let inconclusive = builder.embed(
+            for: Self.snapshot([Self.node("a"), Self.node("b")], health: ["b": .unknown(.inconclusive)])
+        )
+        #expect(inconclusive.color == NodesBoardBuilder.warningColor)
 
         let unchecked = NodesBoardSnapshot(panelName: "P", nodes: [Self.node("a")], listedAt: Self.listedAt)
         #expect(builder.embed(for: unchecked).color == NodesBoardBuilder.warningColor)

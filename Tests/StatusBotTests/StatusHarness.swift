@@ -30,12 +30,16 @@ final class StatusHarness: Sendable {
     let discordClient: DefaultDiscordClient
     /// The player-count collector, when the harness was made with a game query client.
     let players: PlayerCountCollector<ManualClock>?
+    /// The nodes board and alerts, registered with the monitor like `run` does.
+    let operations: OperationsFeatures
 
     /// Starts the fakes and the services; `restartOf` continues with another harness's fakes and store.
     init(
         servers: [FakePanel.Server],
+        nodes: [FakePanel.Node] = [FakePanel.Node(id: 1, name: "Node 1")],
         configuration: StatusUpdaterConfiguration = StatusUpdaterConfiguration(),
         gameQueries: FakeGameQueryClient? = nil,
+        alerts: BotConfiguration.Alerts = BotConfiguration.Alerts(),
         restartOf previous: StatusHarness? = nil
     ) async throws {
         let clock = previous?.clock ?? ManualClock()
@@ -45,7 +49,12 @@ final class StatusHarness: Sendable {
             discord = previous.discord
             storePath = previous.storePath
         } else {
-            panel = try await FakePanel.start(servers: servers, now: { clock.now.offset })
+            panel = try await FakePanel.start(
+                servers: servers,
+                nodes: nodes,
+                now: { clock.now.offset },
+                epoch: Date(timeIntervalSince1970: 1_764_622_800)
+            )
             discord = try await FakeDiscordREST.start(
                 clock: clock,
                 configuration: FakeDiscordRESTConfiguration(expectedToken: Self.token.exposedValue)
@@ -96,6 +105,17 @@ final class StatusHarness: Sendable {
             players: players,
             logger: logger
         )
+        operations = try OperationsFeatures.make(
+            alertsConfiguration: alerts,
+            backend: PterodactylBackend(client: panelClient),
+            monitor: services.monitor,
+            sink: DiscordStatusMessageSink(client: discordClient),
+            storeFolder: (storePath as NSString).deletingLastPathComponent,
+            mentionRoles: { [RoleID("400000000000000001")] },
+            wallClock: { Date(timeIntervalSince1970: 1_764_622_800 + clock.now.offset.components.seconds.asDouble) },
+            logger: logger
+        )
+        for consumer in operations.consumers { await services.monitor.register(consumer) }
     }
 
     /// The status updater (track, refresh, purge).

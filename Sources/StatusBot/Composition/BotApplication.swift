@@ -156,6 +156,19 @@ public enum BotApplication {
             players: playerCounts,
             logger: logger
         )
+        let sink = DiscordStatusMessageSink(client: discordClient)
+        let handlerReference = LateBound<InteractionHandler>()
+        let mentionRoles = configuration.alerts.mentionRoles
+        let operations = try OperationsFeatures.make(
+            alertsConfiguration: configuration.alerts,
+            backend: panel,
+            monitor: services.monitor,
+            sink: sink,
+            storeFolder: Self.folder(of: configuration.bot.embedStorePath),
+            mentionRoles: { await handlerReference.current?.roleIDs(matching: mentionRoles) ?? [] },
+            logger: logger
+        )
+        for consumer in operations.consumers { await services.monitor.register(consumer) }
         let handler = InteractionHandler(
             discord: discordClient,
             monitor: services.monitor,
@@ -170,9 +183,12 @@ public enum BotApplication {
             gatewayLatency: { gateway.latency() },
             gatewayUptime: { gateway.timeReady() },
             players: playerCounts,
+            features: operations.interactionFeatures,
+            powerRequests: operations.powerRequests,
             metrics: metricsFactory,
             logger: Logger(label: "pterodisbot.interactions")
         )
+        handlerReference.set(handler)
         let router = GatewayEventRouter(events: gateway.events, handler: handler)
 
         // Shutdown runs in reverse order: events stop first, the monitor finishes its cycle, the store is saved,
@@ -200,6 +216,12 @@ public enum BotApplication {
             defer { tasks.cancelAll() }
             try await group.run()
         }
+    }
+
+    /// The folder of a file path ("" for a bare file name).
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
     }
 
     /// Runs `work` until it returns, or until SIGTERM/SIGINT arrives (then nil): while the bot is still starting,

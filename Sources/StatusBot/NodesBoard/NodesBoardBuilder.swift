@@ -79,6 +79,8 @@ public struct NodesBoardBuilder: Sendable {
     public func severity(of node: PanelNodeSummary, health: NodeHealth?) -> Severity {
         guard let health else { return .warning }
         if health.isUnreachable { return .down }
+        // A spare node the key sees no server on is not trouble; any other unknown is worth a look.
+        if health == .unknown(.noServers) && !node.isInMaintenance { return .healthy }
         if health.isUnknown || node.isInMaintenance { return .warning }
         if isAbove(node.memoryAllocatedMiB, node.memoryCapacityMiB, thresholds.memoryWarningPercent) {
             return .warning
