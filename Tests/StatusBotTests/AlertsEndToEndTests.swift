@@ -1,6 +1,7 @@
 import Alerting
 import DiscordModels
 import Foundation
+import MetricsTestKit
 import PanelCore
 import Pterodactyl
 import TestSupport
@@ -131,11 +132,21 @@ import Testing
         #expect(await alertMessages(harness).isEmpty)
         #expect(await harness.operations.alerts?.undeliveredCount == 2)
         #expect(harness.logs.captured.contains { $0.contains("cannot deliver alerts to Discord") })
+        // Loud in the metrics too: alerts open, notices piling up.
+        #expect(try harness.metrics.expectGauge("pterodisbot_alert_notices_waiting").lastValue == 2)
+        #expect(try harness.metrics.expectGauge("pterodisbot_alerts_open", [("severity", "critical")]).lastValue == 2)
+        #expect(
+            try harness.metrics.expectCounter("pterodisbot_alerts_raised_total", [("kind", "serverStopped")])
+                .totalValue == 2
+        )
+        let status = await AlertsFeature(notifier: harness.operations.alerts).statusField()
+        #expect(status?.value == "2 open (2 critical), 2 waiting for Discord")
 
         await cycle(harness)
         let posted = await alertMessages(harness).compactMap { $0.embeds.first?.title }
         #expect(posted == ["🔴 Server stopped: Valheim-01", "🔴 Server stopped: Minecraft SMP"])
         #expect(await harness.operations.alerts?.undeliveredCount == 0)
+        #expect(try harness.metrics.expectGauge("pterodisbot_alert_notices_waiting").lastValue == 0)
         try await harness.shutdown()
     }
 

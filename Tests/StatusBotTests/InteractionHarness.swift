@@ -52,6 +52,7 @@ final class InteractionFixture: Sendable {
         gated: Bool = false,
         registrations: (any CommandRegistrationStore)? = nil,
         gatewayLatency: Duration? = .milliseconds(42),
+        features: [any InteractionFeature] = [],
         _ body: (InteractionFixture) async throws -> Void
     ) async throws {
         let clock = ManualClock()
@@ -73,7 +74,8 @@ final class InteractionFixture: Sendable {
                     allowedRoles: allowedRoles,
                     gated: gated,
                     registrations: registrations,
-                    gatewayLatency: gatewayLatency
+                    gatewayLatency: gatewayLatency,
+                    features: features
                 )
                 try await body(fixture)
             }
@@ -91,7 +93,8 @@ final class InteractionFixture: Sendable {
         allowedRoles: [AllowedRole],
         gated: Bool,
         registrations: (any CommandRegistrationStore)?,
-        gatewayLatency: Duration?
+        gatewayLatency: Duration?,
+        features: [any InteractionFeature]
     ) {
         self.fake = fake
         self.panel = GatedPanelBackend(backend, gated: gated)
@@ -113,6 +116,7 @@ final class InteractionFixture: Sendable {
             registrations: registrations,
             gatewayLatency: { gatewayLatency },
             elapsed: { uptime.value },
+            features: features,
             metrics: metrics,
             logger: logs.logger()
         )

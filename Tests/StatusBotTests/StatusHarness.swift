@@ -4,6 +4,7 @@ import DiscordModels
 import DiscordREST
 import Foundation
 import Logging
+import MetricsTestKit
 import Monitoring
 import PanelCore
 import Pterodactyl
@@ -32,6 +33,8 @@ final class StatusHarness: Sendable {
     let players: PlayerCountCollector<ManualClock>?
     /// The nodes board and alerts, registered with the monitor like `run` does.
     let operations: OperationsFeatures
+    /// What the alerts export.
+    let metrics = TestMetrics()
 
     /// Starts the fakes and the services; `restartOf` continues with another harness's fakes and store.
     init(
@@ -113,6 +116,7 @@ final class StatusHarness: Sendable {
             storeFolder: (storePath as NSString).deletingLastPathComponent,
             mentionRoles: { [RoleID("400000000000000001")] },
             wallClock: { Date(timeIntervalSince1970: 1_764_622_800 + clock.now.offset.components.seconds.asDouble) },
+            metrics: metrics,
             logger: logger
         )
         for consumer in operations.consumers { await services.monitor.register(consumer) }

@@ -1,4 +1,5 @@
 import Alerting
+import CoreMetrics
 import DiscordModels
 import Logging
 import Monitoring
@@ -62,6 +63,7 @@ public actor AlertNotifier: ObservationConsumer {
     private let powerRequests: PowerRequestLog?
     private weak let monitor: (any ServerObserving)?
     private let builder = AlertMessageBuilder()
+    private let metrics: AlertMetrics
     private let logger: Logger
 
     /// Creates a notifier.
@@ -73,6 +75,7 @@ public actor AlertNotifier: ObservationConsumer {
     ///   - file: Where the state is saved; `nil` keeps it in memory (demo).
     ///   - restored: What a previous run saved.
     ///   - powerRequests: Power signals the bot sent itself.
+    ///   - metrics: Where open alerts and waiting notices are exported.
     ///   - logger: Alerts and delivery problems are logged.
     public init(
         thresholds: AlertThresholds,
@@ -82,8 +85,10 @@ public actor AlertNotifier: ObservationConsumer {
         file: JSONStateFile<SavedState>?,
         restored: SavedState? = nil,
         powerRequests: PowerRequestLog? = nil,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) {
+        self.metrics = AlertMetrics(factory: metrics)
         self.engine = AlertEngine(thresholds: thresholds, restoring: restored?.engine ?? AlertEngineState())
         self.outbox = AlertOutbox(thresholds: thresholds, restoring: restored?.outbox ?? AlertOutboxState())
         self.delivery = delivery
@@ -126,6 +131,7 @@ public actor AlertNotifier: ObservationConsumer {
         outbox.enqueue(outcome, now: observation.observedAt)
         save()
         await deliver()
+        metrics.record(outcome, waiting: outbox.pending.count)
     }
 
     // MARK: - Commands and buttons
@@ -160,6 +166,7 @@ public actor AlertNotifier: ObservationConsumer {
             )
             save()
             await deliver()
+            metrics.recordWaiting(outbox.pending.count)
         }
         return acknowledged
     }

@@ -71,6 +71,16 @@ public struct AlertsFeature: InteractionFeature {
         return Self.list(await notifier.openAlerts, waiting: await notifier.undeliveredCount)
     }
 
+    public func statusField() async -> Embed.Field? {
+        guard let notifier else { return Embed.Field(name: "Alerts", value: "off", inline: true) }
+        let open = await notifier.openAlerts
+        let waiting = await notifier.undeliveredCount
+        let critical = open.count { $0.severity == .critical }
+        var value = open.isEmpty ? "none open" : "\(open.count) open (\(critical) critical)"
+        if waiting > 0 { value += ", \(waiting) waiting for Discord" }
+        return Embed.Field(name: "Alerts", value: value, inline: true)
+    }
+
     /// The private list of open alerts.
     static func list(_ alerts: [Alert], waiting: Int) -> FeatureReply {
         var note = ""

@@ -166,6 +166,7 @@ public enum BotApplication {
             sink: sink,
             storeFolder: Self.folder(of: configuration.bot.embedStorePath),
             mentionRoles: { await handlerReference.current?.roleIDs(matching: mentionRoles) ?? [] },
+            metrics: metricsFactory,
             logger: logger
         )
         for consumer in operations.consumers { await services.monitor.register(consumer) }

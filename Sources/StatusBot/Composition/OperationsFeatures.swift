@@ -1,4 +1,5 @@
 import Alerting
+import CoreMetrics
 import DiscordModels
 import Logging
 import Monitoring
@@ -40,6 +41,7 @@ public struct OperationsFeatures: Sendable {
     ///   - storeFolder: The folder of the embed store; `nil` keeps everything in memory (demo).
     ///   - mentionRoles: The IDs of the roles to mention, resolved when an alert is sent.
     ///   - wallClock: The time of posts and acknowledgements.
+    ///   - metrics: Where alerts are exported.
     ///   - logger: Logger.
     /// - Returns: The features.
     /// - Throws: ``EmbedStoreError`` or ``StateFileError`` when a saved file exists but cannot be read (the bot
@@ -52,6 +54,7 @@ public struct OperationsFeatures: Sendable {
         storeFolder: String?,
         mentionRoles: @escaping @Sendable () async -> [RoleID] = { [] },
         wallClock: @escaping @Sendable () -> Date = { Date() },
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) throws -> OperationsFeatures {
         var boardStore = EmbedStore(file: nil)
@@ -115,6 +118,7 @@ public struct OperationsFeatures: Sendable {
                 file: alertsFile,
                 restored: restored,
                 powerRequests: powerRequests,
+                metrics: metrics,
                 logger: logger
             )
         }

@@ -19,6 +19,8 @@ public struct BotHealthCard: Sendable, Equatable {
     public var uptime: Duration
     /// ``BotVersion/current``.
     public var version: String
+    /// Lines the bot's features add (open alerts, where the nodes board is).
+    public var featureFields: [Embed.Field] = []
 
     /// Creates a card.
     public init(
@@ -89,7 +91,7 @@ public struct BotHealthCard: Sendable, Equatable {
                 Embed.Field(name: "Tracked embeds", value: String(trackedEmbeds), inline: true),
                 Embed.Field(name: "Uptime", value: Self.uptimeText(uptime), inline: true),
                 Embed.Field(name: "Version", value: version, inline: true),
-            ]
+            ] + featureFields
         )
     }
 

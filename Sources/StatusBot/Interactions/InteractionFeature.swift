@@ -21,11 +21,17 @@ public protocol InteractionFeature: Sendable {
     /// Deletes the messages this feature keeps up to date, for `/purge_embeds`.
     /// - Returns: Messages deleted, and messages that could not be deleted.
     func purge() async -> (deleted: Int, failed: Int)
+
+    /// A field for `/bot_status` saying how the feature is doing, or `nil`.
+    func statusField() async -> Embed.Field?
 }
 
 extension InteractionFeature {
     /// Keeps no messages by default.
     public func purge() async -> (deleted: Int, failed: Int) { (0, 0) }
+
+    /// Nothing to say in `/bot_status` by default.
+    public func statusField() async -> Embed.Field? { nil }
 }
 
 /// What a feature answers: the private reply, and whether the work failed (for metrics).

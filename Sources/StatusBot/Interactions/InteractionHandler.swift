@@ -325,7 +325,7 @@ public actor InteractionHandler: Service {
                     payload: Self.text(InteractionReplies.purged(deleted: result.deleted, failed: result.failed))
                 )
             case .command(.botStatus):
-                let card = BotHealthCard(
+                var card = BotHealthCard(
                     gatewayLatency: await gatewayLatency(),
                     gatewayUptime: await gatewayUptime(),
                     budgets: await panel.budgetUse(),
@@ -334,6 +334,9 @@ public actor InteractionHandler: Service {
                     uptime: elapsed(),
                     version: BotVersion.current
                 )
+                for feature in features {
+                    if let field = await feature.statusField() { card.featureFields.append(field) }
+                }
                 return Outcome(payload: MessagePayload(embeds: [card.embed], allowedMentions: AllowedMentions.none))
             case .power(let signal, let id):
                 guard let server = try await validatedButtonServer(id, on: interaction) else {

@@ -60,6 +60,15 @@ public struct NodesBoardFeature: InteractionFeature {
         await updater.purge()
     }
 
+    public func statusField() async -> Embed.Field? {
+        let location = await updater.location
+        return Embed.Field(
+            name: "Nodes board",
+            value: location.map { "in <#\($0.channelID.rawValue)>" } ?? "not posted (use /nodes)",
+            inline: true
+        )
+    }
+
     /// What to do when the nodes cannot be listed.
     static func advice(for failure: PanelFailure) -> String {
         switch failure.kind {
