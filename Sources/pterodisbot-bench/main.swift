@@ -19,6 +19,7 @@ let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
     ("cycle-cpu", { try await cycleCPUBenchmarks() }),
     ("metrics", { try await metricsBenchmarks() }),
     ("players", { try await playersBenchmarks() }),
+    ("alert-cost", { try await alertCostBenchmarks() }),
     // A simulated week: minutes, not seconds. Run it by name.
     ("soak", { try await soakBenchmarks() }),
 ]
