@@ -134,7 +134,7 @@ import Testing
         #expect(harness.logs.captured.contains { $0.contains("cannot deliver alerts to Discord") })
         // Loud in the metrics too: alerts open, notices piling up.
         #expect(try harness.metrics.expectGauge("pterodisbot_alert_notices_waiting").lastValue == 2)
-        #expect(try harness.metrics.expectGauge("pterodisbot_alerts_open", [("severity", "critical")]).lastValue == 2)
+        #expect(try harness.metrics.expectGauge("pterodisbot_alerts_open", [("kind", "serverStopped")]).lastValue == 2)
         #expect(
             try harness.metrics.expectCounter("pterodisbot_alerts_raised_total", [("kind", "serverStopped")])
                 .totalValue == 2

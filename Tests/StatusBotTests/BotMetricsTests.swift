@@ -93,6 +93,60 @@ import Testing
         #expect(!seen.keys.contains { $0.contains(second.server.id.rawValue) })
     }
 
+    @Test func nodeSeriesShowAllocationAgainstCapacityAndGoAwayWithTheNode() async throws {
+        let metrics = BotMetrics()
+        let exporter = NodeMetrics(factory: metrics.factory, panel: "default")
+        #expect(await exporter.wantsNodes)
+        var first = running(1, cpu: 10, rx: 0)
+        first.server.nodeName = "node-eu-1"
+        var second = running(2, cpu: 10, rx: 0)
+        second.server.nodeName = "node-us-1"
+        second.state = .offline
+        let nodes = [
+            PanelNodeSummary(
+                id: "1",
+                name: "node-eu-1",
+                memoryCapacityMiB: 32_768,
+                memoryAllocatedMiB: 30_000,
+                diskCapacityMiB: nil,
+                diskAllocatedMiB: 10_240,
+                freeAllocations: 12
+            ),
+            PanelNodeSummary(
+                id: "2",
+                name: "node-us-1",
+                isInMaintenance: true,
+                memoryCapacityMiB: 16_384,
+                memoryAllocatedMiB: 0,
+                diskCapacityMiB: 100_000,
+                diskAllocatedMiB: 0
+            ),
+        ]
+        var cycle = observation(1, [first, second])
+        cycle.nodes = NodeListing(nodes: nodes, fetchedAt: now)
+        await exporter.consume(cycle)
+        var seen = samples(metrics)
+        let eu = #"node="node-eu-1",panel="default""#
+        let us = #"node="node-us-1",panel="default""#
+        #expect(seen["pterodisbot_node_memory_allocated_bytes{\(eu)}"] == Double(30_000 * 1_048_576))
+        #expect(seen["pterodisbot_node_memory_capacity_bytes{\(eu)}"] == Double(32_768 * 1_048_576))
+        #expect(seen["pterodisbot_node_disk_capacity_bytes{\(eu)}"] == nil)  // unlimited
+        #expect(seen["pterodisbot_node_free_allocations{\(eu)}"] == 12)
+        #expect(seen["pterodisbot_node_servers_running{\(eu)}"] == 1)
+        #expect(seen["pterodisbot_node_up{\(eu)}"] == 1)
+        #expect(seen["pterodisbot_node_maintenance{\(us)}"] == 1)
+        #expect(seen["pterodisbot_node_servers{\(us)}"] == 1)
+        #expect(seen["pterodisbot_node_servers_running{\(us)}"] == 0)
+
+        // The second node is no longer listed: its series go.
+        cycle = observation(2, [first])
+        cycle.nodes = NodeListing(nodes: [nodes[0]], fetchedAt: now)
+        await exporter.consume(cycle)
+        seen = samples(metrics)
+        #expect(!seen.keys.contains { $0.contains("node-us-1") })
+        #expect(seen["pterodisbot_node_up{\(eu)}"] == 1)
+    }
+
     @Test func playersOnlineIsExportedOnlyWhileKnown() async {
         let online = Mutex<Int?>(7)
         struct Reader: PlayerCountReading {

@@ -74,6 +74,7 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
             consumers.append(
                 GameServerMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName, players: players)
             )
+            consumers.append(NodeMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName))
             consumers.append(
                 CycleMetrics(factory: metrics.factory, panel: PanelBackends.defaultPanelName) {
                     await updater.recentCycles.last

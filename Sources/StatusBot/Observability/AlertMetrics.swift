@@ -1,7 +1,7 @@
 import Alerting
 import CoreMetrics
 
-/// What the alerts export: alerts open by severity, alerts raised and resolved by kind, and notices waiting for
+/// What the alerts export: alerts open, raised and resolved by kind, and notices waiting for
 /// Discord (a growing number means alerts are not reaching anyone). Kinds are the engine's, never names or IDs.
 struct AlertMetrics: Sendable {
     private let factory: any MetricsFactory
@@ -18,12 +18,10 @@ struct AlertMetrics: Sendable {
         for alert in outcome.resolved {
             counter("pterodisbot_alerts_resolved_total", kind: alert.key.kind).increment()
         }
-        for severity in AlertSeverity.allCases {
-            Gauge(
-                label: "pterodisbot_alerts_open",
-                dimensions: [("severity", severity.rawValue)],
-                factory: factory
-            ).record(outcome.openAlerts.count { $0.severity == severity })
+        // Every kind, so a kind whose last alert resolved drops to 0 instead of keeping its old value.
+        for kind in AlertKind.allCases {
+            Gauge(label: "pterodisbot_alerts_open", dimensions: [("kind", kind.rawValue)], factory: factory)
+                .record(outcome.openAlerts.count { $0.key.kind == kind })
         }
         recordWaiting(waiting)
     }
