@@ -1,3 +1,4 @@
+import Alerting
 import DiscordModels
 import Foundation
 import Logging
@@ -8,18 +9,18 @@ import StatusBot
 import TestSupport
 import Testing
 
-/// The demo's pieces with the real monitor and status updates: the simulated panel in place of Pterodactyl and
-/// the preview sink in place of Discord. Neither can tell the difference.
+/// The demo's pieces with the real monitor, status updates, nodes board and alerts: the simulated panel in place of
+/// Pterodactyl and the preview sink in place of Discord. Neither can tell the difference.
 @Suite struct DemoEndToEndTests {
     private let folder = FileManager.default.temporaryDirectory
         .appendingPathComponent("pterodisbot-demo-\(UUID().uuidString)").path
 
-    @Test func demoRunDrawsEveryServerWithGraphs() async throws {
+    @Test func demoRunDrawsEveryServerWithGraphsTheNodesBoardAndAlerts() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let panel = DemoScenario.makePanel()
-        let sink = DemoScenario.makeSink(folder: folder)
-        let clock = ManualClock()
         let start = Date(timeIntervalSince1970: 1_796_158_245)
+        let panel = DemoScenario.makePanel(epoch: start)
+        let sink = DemoScenario.makeSink(folder: folder, now: { panel.now })
+        let clock = ManualClock()
         let logger = Logger(label: "demo-test")
         let services = await StatusServices.make(
             backend: panel,
@@ -28,17 +29,25 @@ import Testing
             store: EmbedStore(file: nil),
             graphs: MetricsGraphing(fonts: GraphFonts.load(), timeZone: TimeZone(identifier: "UTC")!, logger: logger),
             clock: clock,
-            wallClock: { start.addingTimeInterval(Double(panel.tick) * 10) },
+            wallClock: { panel.now },
             logger: logger
         )
         let servers = try await panel.servers(forceRefresh: false)
         for server in servers {
             try await services.updater.track(server.id, in: DemoScenario.channel)
         }
+        let operations = try await DemoScenario.startOperations(
+            panel: panel,
+            monitor: services.monitor,
+            sink: sink,
+            logger: logger
+        )
+        var openByCycle: [[String]] = []
         for _ in 0..<DemoScenario.cycles {
             panel.advance()
             clock.advance(by: DemoScenario.tickInterval)
             await services.monitor.cycle()
+            openByCycle.append(await operations.alerts?.openAlerts.map(\.key.description) ?? [])
         }
 
         let messages = await sink.messages(in: DemoScenario.channel)
@@ -60,6 +69,54 @@ import Testing
         // Only the current attachments are on disk.
         let onDisk = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
         #expect(onDisk == Set(images.map(\.storedName) + ["index.html"]))
+
+        // The nodes board: both nodes, node-us-1 warned about its memory allocation.
+        let board = try #require(await sink.messages(in: DemoScenario.nodesChannel).first?.payload.embeds?.first)
+        let boardNodes = board.fields?.map(\.name) ?? []
+        #expect(boardNodes == ["🟢 node-eu-1", "🟡 node-us-1"])
+        #expect(board.fields?.last?.value.contains("Memory: 32.0 GiB / 33.6 GiB (95.2%) ⚠️") == true)
+        #expect(html.contains("</span> nodes</h2>"))
+
+        // The timeline of DemoScenario: node allocation at once, CPU after 30 s high, the crash, its recovery.
+        let node = "nodeMemoryAllocated@node:node-us-1"
+        let cpu = "serverCPU@server:1a7ce997"
+        let crash = "serverStopped@server:7f12ab34"
+        #expect(openByCycle[0] == [node])
+        #expect(openByCycle[5] == [node])
+        #expect(Set(openByCycle[6]) == [node, cpu])
+        #expect(Set(openByCycle[8]) == [node, cpu, crash])
+        #expect(Set(openByCycle[11]) == [node, cpu, crash])
+        #expect(Set(openByCycle[12]) == [node, cpu])
+        // ARK's scheduled stop (tick 8) never raised an alert.
+        #expect(!openByCycle.joined().contains { $0.contains("e07f3b55") })
+
+        let alerts = await sink.messages(in: DemoScenario.alertsChannel)
+        let titles = alerts.map { $0.payload.embeds?.first?.title ?? $0.payload.content ?? "" }
+        #expect(
+            titles == [
+                "🟡 Node memory allocated: node-us-1 (Ashburn (iad1))",
+                "🟡 High CPU: Survival SMP (Paper 1.21)",
+                "✅ Server stopped: CS2 Retake #1",
+                "✅ **CS2 Retake #1**: server stopped resolved after 40 s",
+            ]
+        )
+        #expect(!titles.contains { $0.contains("ARK") })
+        // Each new alert mentioned the role; the crash's message turned green and got a recovery reply.
+        #expect(alerts.prefix(3).allSatisfy { $0.payload.content == "<@&\(DemoScenario.alertRole.rawValue)>" })
+        let crashEmbed = try #require(alerts[2].payload.embeds?.first)
+        #expect(crashEmbed.color == 0x57F287)
+        #expect(crashEmbed.fields?.contains { $0.name == "Resolved" && $0.value == "after 40 s" } == true)
+        #expect(alerts[3].payload.messageReference?.messageID == alerts[2].id)
+        #expect(alerts[0].payload.embeds?.first?.color == 0xFEE75C)
+        #expect(alerts[1].payload.embeds?.first?.color == 0xFEE75C)
+        #expect(
+            html.contains(
+                "replying to <a href=\"#message-\(alerts[2].id.rawValue)\">✅ Server stopped: CS2 Retake #1</a>"
+            )
+        )
+        #expect(html.contains("@\(DemoScenario.alertRoleName)</span>"))
+        #expect(!html.contains("&lt;@&amp;"))
+
         if let keep = ProcessInfo.processInfo.environment["PTERODISBOT_KEEP_DEMO"] {
             try? FileManager.default.removeItem(atPath: keep)
             try FileManager.default.copyItem(atPath: folder, toPath: keep)

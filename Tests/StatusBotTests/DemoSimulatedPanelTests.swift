@@ -1,3 +1,4 @@
+import Foundation
 import PanelCore
 import StatusBot
 import TestSupport
@@ -9,6 +10,7 @@ import Testing
     private let rust = ServerID("9c41d7a2")
     private let ark = ServerID("e07f3b55")
     private let terraria = ServerID("3d9a0c6e")
+    private let cs2 = ServerID("7f12ab34")
 
     /// Runs `ticks` ticks and records every server's resources (or error) after each.
     private func trace(_ panel: SimulatedPanel, ticks: Int) async throws -> [[ServerID: Result<
@@ -38,6 +40,91 @@ import Testing
         #expect(servers.first { $0.id == survival }?.address == "mc.example.net:25565")
         #expect(servers.first { $0.id == survival }?.additionalPorts == [25575])
         #expect(servers.first { $0.id == terraria }?.listedState == .suspended)
+    }
+
+    @Test func demoNodesListCapacityAndWhatTheirServersAllocate() async throws {
+        let panel = SimulatedPanel()
+        #expect(panel.capabilities.listsNodes)
+        let nodes = try await panel.nodes()
+        #expect(nodes.map(\.name) == ["node-eu-1", "node-us-1"])
+        let eu = try #require(nodes.first)
+        let us = try #require(nodes.last)
+        // Survival 8 GiB + Valheim 6 GiB + Terraria 2 GiB of 32 GiB.
+        #expect(eu.memoryAllocatedMiB == 16_384 && eu.memoryCapacityMiB == 32_768)
+        #expect(eu.diskAllocatedMiB == 51_200 && eu.diskCapacityMiB == 204_800)
+        #expect(eu.freeAllocations == 35 && eu.location == "Frankfurt (fra1)")
+        // Rust 12 GiB + ARK 16 GiB + CS2 4 GiB of 32 GiB plus 5 % over-allocation: over 90 %.
+        #expect(us.memoryAllocatedMiB == 32_768 && us.memoryCapacityMiB == 34_406)
+        #expect(Double(us.memoryAllocatedMiB) / Double(us.memoryCapacityMiB ?? 1) > 0.9)
+        #expect(us.diskAllocatedMiB == 143_360 && us.diskCapacityMiB == 288_358)
+        #expect(us.freeAllocations == 5 && !us.isInMaintenance)
+
+        let withoutNodes = SimulatedPanel(nodes: [])
+        #expect(!withoutNodes.capabilities.listsNodes)
+        await #expect(throws: PanelFailure.self) { try await withoutNodes.nodes() }
+    }
+
+    @Test func activityLogListsPowerSignalsWithTheSimulatedTime() async throws {
+        let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+        let panel = SimulatedPanel(epoch: epoch)
+        #expect(panel.now == epoch)
+        panel.advance(ticks: 10)
+        #expect(panel.now == epoch.addingTimeInterval(100))
+        // ARK's scheduled stop at tick 8 is logged, as the panel logs a schedule's power action.
+        let stop = PowerActivity(signal: .stop, event: "server:power.stop", loggedAt: epoch.addingTimeInterval(80))
+        #expect(try await panel.powerActivity(of: ark, since: epoch) == [stop])
+        #expect(try await panel.powerActivity(of: ark, since: epoch.addingTimeInterval(81)).isEmpty)
+        // Valheim's scheduled start, then a signal sent through the API: newest first, dated now.
+        try await panel.sendPower(.restart, to: valheim)
+        let valheimLog = try await panel.powerActivity(of: valheim, since: epoch)
+        #expect(valheimLog.map(\.signal) == [.restart, .start])
+        #expect(valheimLog.map(\.loggedAt) == [epoch.addingTimeInterval(100), epoch.addingTimeInterval(20)])
+        // CS2 crashed at tick 9: no entry, neither for the crash nor for crash detection's start.
+        #expect(try await panel.powerActivity(of: cs2, since: epoch).isEmpty)
+        await #expect(throws: PanelFailure.self) {
+            try await panel.powerActivity(of: ServerID("deadbeef"), since: epoch)
+        }
+    }
+
+    @Test func crashingServerGoesOfflineAndCrashDetectionBringsItBack() async throws {
+        let panel = SimulatedPanel()
+        panel.advance(ticks: 8)
+        #expect(try await state(panel, cs2) == .running)
+        var states: [ServerState] = []
+        for _ in 9...13 {
+            panel.advance()
+            states.append(try await state(panel, cs2))
+        }
+        #expect(states == [.offline, .starting, .starting, .running, .running])
+        // A fresh container since crash detection started it at tick 10.
+        let back = try await panel.resources(of: cs2)
+        #expect(back.uptimeMilliseconds == 40_000)
+    }
+
+    @Test func crashWithoutRestartStaysDownAndIgnoresOfflineServers() async throws {
+        var spec = SimulatedServer.demo[0]
+        spec.schedule = [
+            SimulatedServer.ScriptedEvent(tick: 2, .crash(restartAfter: nil)),
+            SimulatedServer.ScriptedEvent(tick: 4, .crash(restartAfter: 1)),
+        ]
+        let panel = SimulatedPanel(servers: [spec])
+        var states: [ServerState] = []
+        for _ in 1...6 {
+            panel.advance()
+            states.append(try await state(panel, survival))
+        }
+        #expect(states == [.running, .offline, .offline, .offline, .offline, .offline])
+    }
+
+    @Test func runawayPluginKeepsSurvivalsCPUHigh() async throws {
+        let panel = SimulatedPanel()
+        var fractions: [Double] = []
+        for _ in 1...DemoScenario.cycles {
+            panel.advance()
+            fractions.append(try await panel.resources(of: survival).cpuAbsolute / 400)
+        }
+        #expect(fractions.prefix(3).allSatisfy { $0 < 0.8 })
+        #expect(fractions.dropFirst(3).allSatisfy { $0 >= 0.8 }, "\(fractions)")
     }
 
     @Test func sameSeedReplaysTheSameNumbers() async throws {
@@ -128,7 +215,11 @@ import Testing
             panel.advance()
             for server in servers where server.listedState == nil {
                 let resources = try await panel.resources(of: server.id)
-                guard resources.state == .running else { continue }
+                guard resources.state == .running else {
+                    // A stop or a crash resets the counters: compare running samples only with the one just before.
+                    previous[server.id] = resources
+                    continue
+                }
                 let cpuLimit = Double(server.limits.cpuPercent > 0 ? server.limits.cpuPercent : 800)
                 #expect(resources.cpuAbsolute > 0 && resources.cpuAbsolute <= cpuLimit)
                 #expect(resources.memoryBytes > 0 && resources.memoryBytes <= server.limits.memoryMiB * 1_048_576)

@@ -307,6 +307,78 @@ import Testing
         expectBalancedTags(html)
     }
 
+    @Test func everyTimestampStyleRendersAsAUTCDate() async throws {
+        defer { cleanUp() }
+        let sink = makeSink()
+        let content = "since <t:1796158245:f> (<t:1796158245:R>), at <t:1796158245:t>, plain <t:1796158245>"
+        _ = try await sink.createMessage(in: channel, OutgoingMessage(payload: MessagePayload(content: content)))
+        let html = try page()
+        let time = "<time class=\"mention\" datetime=\"2026-12-01T20:50:45Z\">2026-12-01 20:50:45 UTC</time>"
+        #expect(html.contains("since \(time) (\(time)), at \(time), plain \(time)"))
+        #expect(!html.contains("&lt;t:"))
+    }
+
+    @Test func mentionsShowAsPillsWithTheirNames() async throws {
+        defer { cleanUp() }
+        let role: RoleID = "1100000000000000010"
+        let sink = HTMLPreviewSink(
+            folder: folder,
+            autoRefreshSeconds: nil,
+            channelNames: [channel: "server-status"],
+            roleNames: [role: "on-call <ops>"],
+            now: { Self.fixedNow }
+        )
+        let content = "<@&1100000000000000010> <@&1100000000000000099> see <#1100000000000000001>, <@42> and <@!43>"
+        _ = try await sink.createMessage(in: channel, OutgoingMessage(payload: MessagePayload(content: content)))
+        let html = try page()
+        #expect(
+            html.contains("<span class=\"mention role\" title=\"role 1100000000000000010\">@on-call &lt;ops&gt;</span>")
+        )
+        #expect(
+            html.contains("<span class=\"mention role\" title=\"role 1100000000000000099\">@1100000000000000099</span>")
+        )
+        #expect(
+            html.contains("<span class=\"mention channel\" title=\"channel 1100000000000000001\">#server-status</span>")
+        )
+        #expect(html.contains("<span class=\"mention user\" title=\"user 42\">@42</span>"))
+        #expect(html.contains("<span class=\"mention user\" title=\"user 43\">@43</span>"))
+        #expect(!html.contains("&lt;@"))
+        expectBalancedTags(html)
+    }
+
+    @Test func aReplyShowsTheFirstLineOfTheMessageItAnswers() async throws {
+        defer { cleanUp() }
+        let sink = makeSink()
+        let alert = OutgoingMessage(
+            payload: MessagePayload(embeds: [Embed(title: "🔴 Server stopped: **CS2**\nsecond line")])
+        )
+        let alertID = try await sink.createMessage(in: channel, alert)
+        let reply = OutgoingMessage(
+            payload: MessagePayload(
+                content: "✅ **CS2**: server stopped resolved after 40 s",
+                messageReference: MessageReferenceRequest(messageID: alertID, channelID: channel)
+            )
+        )
+        let replyID = try await sink.createMessage(in: channel, reply)
+        #expect(await sink.messages(in: channel).last?.payload.messageReference?.messageID == alertID)
+        let html = try page()
+        let line =
+            "<div class=\"reply-to\"><span class=\"reply-arrow\" aria-hidden=\"true\">↪</span> replying to "
+            + "<a href=\"#message-\(alertID.rawValue)\">🔴 Server stopped: <strong>CS2</strong></a></div>"
+        #expect(html.contains(line))
+        // Above the reply, not above the message it answers.
+        let replyStart = try #require(html.range(of: "id=\"message-\(replyID.rawValue)\""))
+        let lineStart = try #require(html.range(of: line))
+        #expect(replyStart.lowerBound < lineStart.lowerBound)
+        #expect(html.components(separatedBy: "class=\"reply-to\"").count == 2)
+        #expect(html.contains("class=\"message reply\""))
+        expectBalancedTags(html)
+
+        // The answered message is deleted: the reply says so, as Discord does.
+        try await sink.deleteMessage(alertID, in: channel)
+        #expect(try page().contains("replying to <em>a message that was deleted</em>"))
+    }
+
     @Test func pageIsWrittenBeforeAnyMessageAndStaleFilesAreRemoved() async throws {
         defer { cleanUp() }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

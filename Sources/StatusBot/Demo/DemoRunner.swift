@@ -9,7 +9,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `pterodisbot demo`: the real monitor and status updates against the simulated panel, writing the HTML preview.
+/// `pterodisbot demo`: the real monitor, status updates, nodes board and alerts against the simulated panel,
+/// writing the HTML preview (status messages, the nodes board and the alerts channel; see ``DemoScenario``).
 public enum DemoRunner {
     /// Runs the demo to completion.
     /// - Parameters:
@@ -28,9 +29,9 @@ public enum DemoRunner {
         fontPath: String? = nil,
         logger: Logger
     ) async throws -> String {
-        let panel = DemoScenario.makePanel()
-        let sink = DemoScenario.makeSink(folder: folder)
-        let start = Date()
+        // Simulated time: each cycle is ten seconds of the panel's life, whatever the real pause.
+        let panel = DemoScenario.makePanel(epoch: Date())
+        let sink = DemoScenario.makeSink(folder: folder, now: { panel.now })
         let fonts = GraphFonts.load(fontPath: fontPath)
         if fonts.usesFallback {
             logger.warning("no TrueType font found (install fonts-dejavu-core); graphs use the built-in font")
@@ -42,22 +43,28 @@ public enum DemoRunner {
             store: EmbedStore(file: nil),
             graphs: MetricsGraphing(fonts: fonts, logger: logger),
             clock: ContinuousClock(),
-            // Simulated time: each cycle is ten seconds of the panel's life, whatever the real pause.
-            wallClock: {
-                start.addingTimeInterval(Double(panel.tick) * Double(DemoScenario.tickInterval.components.seconds))
-            },
+            wallClock: { panel.now },
             players: SimulatedPlayers(servers: SimulatedServer.demo, tick: { panel.tick }),
             logger: logger
         )
         for server in try await panel.servers(forceRefresh: false) {
             try await services.updater.track(server.id, in: DemoScenario.channel)
         }
+        let operations = try await DemoScenario.startOperations(
+            panel: panel,
+            monitor: services.monitor,
+            sink: sink,
+            logger: logger
+        )
         logger.info("demo page started", metadata: ["path": "\(sink.indexPath)"])
         for cycle in 1...max(1, cycles) {
             panel.advance()
             await services.monitor.cycle()
             let report = await services.updater.recentCycles.last ?? CycleReport()
-            logger.info("cycle \(cycle)/\(cycles): \(report.edited) status message(s) edited")
+            let openAlerts = await operations.alerts?.openAlerts.count ?? 0
+            logger.info(
+                "cycle \(cycle)/\(cycles): \(report.edited) status message(s) edited, \(openAlerts) alert(s) open"
+            )
             if cycle < cycles { try await Task.sleep(for: pause) }
         }
         return sink.indexPath

@@ -45,6 +45,8 @@ struct PanelSimulation: Sendable {
         var power: ServerState
         var ticksInPhase = 0
         var restartPending = false
+        /// The tick at which crash detection starts the server again, after a crash.
+        var crashRestartTick: Int?
         var random: SplitMix64
         /// The level the walk is pulled towards; drifts slowly itself.
         var cpuTarget: Double
@@ -57,9 +59,17 @@ struct PanelSimulation: Sendable {
         var txBytes = 0
     }
 
+    /// A power signal the panel accepted, as its activity log lists it.
+    struct LoggedSignal: Sendable, Hashable {
+        var tick: Int
+        var signal: PowerSignal
+    }
+
     private(set) var tick = 0
     let tickMilliseconds: Int
     private(set) var machines: [Machine]
+    /// Every power signal accepted per server, oldest first: sent through the API or by the script.
+    private(set) var activity: [ServerID: [LoggedSignal]] = [:]
     private var index: [ServerID: Int] = [:]
 
     init(servers: [SimulatedServer], seed: UInt64, tickInterval: Duration) {
@@ -129,6 +139,13 @@ struct PanelSimulation: Sendable {
             throw PanelFailure(.serverBusy(conflict), detail: Self.conflictDetail(conflict))
         }
         Self.apply(signal, to: &machines[position])
+        activity[id, default: []].append(LoggedSignal(tick: tick, signal: signal))
+    }
+
+    /// The power signals logged for a server, oldest first.
+    func loggedSignals(of id: ServerID) throws(PanelFailure) -> [LoggedSignal] {
+        _ = try position(of: id)
+        return activity[id] ?? []
     }
 
     /// Replaces the state the listing fixes (e.g. `.suspended` to suspend, `nil` to unsuspend).
@@ -136,13 +153,32 @@ struct PanelSimulation: Sendable {
         machines[try position(of: id)].server.listedState = state
     }
 
-    /// Moves the simulation one tick: scheduled signals, state transitions, then the usage walk.
+    /// Moves the simulation one tick: crash detection, scripted events, state transitions, then the usage walk.
     mutating func step() {
         tick += 1
         for position in machines.indices {
-            for scheduled in machines[position].spec.schedule where scheduled.tick == tick {
-                if machines[position].server.listedState == nil {
-                    Self.apply(scheduled.signal, to: &machines[position])
+            if machines[position].crashRestartTick == tick {
+                // Wings' crash detection: a start nobody asked for, so the activity log does not list it.
+                machines[position].crashRestartTick = nil
+                Self.apply(.start, to: &machines[position])
+            }
+            for event in machines[position].spec.schedule where event.tick == tick {
+                // The panel refuses everything for a suspended (or otherwise busy) server, so nothing happens.
+                guard machines[position].server.listedState == nil else { continue }
+                switch event.kind {
+                case .power(let signal):
+                    Self.apply(signal, to: &machines[position])
+                    activity[machines[position].server.id, default: []].append(
+                        LoggedSignal(tick: tick, signal: signal)
+                    )
+                case .crash(let restartAfter):
+                    guard machines[position].power != .offline else { continue }
+                    Self.shutDown(&machines[position])
+                    machines[position].crashRestartTick = restartAfter.map { tick + max(1, $0) }
+                case .cpuLoad(let load):
+                    machines[position].spec.cpuLoad = load
+                    machines[position].cpuTarget = load
+                    if machines[position].power == .running { machines[position].cpu = load }
                 }
             }
             Self.advance(&machines[position], tickMilliseconds: tickMilliseconds)
@@ -160,6 +196,7 @@ struct PanelSimulation: Sendable {
             machine.power = .stopping
             machine.ticksInPhase = 0
             machine.restartPending = false
+            machine.crashRestartTick = nil
         case (.restart, .offline):
             machine.power = .starting
             machine.ticksInPhase = 0
@@ -176,6 +213,7 @@ struct PanelSimulation: Sendable {
 
     private static func shutDown(_ machine: inout Machine) {
         machine.power = .offline
+        machine.crashRestartTick = nil
         machine.ticksInPhase = 0
         machine.restartPending = false
         machine.cpu = 0

@@ -1,17 +1,27 @@
 import PanelCore
 import Synchronization
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// An in-memory ``PanelBackend`` for `pterodisbot demo`: a few game servers on two nodes whose CPU and memory move
-/// over time, one that starts, one that stops and one suspended (see ``SimulatedServer/demo``).
+/// over time, one that starts, one that stops, one that crashes, one that gets busy and one suspended (see
+/// ``SimulatedServer/demo`` and ``SimulatedNode/demo``).
 ///
 /// It answers like the real panel: usage of a suspended server fails as ``PanelFailure/Kind/serverBusy(_:)``, an
 /// unknown id as ``PanelFailure/Kind/notFound``, power signals
 /// move the state through `starting`/`stopping`, and within one tick repeated answers are identical (as the
-/// panel's 20 s cache makes them), so ``ServerResources/isSameSample(as:)`` sees one new sample per tick.
+/// panel's 20 s cache makes them), so ``ServerResources/isSameSample(as:)`` sees one new sample per tick. Nodes
+/// list their capacities and what their servers' limits add up to; the activity log lists every power signal
+/// the panel accepted (sent through ``sendPower(_:to:)`` or by the script), and never a crash.
 ///
 /// Time is explicit and deterministic: the simulation moves one tick per ``advance(ticks:)``, or, when built with
-/// ``init(servers:seed:tickInterval:clock:)``, by as many ticks as the clock says have passed whenever it is asked.
-/// Nothing sleeps. The same seed always replays the same numbers.
+/// ``init(servers:nodes:seed:tickInterval:epoch:clock:)``, by as many ticks as the clock says have passed whenever
+/// it is asked. Tick `n` is the wall-clock time ``epoch`` + `n` × ``tickInterval`` (``now``), which the activity
+/// log uses. Nothing sleeps. The same seed always replays the same numbers.
 public final class SimulatedPanel: PanelBackend {
     private struct State: Sendable {
         var simulation: PanelSimulation
@@ -22,51 +32,75 @@ public final class SimulatedPanel: PanelBackend {
     private let state: Mutex<State>
     /// Time since creation on the injected clock, or `nil` when only ``advance(ticks:)`` moves time.
     private let elapsed: (@Sendable () -> Duration)?
+    private let simulatedNodes: [SimulatedNode]
 
     /// Simulated time per tick: uptime and traffic grow by this much per tick.
     public let tickInterval: Duration
+    /// The wall-clock time of tick 0.
+    public let epoch: Date
+
+    /// The default ``epoch``: 2026-01-01 00:00:00 UTC.
+    public static let defaultEpoch = Date(timeIntervalSince1970: 1_767_225_600)
 
     /// Creates a panel whose time moves only with ``advance(ticks:)``.
     /// - Parameters:
     ///   - servers: The servers; defaults to the demo's six.
+    ///   - nodes: The nodes the servers' ``GameServer/nodeName`` refer to; defaults to the demo's two. With none,
+    ///     the panel does not list nodes.
     ///   - seed: Seed of the usage walk; the same seed gives the same numbers.
     ///   - tickInterval: Simulated time per tick (use the bot's update interval).
-    public init(
+    ///   - epoch: The wall-clock time of tick 0 (activity log entries are dated from it).
+    public convenience init(
         servers: [SimulatedServer] = SimulatedServer.demo,
+        nodes: [SimulatedNode] = SimulatedNode.demo,
         seed: UInt64 = 2024,
-        tickInterval: Duration = .seconds(10)
+        tickInterval: Duration = .seconds(10),
+        epoch: Date = SimulatedPanel.defaultEpoch
     ) {
-        self.state = Mutex(State(simulation: PanelSimulation(servers: servers, seed: seed, tickInterval: tickInterval)))
-        self.elapsed = nil
-        self.tickInterval = tickInterval
+        self.init(servers: servers, nodes: nodes, seed: seed, tickInterval: tickInterval, epoch: epoch, elapsed: nil)
     }
 
     /// Creates a panel driven by a clock: every call first moves the simulation by the whole ticks that have passed
     /// on `clock` since creation (plus any ``advance(ticks:)``).
     /// - Parameters:
     ///   - servers: The servers; defaults to the demo's six.
+    ///   - nodes: The nodes; defaults to the demo's two.
     ///   - seed: Seed of the usage walk.
     ///   - tickInterval: Clock time per tick (use the bot's update interval so each cycle sees a new sample).
+    ///   - epoch: The wall-clock time of tick 0.
     ///   - clock: The clock (`ContinuousClock` in the demo, a manual clock in tests).
     public convenience init<C: Clock>(
         servers: [SimulatedServer] = SimulatedServer.demo,
+        nodes: [SimulatedNode] = SimulatedNode.demo,
         seed: UInt64 = 2024,
         tickInterval: Duration,
+        epoch: Date = SimulatedPanel.defaultEpoch,
         clock: C
     ) where C.Duration == Duration {
         let start = clock.now
-        self.init(servers: servers, seed: seed, tickInterval: tickInterval, elapsed: { start.duration(to: clock.now) })
+        self.init(
+            servers: servers,
+            nodes: nodes,
+            seed: seed,
+            tickInterval: tickInterval,
+            epoch: epoch,
+            elapsed: { start.duration(to: clock.now) }
+        )
     }
 
     private init(
         servers: [SimulatedServer],
+        nodes: [SimulatedNode],
         seed: UInt64,
         tickInterval: Duration,
-        elapsed: @escaping @Sendable () -> Duration
+        epoch: Date,
+        elapsed: (@Sendable () -> Duration)?
     ) {
         self.state = Mutex(State(simulation: PanelSimulation(servers: servers, seed: seed, tickInterval: tickInterval)))
+        self.simulatedNodes = nodes
         self.elapsed = elapsed
         self.tickInterval = tickInterval
+        self.epoch = epoch
     }
 
     // MARK: - Time
@@ -74,6 +108,19 @@ public final class SimulatedPanel: PanelBackend {
     /// The current tick (0 at creation).
     public var tick: Int {
         withCurrentState { $0.simulation.tick }
+    }
+
+    /// The simulated wall-clock time: ``epoch`` + ``tick`` × ``tickInterval``. Give it to the bot as its wall
+    /// clock, so its timestamps and the activity log agree.
+    public var now: Date {
+        date(ofTick: tick)
+    }
+
+    /// The wall-clock time of a tick.
+    private func date(ofTick tick: Int) -> Date {
+        let (seconds, attoseconds) = tickInterval.components
+        let interval = Double(seconds) + Double(attoseconds) / 1e18
+        return epoch.addingTimeInterval(Double(tick) * interval)
     }
 
     /// Moves the simulation forward.
@@ -119,9 +166,13 @@ public final class SimulatedPanel: PanelBackend {
 
     // MARK: - PanelBackend
 
-    /// Power signals only: the simulation has no nodes to list; servers have addresses.
+    /// Every power signal; nodes when it has any; servers have addresses.
     public var capabilities: PanelCapabilities {
-        PanelCapabilities(powerSignals: Set(PowerSignal.allCases), listsNodes: false, hasAddresses: true)
+        PanelCapabilities(
+            powerSignals: Set(PowerSignal.allCases),
+            listsNodes: !simulatedNodes.isEmpty,
+            hasAddresses: true
+        )
     }
 
     /// The servers, in the order given at creation.
@@ -149,10 +200,40 @@ public final class SimulatedPanel: PanelBackend {
         }
     }
 
-    /// Changes the simulated power state at once (`start` → starting, then running two ticks later).
+    /// Changes the simulated power state at once (`start` → starting, then running two ticks later) and logs the
+    /// signal in the server's activity log.
     public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
         try withCurrentState { (state: inout State) throws(PanelFailure) in
             try state.simulation.send(signal, to: id)
+        }
+    }
+
+    /// The nodes, with what their servers' limits add up to now.
+    /// - Throws: ``PanelFailure/Kind/unsupported`` when the panel was made without nodes.
+    public func nodes() async throws -> [PanelNodeSummary] {
+        guard !simulatedNodes.isEmpty else {
+            throw PanelFailure(.unsupported, detail: "this panel does not list nodes")
+        }
+        let servers = withCurrentState { $0.simulation.servers }
+        return simulatedNodes.map { $0.summary(servers: servers) }
+    }
+
+    /// The power signals the panel accepted for a server at or after `since`, newest first, dated by their tick
+    /// (``now`` when they were sent): the scheduled ones and those sent through ``sendPower(_:to:)``, as the
+    /// panel's activity log lists `server:power.*` events. Crashes and crash-detection restarts leave no entry.
+    /// - Throws: ``PanelFailure/Kind/notFound`` for an unknown server.
+    public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        let logged = try withCurrentState { (state: inout State) throws(PanelFailure) in
+            try state.simulation.loggedSignals(of: id)
+        }
+        return logged.reversed().compactMap { entry in
+            let loggedAt = date(ofTick: entry.tick)
+            guard loggedAt >= since else { return nil }
+            return PowerActivity(
+                signal: entry.signal,
+                event: "server:power.\(entry.signal.rawValue)",
+                loggedAt: loggedAt
+            )
         }
     }
 }

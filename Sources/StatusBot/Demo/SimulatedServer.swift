@@ -1,19 +1,49 @@
 import PanelCore
 
 /// One server of the ``SimulatedPanel`` and how it behaves: its panel record, its first power state, how busy it
-/// usually is, and power signals a script sends at given ticks.
+/// usually is, and what a script makes happen to it at given ticks.
 public struct SimulatedServer: Sendable, Hashable {
-    /// A power signal the simulation sends by itself at the start of a tick.
-    public struct ScheduledSignal: Sendable, Hashable {
-        /// The tick at which the signal is sent (tick 1 is the first ``SimulatedPanel/advance(ticks:)``).
-        public var tick: Int
-        /// The signal.
-        public var signal: PowerSignal
+    /// Something the simulation does to a server by itself at the start of a tick.
+    public struct ScriptedEvent: Sendable, Hashable {
+        /// What happens.
+        public enum Kind: Sendable, Hashable {
+            /// A power signal, as a panel schedule or someone on the panel sends it: the activity log lists it.
+            case power(PowerSignal)
+            /// The game process dies: a running, starting or stopping server is offline at once and nothing is
+            /// logged (no one asked for it). With `restartAfter`, Wings' crash detection starts it again that many
+            /// ticks later, also without a log entry; `nil` leaves it offline.
+            case crash(restartAfter: Int?)
+            /// The typical CPU use becomes this fraction of the limit (a runaway plugin, a busy event); a running
+            /// server's CPU jumps there at once and the usage walk goes on around it.
+            case cpuLoad(Double)
+        }
 
-        /// Creates a scheduled signal.
-        public init(tick: Int, signal: PowerSignal) {
+        /// The tick at which it happens (tick 1 is the first ``SimulatedPanel/advance(ticks:)``).
+        public var tick: Int
+        /// What happens.
+        public var kind: Kind
+
+        /// Creates a scripted event.
+        /// - Parameters:
+        ///   - tick: The tick at which it happens.
+        ///   - kind: What happens.
+        public init(tick: Int, _ kind: Kind) {
             self.tick = tick
-            self.signal = signal
+            self.kind = kind
+        }
+
+        /// A power signal sent at `tick`.
+        /// - Parameters:
+        ///   - tick: The tick.
+        ///   - signal: The signal.
+        public init(tick: Int, signal: PowerSignal) {
+            self.init(tick: tick, .power(signal))
+        }
+
+        /// The power signal, for a ``Kind/power(_:)`` event.
+        public var signal: PowerSignal? {
+            if case .power(let signal) = kind { return signal }
+            return nil
         }
     }
 
@@ -29,8 +59,8 @@ public struct SimulatedServer: Sendable, Hashable {
     public var diskBytes: Int
     /// Typical network traffic while running, bytes per second in each direction.
     public var networkBytesPerSecond: Int
-    /// Signals the simulation sends by itself.
-    public var schedule: [ScheduledSignal]
+    /// What the simulation does to the server by itself, by tick.
+    public var schedule: [ScriptedEvent]
     /// The player limit the game server announces; nil for a game that answers no player query.
     public var maxPlayers: Int?
     /// Whether its player query lists names (Minecraft Java does).
@@ -44,7 +74,7 @@ public struct SimulatedServer: Sendable, Hashable {
     ///   - memoryLoad: Typical memory use, fraction of the limit.
     ///   - diskBytes: Disk in use at tick 0.
     ///   - networkBytesPerSecond: Typical traffic while running.
-    ///   - schedule: Signals sent by the simulation itself.
+    ///   - schedule: What the simulation does to the server by itself.
     ///   - maxPlayers: The player limit the game announces, nil when it answers no player query.
     ///   - sharesPlayerNames: Whether its player query lists names.
     public init(
@@ -54,7 +84,7 @@ public struct SimulatedServer: Sendable, Hashable {
         memoryLoad: Double = 0.5,
         diskBytes: Int = 2 << 30,
         networkBytesPerSecond: Int = 40_000,
-        schedule: [ScheduledSignal] = [],
+        schedule: [ScriptedEvent] = [],
         maxPlayers: Int? = nil,
         sharesPlayerNames: Bool = false
     ) {
@@ -73,14 +103,20 @@ public struct SimulatedServer: Sendable, Hashable {
 // MARK: - Built-in scenarios
 
 extension SimulatedServer {
-    /// The demo's six servers on `node-eu-1` and `node-us-1`.
+    /// The demo's six servers on `node-eu-1` and `node-us-1` (see ``SimulatedNode/demo``).
     ///
-    /// - Survival SMP, Rust (unlimited CPU) and CS2 run all along.
+    /// - Survival SMP runs all along; at tick 4 a runaway plugin pushes its CPU to about 93 % of its limit, where
+    ///   it stays (a sustained high-CPU alert).
+    /// - Rust (unlimited CPU) runs all along.
     /// - Valheim is offline, gets `start` at tick 2, is `starting` for 2 ticks and `running` from tick 4.
-    /// - ARK runs, gets `stop` at tick 8, is `stopping` for 2 ticks and `offline` from tick 10.
+    /// - ARK runs, gets a scheduled `stop` at tick 8 (logged, so no alert), is `stopping` for 2 ticks and
+    ///   `offline` from tick 10.
+    /// - CS2 crashes at tick 9 (offline, nothing logged); crash detection starts it at tick 10, `running` from
+    ///   tick 12.
     /// - Terraria is suspended (its `/resources` answers 409, as the panel does).
     ///
-    /// Twelve cycles show every transition and, for the servers that run long enough, a full 6-point graph.
+    /// Fourteen cycles show every transition, the crash alert resolving and, for the servers that run long
+    /// enough, a full 6-point graph.
     public static let demo: [SimulatedServer] = [
         SimulatedServer(
             server: GameServer(
@@ -98,6 +134,7 @@ extension SimulatedServer {
             memoryLoad: 0.66,
             diskBytes: 9_400 << 20,
             networkBytesPerSecond: 180_000,
+            schedule: [ScriptedEvent(tick: 4, .cpuLoad(0.93))],
             maxPlayers: 20,
             sharesPlayerNames: true
         ),
@@ -129,7 +166,7 @@ extension SimulatedServer {
             memoryLoad: 0.55,
             diskBytes: 2_100 << 20,
             networkBytesPerSecond: 60_000,
-            schedule: [ScheduledSignal(tick: 2, signal: .start)],
+            schedule: [ScriptedEvent(tick: 2, signal: .start)],
             maxPlayers: 10
         ),
         SimulatedServer(
@@ -171,7 +208,7 @@ extension SimulatedServer {
             memoryLoad: 0.78,
             diskBytes: 38_200 << 20,
             networkBytesPerSecond: 240_000,
-            schedule: [ScheduledSignal(tick: 8, signal: .stop)]
+            schedule: [ScriptedEvent(tick: 8, signal: .stop)]
         ),
         SimulatedServer(
             server: GameServer(
@@ -211,6 +248,7 @@ extension SimulatedServer {
             memoryLoad: 0.42,
             diskBytes: 33_500 << 20,
             networkBytesPerSecond: 150_000,
+            schedule: [ScriptedEvent(tick: 9, .crash(restartAfter: 1))],
             maxPlayers: 10
         ),
     ]
@@ -238,12 +276,12 @@ extension SimulatedServer {
             let hex = String(UInt32(truncatingIfNeeded: random.next()), radix: 16)
             let identifier = zeroPadded(hex, width: 8)
             let node = index % 2 == 0 ? "node-eu-1" : "node-us-1"
-            var schedule: [ScheduledSignal] = []
+            var schedule: [ScriptedEvent] = []
             var tick = 30 + Int(random.next() % 120)
             var running = true
             while tick < ticks {
                 let signal: PowerSignal = random.next() % 4 == 0 ? .restart : (running ? .stop : .start)
-                schedule.append(ScheduledSignal(tick: tick, signal: signal))
+                schedule.append(ScriptedEvent(tick: tick, signal: signal))
                 if signal != .restart { running.toggle() }
                 tick += 60 + Int(random.next() % 120)
             }

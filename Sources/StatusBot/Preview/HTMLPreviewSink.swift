@@ -9,6 +9,8 @@ import Foundation
 /// A ``StatusMessageSink`` that posts nowhere: it keeps the bot's messages in memory and, after every change,
 /// rewrites `<folder>/index.html` showing them the way Discord draws them, with uploaded files (the graph PNGs)
 /// written next to it and referenced by relative path. Used by `pterodisbot demo` and `pterodisbot preview`.
+/// A reply (`payload.messageReference`) shows the first line of the message it answers, role and channel mentions
+/// show as pills with their names, and Discord timestamps as UTC dates.
 ///
 /// Creates get increasing snowflake-like IDs; an edit replaces content, embeds and components that it sets and the
 /// attachments (with the uploaded files, plus any existing attachment its `payload.attachments` keeps); a delete
@@ -24,6 +26,7 @@ public actor HTMLPreviewSink: StatusMessageSink {
     private let title: String
     private let autoRefreshSeconds: Int?
     private let channelNames: [ChannelID: String]
+    private let roleNames: [RoleID: String]
     private let now: @Sendable () -> Date
 
     /// Channels in the order their first message arrived.
@@ -40,13 +43,15 @@ public actor HTMLPreviewSink: StatusMessageSink {
     ///     earlier run (`msg-*`) are removed on the first write; nothing else in the folder is touched.
     ///   - title: The page's heading.
     ///   - autoRefreshSeconds: Reload interval for a browser keeping the page open, or `nil` for none.
-    ///   - channelNames: Display names for channels (the ID is shown otherwise).
+    ///   - channelNames: Display names for channels (the ID is shown otherwise), also for `<#id>` mentions.
+    ///   - roleNames: Display names for `<@&id>` role mentions (the ID is shown otherwise).
     ///   - now: The clock for IDs and the "written at" line (tests pass a fixed one).
     public init(
         folder: String,
         title: String = "Pterodisbot preview",
         autoRefreshSeconds: Int? = 5,
         channelNames: [ChannelID: String] = [:],
+        roleNames: [RoleID: String] = [:],
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         var folder = folder
@@ -55,6 +60,7 @@ public actor HTMLPreviewSink: StatusMessageSink {
         self.title = title
         self.autoRefreshSeconds = autoRefreshSeconds
         self.channelNames = channelNames
+        self.roleNames = roleNames
         self.now = now
     }
 
@@ -165,7 +171,8 @@ public actor HTMLPreviewSink: StatusMessageSink {
             channels: channelOrder.compactMap { channel in
                 guard let list = messages[channel], !list.isEmpty else { return nil }
                 return PreviewPage.Channel(id: channel, name: channelNames[channel], messages: list)
-            }
+            },
+            names: PreviewMarkup.Names(roles: roleNames, channels: channelNames)
         )
         do {
             try AtomicFileWriter.write(text: page.render(), to: indexPath)

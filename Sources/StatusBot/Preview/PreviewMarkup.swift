@@ -1,3 +1,5 @@
+import DiscordModels
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -9,6 +11,12 @@ import Foundation
 /// Everything user-controlled (server names, descriptions, field values, labels) goes through ``escape(_:)``
 /// before any markup is added, so a server called `<script>` shows as text.
 enum PreviewMarkup {
+    /// Display names for mentions; an unknown ID shows as itself.
+    struct Names {
+        var roles: [RoleID: String] = [:]
+        var channels: [ChannelID: String] = [:]
+    }
+
     /// Escapes `& < > " '` for use in HTML text and quoted attribute values.
     static func escape(_ text: String) -> String {
         var result = ""
@@ -27,9 +35,11 @@ enum PreviewMarkup {
     }
 
     /// Renders the Discord markdown found in embeds: code blocks, inline code, `**bold**`, `__underline__`,
-    /// `*italic*`, `~~strike~~`, masked links to `http(s)` and `<t:unix:style>` timestamps. Line breaks are kept by
-    /// the page's CSS (`white-space: pre-wrap`). The text is escaped first; only our own tags are added.
-    static func markdown(_ text: String) -> String {
+    /// `*italic*`, `~~strike~~`, masked links to `http(s)`, `<t:unix:style>` timestamps (as a UTC date: the page
+    /// is static, so even `R` cannot stay relative) and `<@&role>`, `<@user>` and `<#channel>` mentions (as pills
+    /// with the name when `names` has it). Line breaks are kept by the page's CSS (`white-space: pre-wrap`). The
+    /// text is escaped first; only our own tags are added.
+    static func markdown(_ text: String, names: Names = Names()) -> String {
         var html = ""
         let fenced = text.split(separator: "```", omittingEmptySubsequences: false).map(String.init)
         for (index, segment) in fenced.enumerated() {
@@ -38,13 +48,13 @@ enum PreviewMarkup {
                 html += "<pre><code>\(escape(dropLanguageLine(segment)))</code></pre>"
             } else {
                 if index % 2 == 1 { html += "```" }
-                html += inline(segment)
+                html += inline(segment, names: names)
             }
         }
         return html
     }
 
-    private static func inline(_ text: String) -> String {
+    private static func inline(_ text: String, names: Names) -> String {
         var html = ""
         let pieces = text.split(separator: "`", omittingEmptySubsequences: false).map(String.init)
         for (index, piece) in pieces.enumerated() {
@@ -52,14 +62,14 @@ enum PreviewMarkup {
                 html += "<code>\(escape(piece))</code>"
             } else {
                 if index % 2 == 1 { html += "`" }
-                html += emphasis(escape(piece))
+                html += emphasis(escape(piece), names: names)
             }
         }
         return html
     }
 
-    /// Applies emphasis, links and timestamps to already escaped text.
-    private static func emphasis(_ escaped: String) -> String {
+    /// Applies emphasis, links, timestamps and mentions to already escaped text.
+    private static func emphasis(_ escaped: String, names: Names) -> String {
         var html = escaped
         html = html.replacing(#/\[([^\]\n]+)\]\((https?://[^)\s]+)\)/#) { match in
             "<a href=\"\(match.output.2)\" rel=\"noopener\">\(match.output.1)</a>"
@@ -72,6 +82,19 @@ enum PreviewMarkup {
             guard let seconds = Double(match.output.1) else { return String(match.output.0) }
             let date = Date(timeIntervalSince1970: seconds)
             return "<time class=\"mention\" datetime=\"\(iso(date))\">\(utc(date))</time>"
+        }
+        html = html.replacing(#/&lt;@&amp;(\d{1,20})&gt;/#) { match in
+            let id = String(match.output.1)
+            let name = names.roles[RoleID(id)].map(escape) ?? id
+            return "<span class=\"mention role\" title=\"role \(id)\">@\(name)</span>"
+        }
+        html = html.replacing(#/&lt;@!?(\d{1,20})&gt;/#) { match in
+            "<span class=\"mention user\" title=\"user \(match.output.1)\">@\(match.output.1)</span>"
+        }
+        html = html.replacing(#/&lt;#(\d{1,20})&gt;/#) { match in
+            let id = String(match.output.1)
+            let name = names.channels[ChannelID(id)].map(escape) ?? id
+            return "<span class=\"mention channel\" title=\"channel \(id)\">#\(name)</span>"
         }
         return html
     }

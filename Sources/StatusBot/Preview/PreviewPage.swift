@@ -8,7 +8,8 @@ import Foundation
 
 /// Draws preview messages as one self-contained HTML page that looks like Discord's dark theme: the embed's colour
 /// bar, author, title, description, fields (inline fields up to three per row), image, footer with timestamp, and
-/// the buttons below in Discord's colours. Pure: the same input gives the same page.
+/// the buttons below in Discord's colours; a reply shows the line of the message it answers above it, and
+/// mentions show as pills. Pure: the same input gives the same page.
 struct PreviewPage {
     /// One channel's section.
     struct Channel {
@@ -21,6 +22,8 @@ struct PreviewPage {
     var writtenAt: Date
     var autoRefreshSeconds: Int?
     var channels: [Channel]
+    /// Display names of mentioned roles and channels.
+    var names = PreviewMarkup.Names()
 
     private typealias Markup = PreviewMarkup
 
@@ -61,15 +64,20 @@ struct PreviewPage {
         var html = "<section class=\"channel\" id=\"channel-\(Markup.escape(channel.id.rawValue))\">\n"
         html += "<h2><span class=\"hash\">#</span> \(label)</h2>\n"
         for message in channel.messages {
-            html += renderMessage(message)
+            html += renderMessage(message, in: channel)
         }
         html += "</section>\n"
         return html
     }
 
-    private func renderMessage(_ message: PreviewMessage) -> String {
+    private func renderMessage(_ message: PreviewMessage, in channel: Channel) -> String {
         let id = Markup.escape(message.id.rawValue)
-        var html = "<article class=\"message\" id=\"message-\(id)\" data-message-id=\"\(id)\">\n"
+        let isReply = message.payload.messageReference != nil
+        var html =
+            "<article class=\"message\(isReply ? " reply" : "")\" id=\"message-\(id)\" data-message-id=\"\(id)\">\n"
+        if let reference = message.payload.messageReference {
+            html += renderReplyLine(to: reference, in: channel)
+        }
         html += "<div class=\"avatar\" aria-hidden=\"true\">P</div>\n<div class=\"body\">\n"
         html += "<div class=\"message-header\"><span class=\"username\">Pterodisbot</span>"
         html += "<span class=\"app-tag\">APP</span>"
@@ -81,7 +89,7 @@ struct PreviewPage {
         }
         html += "</div>\n"
         if let content = message.payload.content, !content.isEmpty {
-            html += "<div class=\"content\">\(Markup.markdown(content))</div>\n"
+            html += "<div class=\"content\">\(markdown(content))</div>\n"
         }
         var shown = Set<String>()
         for embed in message.payload.embeds ?? [] {
@@ -95,6 +103,33 @@ struct PreviewPage {
         }
         html += "</div>\n</article>\n"
         return html
+    }
+
+    /// "↪ replying to <the first line of the referenced message>", linked to it, as Discord shows above a reply.
+    private func renderReplyLine(to reference: MessageReferenceRequest, in channel: Channel) -> String {
+        let referencedChannel = reference.channelID ?? channel.id
+        let referenced = channels.first { $0.id == referencedChannel }?.messages.first { $0.id == reference.messageID }
+        var html = "<div class=\"reply-to\"><span class=\"reply-arrow\" aria-hidden=\"true\">↪</span> "
+        guard let referenced else {
+            return html + "replying to <em>a message that was deleted</em></div>\n"
+        }
+        let id = Markup.escape(referenced.id.rawValue)
+        html += "replying to <a href=\"#message-\(id)\">\(markdown(Self.firstLine(of: referenced)))</a></div>\n"
+        return html
+    }
+
+    /// The line a reply quotes: the first line of the first embed's title, else of the content, else of the
+    /// first embed's description.
+    static func firstLine(of message: PreviewMessage) -> String {
+        let embed = message.payload.embeds?.first
+        let candidates = [embed?.title, message.payload.content, embed?.description]
+        let text = candidates.compactMap { $0 }.first { !$0.isEmpty } ?? "a message"
+        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: true).first.map(String.init)
+        return line ?? text
+    }
+
+    private func markdown(_ text: String) -> String {
+        Markup.markdown(text, names: names)
     }
 
     private func renderAttachment(_ attachment: PreviewAttachment) -> String {
@@ -120,10 +155,10 @@ struct PreviewPage {
             html += link(Markup.escape(author.name), to: author.url) + "</div>\n"
         }
         if let title = embed.title, !title.isEmpty {
-            html += "<div class=\"embed-title\">\(link(Markup.markdown(title), to: embed.url))</div>\n"
+            html += "<div class=\"embed-title\">\(link(markdown(title), to: embed.url))</div>\n"
         }
         if let description = embed.description, !description.isEmpty {
-            html += "<div class=\"embed-description\">\(Markup.markdown(description))</div>\n"
+            html += "<div class=\"embed-description\">\(markdown(description))</div>\n"
         }
         if let fields = embed.fields, !fields.isEmpty {
             html += renderFields(fields)
@@ -180,8 +215,8 @@ struct PreviewPage {
                 let start = column * span + 1
                 html += "<div class=\"embed-field\" style=\"grid-column: \(start) / \(start + span); "
                 html += "grid-row: \(row)\">"
-                html += "<div class=\"embed-field-name\">\(Markup.markdown(field.name))</div>"
-                html += "<div class=\"embed-field-value\">\(Markup.markdown(field.value))</div></div>\n"
+                html += "<div class=\"embed-field-name\">\(markdown(field.name))</div>"
+                html += "<div class=\"embed-field-value\">\(markdown(field.value))</div></div>\n"
             }
             row += 1
             index += group.count
@@ -305,7 +340,10 @@ struct PreviewPage {
         .empty { padding: 16px 24px; color: #949ba4; }
         .channel h2 { margin: 16px 0 4px; padding: 0 24px; font-size: 16px; color: #f2f3f5; }
         .channel h2 .hash { color: #80848e; font-weight: 400; }
-        .message { display: flex; gap: 16px; padding: 8px 24px 8px 16px; }
+        .message { display: flex; flex-wrap: wrap; gap: 0 16px; padding: 8px 24px 8px 16px; }
+        .reply-to { flex: 0 0 100%; margin: 0 0 4px 28px; padding-left: 28px; color: #b5bac1; font-size: 14px;
+          white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+        .reply-to a { color: #b5bac1; } .reply-to .reply-arrow { color: #80848e; }
         .message:hover { background: #2e3035; }
         .avatar { flex: 0 0 40px; height: 40px; border-radius: 50%; background: #5865f2; color: #fff;
           display: flex; align-items: center; justify-content: center; font-weight: 700; }
@@ -344,6 +382,8 @@ struct PreviewPage {
         .embed code { background: #1e1f22; }
         pre { margin: 6px 0 0; } pre code { display: block; padding: 7px; white-space: pre-wrap; }
         .mention { background: rgba(78, 80, 88, 0.48); border-radius: 3px; padding: 0 2px; }
+        .mention.role, .mention.user, .mention.channel { background: rgba(88, 101, 242, 0.3); color: #c9cdfb;
+          font-weight: 500; }
         .attachment { margin-top: 8px; } .attachment img { max-width: 400px; max-height: 300px; border-radius: 8px; }
         .attachment.file { background: #2b2d31; border: 1px solid #1e1f22; border-radius: 8px; padding: 10px;
           max-width: 432px; } .size { color: #949ba4; font-size: 12px; }
