@@ -56,7 +56,7 @@ struct AlertMessageBuilderTests {
         #expect(embed.title == "🔴 Server stopped: Survival SMP")
         #expect(embed.description == "stopped unexpectedly (no power action in the activity log)")
         #expect(embed.color == 0xED4245)
-        #expect(embed.fields?.first?.value == "<t:1764622800:f> (<t:1764622800:R>)")
+        #expect(embed.fields?.first?.value == "<t:1764622800:f>")
         guard case .actionRow(let row) = try #require(message.payload.components?.first),
             case .button(let button) = try #require(row.components.first)
         else {

@@ -172,8 +172,9 @@ public struct AlertMessageBuilder: Sendable {
         }
     }
 
+    /// Discord shows each reader the date in their own time zone, and the exact time on hover.
     private static func timestamp(_ date: Date) -> String {
-        "<t:\(Int(date.timeIntervalSince1970)):f> (\(relative(date)))"
+        "<t:\(Int(date.timeIntervalSince1970)):f>"
     }
 
     private static func relative(_ date: Date) -> String {
