@@ -80,8 +80,9 @@ extension FakePanel {
             bearer == clientKey.exposedValue
             ? (revoked ? nil : .client) : bearer == applicationKey.exposedValue ? .application : nil
         let acceptsJSON = Self.acceptsJSON(request.header("Accept"))
-        let (latency, scripted, down) = state.withLock { state -> (Duration, Failure?, Bool) in
-            state.requests.append(
+        let (latency, scripted, down, waiters) = state.withLock {
+            state -> (Duration, Failure?, Bool, [CheckedContinuation<Void, Never>]) in
+            let waiters = state.record(
                 RecordedRequest(
                     method: request.method,
                     path: request.path,
@@ -100,8 +101,9 @@ extension FakePanel {
                 state.failures[index].remaining -= 1
                 if state.failures[index].remaining <= 0 { state.failures.remove(at: index) }
             }
-            return (state.latency, scripted, state.panelDown)
+            return (state.latency, scripted, state.panelDown, waiters)
         }
+        for waiter in waiters { waiter.resume() }
         if latency > .zero {
             try? await Task.sleep(for: latency)
         }

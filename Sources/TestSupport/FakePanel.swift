@@ -302,7 +302,17 @@ public final class FakePanel: Sendable {
         var hung: [CheckedContinuation<Void, Never>] = []
         /// Tasks waiting for at least `count` hung requests.
         var hungWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tasks waiting for at least `count` requests to `path`.
+        var requestWaiters: [(id: Int, path: String, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var nextWaiterID = 0
+
+        /// Records a request; returns the waiters that may now go on.
+        mutating func record(_ request: RecordedRequest) -> [CheckedContinuation<Void, Never>] {
+            requests.append(request)
+            let ready = requestWaiters.filter { waiter in requests.count { $0.path == waiter.path } >= waiter.count }
+            requestWaiters.removeAll { waiter in ready.contains { $0.id == waiter.id } }
+            return ready.map(\.continuation)
+        }
 
         /// Holds a request for ``Failure/hang``; returns the waiters that may now go on.
         mutating func hold(_ continuation: CheckedContinuation<Void, Never>) -> [CheckedContinuation<Void, Never>] {
@@ -569,6 +579,36 @@ public final class FakePanel: Sendable {
                 return state.hungWaiters.first { $0.id == id }
             }
             waiter?.continuation.resume()
+        }
+    }
+
+    /// Waits until at least `count` requests with exactly this path arrived (e.g. the next cycle's `/resources`).
+    /// - Throws: ``FakePanelError/timeout(expected:received:)`` after `timeout`.
+    public func waitForRequests(count: Int, path: String, timeout: Duration = .seconds(10)) async throws {
+        let timedOut: @Sendable () -> any Error = {
+            FakePanelError.timeout(expected: count, received: self.requestCount(path: path))
+        }
+        try await withTimeout(timeout, orThrow: timedOut) {
+            let id = self.state.withLock { state in
+                defer { state.nextWaiterID += 1 }
+                return state.nextWaiterID
+            }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let goOn = self.state.withLock { state -> Bool in
+                        if state.requests.count(where: { $0.path == path }) >= count || Task.isCancelled { return true }
+                        state.requestWaiters.append((id, path, count, continuation))
+                        return false
+                    }
+                    if goOn { continuation.resume() }
+                }
+            } onCancel: {
+                let waiter = self.state.withLock { state in
+                    defer { state.requestWaiters.removeAll { $0.id == id } }
+                    return state.requestWaiters.first { $0.id == id }
+                }
+                waiter?.continuation.resume()
+            }
         }
     }
 

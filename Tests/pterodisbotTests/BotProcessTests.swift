@@ -185,13 +185,24 @@ import Testing
         let fakes = try await Fakes.start(folder: folder)
         let (gateway, discord, panel, server) = (fakes.gateway, fakes.discord, fakes.panel, fakes.server)
         let metricsPort = try await freeLoopbackPort()
-        let environment = fakes.environment.merging(["BOT_METRICS_LISTEN": "127.0.0.1:\(metricsPort)"]) { $1 }
+        let alertsChannel = "310000000000000009"
+        let environment = fakes.environment.merging([
+            "BOT_METRICS_LISTEN": "127.0.0.1:\(metricsPort)", "ALERTS_CHANNEL_ID": alertsChannel,
+        ]) { $1 }
         let (process, output) = try Self.launch(["run"], environment: environment, in: folder)
 
         let identify = try await gateway.waitForIdentify(timeout: .seconds(60))
         #expect(identify.intents == 1)
         // First check after start: the tracked message is edited in place.
         try await fakes.waitForFirstEdit()
+        // Once the next cycle asks the panel, the first one has finished with every consumer (cycles never
+        // overlap), so its metrics are recorded.
+        let resources = "/api/client/servers/\(server.id.rawValue)/resources"
+        try await panel.waitForRequests(
+            count: panel.requestCount(path: resources) + 1,
+            path: resources,
+            timeout: .seconds(60)
+        )
         // The probes: the server's usage is exported, and the bot is ready (READY, a cycle done, token accepted).
         let metrics = try await RawLoopbackClient.exchange(port: metricsPort, "GET /metrics HTTP/1.1\r\n\r\n")
         #expect(metrics.hasPrefix("HTTP/1.1 200 OK"))
@@ -216,6 +227,14 @@ import Testing
         }
         #expect(callbacks.count == 1)
 
+        // The server crashes (no power action in its activity log): one alert in the alerts channel.
+        panel.setState(.offline, for: server.id)
+        let alerts = try await discord.waitForRequests(count: 1, timeout: .seconds(60)) {
+            $0.method == "POST" && $0.path.hasSuffix("/channels/\(alertsChannel)/messages")
+        }
+        let alertBody = String(decoding: alerts.first?.payloadJSON ?? [], as: UTF8.self)
+        #expect(alertBody.contains("Server stopped"), "alert: \(alertBody)")
+
         // The health check of a running bot that is READY with cycles on time passes, as Docker's HEALTHCHECK
         // runs it (the bot rewrites the health file every cycle, so it is fresh whenever the check reads it).
         let (check, checkOutput) = try Self.launch(["healthcheck"], environment: fakes.environment, in: folder)
@@ -234,6 +253,9 @@ import Testing
         #expect(saved.movedCorruptFileTo == nil)
         #expect(saved.locations[server.id]?.messageID == Self.message)
         #expect(FileManager.default.fileExists(atPath: folder + "/embed/.heartbeat"))
+        // The open alert and where its message is were saved for the next start.
+        let savedAlerts = try String(contentsOfFile: folder + "/embed/alerts.json", encoding: .utf8)
+        #expect(savedAlerts.contains("serverStopped"))
         // Secrets stay out of the log even at trace level.
         #expect(!log.contains(Self.token))
         #expect(!log.contains(panel.clientKey.exposedValue))

@@ -65,7 +65,7 @@ public enum DemoRunner {
             logger.info(
                 "cycle \(cycle)/\(cycles): \(report.edited) status message(s) edited, \(openAlerts) alert(s) open"
             )
-            if cycle < cycles { try await Task.sleep(for: pause) }
+            if cycle < cycles && pause > .zero { try await Task.sleep(for: pause) }
         }
         return sink.indexPath
     }
