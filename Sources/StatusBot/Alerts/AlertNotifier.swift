@@ -57,6 +57,9 @@ public actor AlertNotifier: ObservationConsumer {
     private var stops = StopDetector()
     private var lastCycleAt: Date?
     private var deliveryFailing = false
+    /// True while a delivery loop runs: a second one (an acknowledgement during a cycle's delivery) would send the
+    /// same head notice twice. The running loop picks up whatever was queued meanwhile.
+    private var delivering = false
     private let delivery: Delivery
     private let sink: any StatusMessageSink
     private let file: JSONStateFile<SavedState>?
@@ -175,6 +178,9 @@ public actor AlertNotifier: ObservationConsumer {
 
     /// Sends waiting notices in order until one fails; the rest wait for the next cycle.
     public func deliver() async {
+        guard !delivering else { return }
+        delivering = true
+        defer { delivering = false }
         while let notice = outbox.next {
             do {
                 let ref = try await send(notice)
