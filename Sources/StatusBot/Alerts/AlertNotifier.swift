@@ -229,28 +229,22 @@ public actor AlertNotifier: ObservationConsumer {
             try await sink.editMessage(MessageID(ref.messageID), in: ChannelID(ref.channelID), message)
             return nil
         case .recoveryReply:
-            guard let ref = outbox.messageRef(for: notice) else { return nil }
-            let reference = MessageReferenceRequest(
-                messageID: MessageID(ref.messageID),
-                channelID: ChannelID(ref.channelID)
-            )
-            _ = try await sink.createMessage(
-                in: ChannelID(ref.channelID),
-                builder.recoveryReply(for: alerts, to: reference)
-            )
-            return nil
+            return try await reply(to: notice) { builder.recoveryReply(for: alerts, to: $0) }
         case .repeatReply:
-            guard let ref = outbox.messageRef(for: notice) else { return nil }
-            let reference = MessageReferenceRequest(
-                messageID: MessageID(ref.messageID),
-                channelID: ChannelID(ref.channelID)
-            )
-            _ = try await sink.createMessage(
-                in: ChannelID(ref.channelID),
-                builder.repeatReply(for: alerts, to: reference, mention: roles)
-            )
-            return nil
+            return try await reply(to: notice) { builder.repeatReply(for: alerts, to: $0, mention: roles) }
         }
+    }
+
+    /// Posts a reply under the message of the notice's alerts (nothing when that message was never delivered).
+    private func reply(
+        to notice: AlertNotice,
+        _ message: (MessageReferenceRequest) -> OutgoingMessage
+    ) async throws -> AlertMessageRef? {
+        guard let ref = outbox.messageRef(for: notice) else { return nil }
+        let channel = ChannelID(ref.channelID)
+        let reference = MessageReferenceRequest(messageID: MessageID(ref.messageID), channelID: channel)
+        _ = try await sink.createMessage(in: channel, message(reference))
+        return nil
     }
 
     // MARK: - Stops

@@ -131,29 +131,22 @@ struct SettingReader {
     }
 
     mutating func snowflake(_ spec: SettingSpec) -> GuildID? {
-        guard let value = read(spec) else { return nil }
-        guard Self.isSnowflake(value) else {
-            fail(
-                spec,
-                "'\(value)' is not a Discord ID (17 to 20 digits); enable Developer Mode, right-click the server "
-                    + "icon and choose Copy Server ID"
-            )
-            return nil
-        }
-        return GuildID(value)
+        discordID(spec, what: "ID", copy: "right-click the server icon and choose Copy Server ID").map { GuildID($0) }
     }
 
     mutating func channel(_ spec: SettingSpec) -> ChannelID? {
+        discordID(spec, what: "channel ID", copy: "right-click the channel and choose Copy Channel ID")
+            .map { ChannelID($0) }
+    }
+
+    /// A Discord snowflake; a bad one is an error saying how to copy the right one.
+    private mutating func discordID(_ spec: SettingSpec, what: String, copy: String) -> String? {
         guard let value = read(spec) else { return nil }
         guard Self.isSnowflake(value) else {
-            fail(
-                spec,
-                "'\(value)' is not a Discord channel ID (17 to 20 digits); enable Developer Mode, right-click the "
-                    + "channel and choose Copy Channel ID"
-            )
+            fail(spec, "'\(value)' is not a Discord \(what) (17 to 20 digits); enable Developer Mode, \(copy)")
             return nil
         }
-        return ChannelID(value)
+        return value
     }
 
     mutating func roles(_ spec: SettingSpec) -> [AllowedRole]? {
