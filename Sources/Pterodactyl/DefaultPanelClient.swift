@@ -181,6 +181,41 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         )
     }
 
+    /// A token and socket URL for the server's Wings websocket (`GET /api/client/servers/{server}/websocket`,
+    /// reference §7.6 and §12); one Client API request from the same budget as the others.
+    ///
+    /// The panel signs the token itself without asking Wings, so this succeeds while the node is down; connecting
+    /// then fails. When the cached server list already says the panel will refuse (suspended, installing,
+    /// transferring, restoring, node in maintenance), no request is spent. The token is valid for
+    /// ``WingsSocketCredentials/tokenLifetime``.
+    /// - Parameter id: The server.
+    /// - Returns: The credentials; their token never prints itself.
+    /// - Throws: ``PanelError/forbidden(_:detail:)`` naming `websocket.connect` when the key may not connect,
+    ///   other ``PanelError``s, or `CancellationError`.
+    public func websocketCredentials(of id: ServerID) async throws -> WingsSocketCredentials {
+        if let known = await cache.lookUp(id), let state = known.conflictState {
+            throw PanelError.stateConflict(state, detail: "the server list reports the server as \(state)")
+        }
+        do {
+            let wire: WireWebsocketCredentials = try await getJSON(
+                .client,
+                path: "/api/client/servers/\(escape(id))/websocket",
+                server: id
+            )
+            return wire.model
+        } catch PanelError.forbidden(.client, let detail) {
+            // `WebsocketController.php` checks `websocket.connect` before signing anything.
+            throw PanelError.forbidden(
+                .client,
+                detail: "the key's account may not open the websocket of server \(id): it needs the "
+                    + "websocket.connect permission (a subuser must be granted it on this server). Panel said: \(detail)"
+            )
+        } catch PanelError.notFound(let detail) {
+            await cache.invalidate()
+            throw PanelError.notFound(detail: detail)
+        }
+    }
+
     /// The most activity pages one ``powerActivity(of:since:)`` reads.
     public static var maxActivityPages: Int { 2 }
 

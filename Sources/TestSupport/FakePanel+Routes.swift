@@ -20,6 +20,7 @@ extension FakePanel {
         case clientResources(String)
         case clientPower(String)
         case clientActivity(String)
+        case clientWebsocket(String)
         case applicationServers
         case applicationServer(Int)
         case applicationNodes
@@ -29,7 +30,9 @@ extension FakePanel {
 
         var api: PanelAPI {
             switch self {
-            case .clientList, .clientAccount, .clientServer, .clientResources, .clientPower, .clientActivity: .client
+            case .clientList, .clientAccount, .clientServer, .clientResources, .clientPower, .clientActivity,
+                .clientWebsocket:
+                .client
             default: .application
             }
         }
@@ -52,6 +55,8 @@ extension FakePanel {
                 self = .clientPower(rest[1])
             case ("client", let rest) where rest.count == 3 && rest[0] == "servers" && rest[2] == "activity":
                 self = .clientActivity(rest[1])
+            case ("client", let rest) where rest.count == 3 && rest[0] == "servers" && rest[2] == "websocket":
+                self = .clientWebsocket(rest[1])
             case ("application", ["servers"]): self = .applicationServers
             case ("application", let rest) where rest.count == 2 && rest[0] == "servers":
                 guard let id = Int(rest[1]) else { return nil }
@@ -239,7 +244,8 @@ extension FakePanel {
     ) -> LoopbackHTTPResponse {
         // Model binding (404) comes before the key-type check (403).
         switch route {
-        case .clientServer(let key), .clientResources(let key), .clientPower(let key), .clientActivity(let key):
+        case .clientServer(let key), .clientResources(let key), .clientPower(let key), .clientActivity(let key),
+            .clientWebsocket(let key):
             guard state.servers.contains(where: { $0.id.rawValue == key || $0.uuid == key }) else {
                 return Self.error(
                     404,
@@ -359,6 +365,30 @@ extension FakePanel {
                 return Self.error(403, "AccessDeniedHttpException", "This action is unauthorized.")
             }
             return .json(200, activityJSON(state.activity[server.id] ?? [], request: request, state: state).rendered)
+        case .clientWebsocket(let key):
+            let server = state.servers.first { $0.id.rawValue == key || $0.uuid == key }!
+            // `WebsocketController.php`: `websocket.connect` is authorized first, then the 409 matrix applies; the
+            // token is signed without asking Wings, so a down node still gets one (reference §11, §12).
+            if state.websocketDenied?.contains(server.id) ?? true {
+                return Self.error(
+                    403,
+                    "AccessDeniedHttpException",
+                    "You do not have permission to connect to this server's websocket."
+                )
+            }
+            if let conflict = Self.conflict(server, state: state) { return conflict }
+            state.websocketTokensIssued += 1
+            let base = state.wingsSocketBase ?? "ws://127.0.0.1:\(port)"
+            let body = FakePanelJSON.object([
+                (
+                    "data",
+                    .object([
+                        ("token", .string("fake-wings-jwt.\(server.id.rawValue).\(state.websocketTokensIssued)")),
+                        ("socket", .string("\(base)/api/servers/\(server.uuid)/ws")),
+                    ])
+                )
+            ])
+            return .json(200, body.rendered)
         case .applicationServers:
             let includes = Set((request.query["include"] ?? "").split(separator: ",").map(String.init))
             let items = state.servers.map { applicationServerJSON($0, includes: includes, state: state) }

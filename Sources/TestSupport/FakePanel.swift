@@ -299,6 +299,12 @@ public final class FakePanel: Sendable {
         var activityLogAvailable = true
         /// The offset from UTC activity timestamps are rendered with (the panel's `APP_TIMEZONE`).
         var activityUTCOffsetSeconds = 0
+        /// Servers whose websocket the key may not open (`nil`: every server).
+        var websocketDenied: Set<ServerID>? = []
+        /// Where websocket credentials point (`nil`: `ws://127.0.0.1:<the fake's port>`).
+        var wingsSocketBase: String?
+        /// Websocket tokens handed out so far (each token text is distinct).
+        var websocketTokensIssued = 0
         var hung: [CheckedContinuation<Void, Never>] = []
         /// Tasks waiting for at least `count` hung requests.
         var hungWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
@@ -544,6 +550,29 @@ public final class FakePanel: Sendable {
             return state.hung
         }
         for continuation in hung { continuation.resume() }
+    }
+
+    /// Makes `GET /api/client/servers/{server}/websocket` answer the panel's 403 for a key without
+    /// `websocket.connect` (`WebsocketController.php`), or allows it again.
+    /// - Parameters:
+    ///   - denied: Whether the websocket is refused.
+    ///   - server: Only this server; `nil` for every server.
+    public func denyWebsocket(_ denied: Bool = true, for server: ServerID? = nil) {
+        state.withLock { state in
+            switch (denied, server) {
+            case (true, nil): state.websocketDenied = nil
+            case (false, nil): state.websocketDenied = []
+            case (true, let id?): state.websocketDenied?.insert(id)
+            case (false, let id?): state.websocketDenied?.remove(id)
+            }
+        }
+    }
+
+    /// Sets the scheme, host and port websocket credentials point at, e.g. `ws://127.0.0.1:8080` (a fake Wings);
+    /// the socket URL is `<base>/api/servers/<uuid>/ws`. `nil` restores the fake's own address.
+    /// - Parameter base: The base without a trailing slash.
+    public func setWingsSocketBase(_ base: String?) {
+        state.withLock { $0.wingsSocketBase = base }
     }
 
     // MARK: - Observation
