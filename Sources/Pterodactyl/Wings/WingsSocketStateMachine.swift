@@ -433,12 +433,15 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
             // `allowed_origins`, and gorilla/websocket answers that with 403.
             "Wings refused the websocket upgrade (HTTP 403, Origin rejected): add the panel URL to Wings' "
                 + "allowed_origins, or check the bot sends Origin: <panel URL>"
+        // HTTP 429 on the upgrade is a proxy's or Wings' rate limit; 4429 follows the same convention (unverified in
+        // Wings' source).
         case .upgradeRejected(429), .closed(4429, _):
             "Wings is throttling this websocket (too many connections or messages); retrying with back-off"
         case .upgradeRejected(let status):
             "Wings refused the websocket upgrade with HTTP \(status)"
         case .closed(4409, _):
-            // Wings closes a suspended server's socket with 4409 (`router/router_server_ws.go`).
+            // Issue 21 lists 4409 for a suspended server; pterodactyl/wings' `router/router_server_ws.go` (023d7ec)
+            // sends no such code itself, so this only names the cause when some Wings build does.
             "Wings closed the websocket with 4409: the server is suspended"
         case .closed(let code, let text):
             "the Wings websocket closed (code \(code)\(text.isEmpty ? "" : ": \(text.prefix(120))"))"
