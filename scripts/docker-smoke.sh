@@ -212,8 +212,8 @@ make_swift_base() {
         die "no Swift toolchain for the build image: put swift on PATH or set SWIFT_TOOLCHAIN"
     local root="$state/rootfs-swift"
     debian_rootfs "$root" "$swift_packages"
-    # The toolchain goes to /usr, where the official images have it (the Dockerfile copies the backtracer from
-    # there). Left out: tools a package build never runs (debugger, language server, docs, Embedded Swift).
+    # The toolchain goes to /usr, where the official images have it. Left out: tools a package build never runs
+    # (debugger, language server, docs, Embedded Swift).
     tar -C "$toolchain" -c --exclude='usr/bin/lldb*' --exclude='usr/lib/liblldb*' --exclude='usr/bin/sourcekit-lsp' \
         --exclude='usr/lib/libsourcekitdInProc.so' --exclude='usr/lib/libSwiftSourceKit*' --exclude='usr/bin/clangd' \
         --exclude='usr/bin/docc' --exclude='usr/share/docc' --exclude='usr/lib/swift/embedded' usr |
