@@ -23,6 +23,14 @@ import Testing
         await harness.tick()
     }
 
+    /// The server runs again for the two good cycles that clear its stop alert (`sample` and `sample + 1`).
+    func runAgain(_ harness: StatusHarness, _ id: ServerID, fromSample sample: Int) async {
+        for next in sample...sample + 1 {
+            harness.setRunning(id, cpu: 20, sample: next)
+            await cycle(harness)
+        }
+    }
+
     func alertMessages(_ harness: StatusHarness) async -> [Message] {
         await harness.discord.messages(in: Self.alertsChannel)
     }
@@ -51,10 +59,7 @@ import Testing
         #expect(await alertMessages(harness).count == 1)
 
         // Back up for two good cycles: the same message turns green, and one reply notes the recovery.
-        harness.setRunning(Self.first.id, cpu: 20, sample: 1)
-        await cycle(harness)
-        harness.setRunning(Self.first.id, cpu: 20, sample: 2)
-        await cycle(harness)
+        await runAgain(harness, Self.first.id, fromSample: 1)
         let after = await alertMessages(harness)
         #expect(after.count == 2)
         let edited = try #require(after.first { $0.id == posted.first?.id }?.embeds.first)
@@ -164,10 +169,7 @@ import Testing
         await cycle(restarted)
         await cycle(restarted)
         #expect(await alertMessages(restarted).count == 1)
-        restarted.setRunning(Self.first.id, cpu: 20, sample: 5)
-        await cycle(restarted)
-        restarted.setRunning(Self.first.id, cpu: 20, sample: 6)
-        await cycle(restarted)
+        await runAgain(restarted, Self.first.id, fromSample: 5)
         let messages = await alertMessages(restarted)
         #expect(messages.count == 2)
         #expect(messages.first?.embeds.first?.color == 0x57F287)
