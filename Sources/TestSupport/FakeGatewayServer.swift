@@ -443,11 +443,13 @@ public final class FakeGatewayServer: Sendable {
         case 1:
             let sequence = (try? decoder.decode(ClientHeartbeat.self, from: Data(bytes)))?.d
             let acknowledges = self.state.withLock { !$0.nonAcknowledging.contains(connection.id) }
-            self.record {
-                $0.heartbeats.append(FakeGatewayHeartbeat(sequence: sequence, at: now, connection: connection.id))
-            }
+            // The ACK is queued before the heartbeat is recorded: a test woken by the record and dispatching next
+            // then always sends after the ACK, as Discord's ACK precedes anything sent later on the connection.
             if acknowledges {
                 connection.send(#"{"op":11,"d":null}"#)
+            }
+            self.record {
+                $0.heartbeats.append(FakeGatewayHeartbeat(sequence: sequence, at: now, connection: connection.id))
             }
         case 2:
             guard let identify = try? decoder.decode(ClientIdentify.self, from: Data(bytes)) else {
