@@ -20,6 +20,26 @@ public struct ServerResources: Sendable, Hashable {
     public var networkTxBytes: Int
     /// Milliseconds since the container started; 0 when offline.
     public var uptimeMilliseconds: Int
+    /// Figures this panel kind does not report (or could not work out this time): their values above are 0 and
+    /// must be shown as "not reported", never as 0.
+    public var unreported: Fields
+
+    /// A set of usage figures.
+    public struct Fields: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        /// ``ServerResources/cpuAbsolute``.
+        public static let cpu = Fields(rawValue: 1 << 0)
+        /// ``ServerResources/memoryBytes``.
+        public static let memory = Fields(rawValue: 1 << 1)
+        /// ``ServerResources/diskBytes``.
+        public static let disk = Fields(rawValue: 1 << 2)
+        /// ``ServerResources/networkRxBytes`` and ``ServerResources/networkTxBytes``.
+        public static let network = Fields(rawValue: 1 << 3)
+        /// ``ServerResources/uptimeMilliseconds``.
+        public static let uptime = Fields(rawValue: 1 << 4)
+    }
 
     /// Creates a resources value.
     public init(
@@ -30,7 +50,8 @@ public struct ServerResources: Sendable, Hashable {
         diskBytes: Int = 0,
         networkRxBytes: Int = 0,
         networkTxBytes: Int = 0,
-        uptimeMilliseconds: Int = 0
+        uptimeMilliseconds: Int = 0,
+        unreported: Fields = []
     ) {
         self.state = state
         self.rawState = rawState ?? state.rawValue
@@ -40,7 +61,11 @@ public struct ServerResources: Sendable, Hashable {
         self.networkRxBytes = networkRxBytes
         self.networkTxBytes = networkTxBytes
         self.uptimeMilliseconds = uptimeMilliseconds
+        self.unreported = unreported
     }
+
+    /// Whether the panel reported `field` in this sample.
+    public func reports(_ field: Fields) -> Bool { !unreported.contains(field) }
 
     /// CPU use in cores (`cpuAbsolute / 100`).
     public var cpuCores: Double { cpuAbsolute / 100 }
@@ -51,13 +76,13 @@ public struct ServerResources: Sendable, Hashable {
     /// CPU use as a fraction of the limit (may exceed 1 briefly), or `nil` when the CPU is unlimited.
     /// - Parameter limits: The server's limits.
     public func cpuFraction(of limits: ServerLimits) -> Double? {
-        limits.cpuPercent > 0 ? cpuAbsolute / Double(limits.cpuPercent) : nil
+        limits.cpuPercent > 0 && reports(.cpu) ? cpuAbsolute / Double(limits.cpuPercent) : nil
     }
 
     /// Memory use as a fraction of the limit (may slightly exceed 1: Wings adds overhead), or `nil` when unlimited.
     /// - Parameter limits: The server's limits.
     public func memoryFraction(of limits: ServerLimits) -> Double? {
-        limits.memoryBytes.map { Double(memoryBytes) / Double($0) }
+        reports(.memory) ? limits.memoryBytes.map { Double(memoryBytes) / Double($0) } : nil
     }
 
     /// True when `other` is the same cached answer: the panel serves identical stats for 20 s, so an equal uptime

@@ -83,7 +83,8 @@ public struct AlertFactsBuilder: Sendable {
             cpuPercentOfLimit: usage.flatMap { $0.cpuFraction(of: limits) }.map { $0 * 100 },
             memoryPercentOfLimit: usage.flatMap { $0.memoryFraction(of: limits) }.map { $0 * 100 },
             diskPercentOfLimit: usage.flatMap { usage in
-                limits.diskBytes.map { Double(usage.diskBytes) / Double($0) * 100 }
+                guard usage.reports(.disk) else { return nil }
+                return limits.diskBytes.map { Double(usage.diskBytes) / Double($0) * 100 }
             },
             unexpectedStop: stopCause
         )

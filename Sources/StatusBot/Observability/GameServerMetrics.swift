@@ -104,10 +104,12 @@ private final class ServerSeries {
         }
         self.memoryLimit.set(Double(observed.server.limits.memoryMiB) * 1_048_576)
         guard let usage = observed.usage, observed.isNewSample else { return }
-        self.cpu.set(usage.cpuAbsolute)
-        self.memory.set(Double(usage.memoryBytes))
-        self.disk.set(Double(usage.diskBytes))
-        self.uptime.set(Double(usage.uptimeMilliseconds) / 1000)
+        // A figure the panel does not report keeps no value rather than a false 0.
+        if usage.reports(.cpu) { self.cpu.set(usage.cpuAbsolute) }
+        if usage.reports(.memory) { self.memory.set(Double(usage.memoryBytes)) }
+        if usage.reports(.disk) { self.disk.set(Double(usage.diskBytes)) }
+        if usage.reports(.uptime) { self.uptime.set(Double(usage.uptimeMilliseconds) / 1000) }
+        guard usage.reports(.network) else { return }
         // The panel reports totals since the server started; a smaller total means it restarted.
         let previous = self.lastNetwork ?? (0, 0)
         let received =
