@@ -12,7 +12,7 @@ public struct AxisScale: Sendable, Equatable {
     public var maximum: Double
     /// Distance between ticks in display units.
     public var step: Double
-    /// Unit shown after tick values: `%`, `MiB` or `GiB`.
+    /// Unit shown after tick values: `%`, `MiB`, `GiB`, or empty for plain counts.
     public var unit: String
     /// Raw values are divided by this to get display units (1 for % and MiB, 1024 for GiB).
     public var divisor: Double
@@ -43,10 +43,11 @@ public struct AxisScale: Sendable, Equatable {
         return value / divisor / maximum
     }
 
-    /// The label of a tick, e.g. `400%`, `512 MiB`, `2.5 GiB`.
+    /// The label of a tick, e.g. `400%`, `512 MiB`, `2.5 GiB`, `40`.
     public func label(for tick: Double) -> String {
         let decimals = step >= 1 || step == 0 ? 0 : (step * 10).rounded() == step * 10 ? 1 : 2
         let number = tick == 0 ? "0" : ValueFormat.number(tick, decimals: decimals)
+        if unit.isEmpty { return number }
         return unit == "%" ? number + "%" : number + " " + unit
     }
 
@@ -88,6 +89,35 @@ public struct AxisScale: Sendable, Equatable {
             return AxisScale(maximum: display, step: niceStep(for: display), unit: "GiB", divisor: 1024)
         }
         return AxisScale(maximum: top, step: niceStep(for: top), unit: "MiB")
+    }
+
+    /// The players axis: whole players only (a tick at 2.5 players means nothing), up to the server's player limit
+    /// when known, otherwise the observed maximum plus 20 % headroom (at least 5). Counts above the limit widen the
+    /// axis, as for CPU.
+    /// - Parameters:
+    ///   - values: Known counts (unknown ones left out).
+    ///   - maxPlayers: The limit the game server announced; nil or below 1 means unknown.
+    public static func players(values: [Double], maxPlayers: Double?) -> AxisScale {
+        let observed = values.filter(\.isFinite).max() ?? 0
+        let limit = maxPlayers.flatMap { $0 >= 1 && $0.isFinite ? $0.rounded(.up) : nil }
+        if let limit, observed <= limit {
+            return AxisScale(maximum: limit, step: wholeStep(for: limit), unit: "")
+        }
+        let wanted = limit == nil ? max(observed * 1.2, 5) : observed
+        let step = wholeStep(for: wanted)
+        return AxisScale(maximum: (wanted / step).rounded(.up) * step, step: step, unit: "")
+    }
+
+    /// The smallest whole step (1, 2, 5 × 10ⁿ) giving at most five intervals up to `top`.
+    static func wholeStep(for top: Double) -> Double {
+        guard top.isFinite, top > 5 else { return 1 }
+        var magnitude = 1.0
+        while true {
+            for factor in [1.0, 2, 5] where top / (factor * magnitude) <= 5 {
+                return factor * magnitude
+            }
+            magnitude *= 10
+        }
     }
 
     /// The smallest "round" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ, or only 1, 2, 2.5, 5 × 10ⁿ when

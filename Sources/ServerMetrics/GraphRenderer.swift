@@ -48,7 +48,9 @@ public struct GraphRenderer: Sendable {
         self.fonts = fonts
     }
 
-    /// The CPU graph stacked over the memory graph (800 × 600 by default).
+    /// The CPU graph stacked over the memory graph, and over a smaller players graph when the series has player
+    /// counts (800 × 600 by default, with or without players: Discord shows embed images in the same box, so a
+    /// taller figure would only be drawn smaller).
     /// - Returns: PNG bytes, or nil when the series is not full yet.
     /// - Throws: ``PNGRasterError`` if compression fails.
     public func combinedPNG(_ input: GraphInput, width: Int = 800, height: Int = 600) throws -> [UInt8]? {
@@ -76,31 +78,47 @@ public struct GraphRenderer: Sendable {
     public func combinedCanvas(_ input: GraphInput, width: Int = 800, height: Int = 600) -> Canvas? {
         guard input.series.hasEnoughData, width >= 200, height >= 200 else { return nil }
         let data = PlotData(input)
+        var panels = [panel(.cpu, data), panel(.memory, data)]
+        // Heights in main panels: a player count needs less room than CPU or memory.
+        var shares = [1.0, 1.0]
+        if let scale = data.playerScale {
+            panels.append(playersPanel(data, scale: scale))
+            shares.append(0.6)
+        }
         let w = Double(width)
         let h = Double(height)
         let top = 72.0 * h / 600
         let bottomMargin = 64.0
-        let gap = 58.0 * h / 600
-        let panelHeight = (h - top - bottomMargin - gap) / 2
-        let left = plotLeft(data)
+        // Between panels there is only a panel title: three panels share the height with smaller gaps.
+        let gap = (panels.count == 2 ? 58.0 : 46) * h / 600
+        let panelHeight = (h - top - bottomMargin - gap * Double(panels.count - 1)) / shares.reduce(0, +)
+        let left = plotLeft(panels.map(\.scale))
         let plotWidth = w - left - 18
-        let cpuRect = Rect(x: left, y: top, width: plotWidth, height: panelHeight.rounded())
-        let memoryRect = Rect(
-            x: left,
-            y: (top + panelHeight + gap).rounded(),
-            width: plotWidth,
-            height: panelHeight.rounded()
-        )
+        var rects: [Rect] = []
+        // The first top stays unrounded, as the figure had it before players, so those bytes do not change.
+        for (index, share) in shares.enumerated() {
+            let above = shares[..<index].reduce(0, +)
+            let y = top + above * panelHeight + Double(index) * gap
+            rects.append(
+                Rect(
+                    x: left,
+                    y: index == 0 ? y : y.rounded(),
+                    width: plotWidth,
+                    height: (share * panelHeight).rounded()
+                )
+            )
+        }
         var canvas = Canvas(
             width: width,
             height: height,
             background: Theme.background,
-            rectangles: [(cpuRect, Theme.plot), (memoryRect, Theme.plot)]
+            rectangles: rects.map { ($0, Theme.plot) }
         )
-        canvas.coverageLevels = Theme.coverageLevels
+        canvas.coverageLevels = panels.count == 2 ? Theme.coverageLevels : Theme.threePanelCoverageLevels
         drawTitle(&canvas, "\(input.serverName) - Resource Usage", width: w)
-        drawPanel(&canvas, data: data, metric: .cpu, rect: cpuRect, timeLabels: false)
-        drawPanel(&canvas, data: data, metric: .memory, rect: memoryRect, timeLabels: true)
+        for (index, (panel, rect)) in zip(panels, rects).enumerated() {
+            drawPanel(&canvas, data: data, panel: panel, rect: rect, timeLabels: index == panels.count - 1)
+        }
         return canvas
     }
 
@@ -108,7 +126,7 @@ public struct GraphRenderer: Sendable {
     func singleCanvas(_ input: GraphInput, metric: Metric, width: Int, height: Int) -> Canvas? {
         guard input.series.hasEnoughData, width >= 200, height >= 150 else { return nil }
         let data = PlotData(input)
-        let left = plotLeft(data)
+        let left = plotLeft([data.cpuScale, data.memoryScale])
         let rect = Rect(x: left, y: 72, width: Double(width) - left - 18, height: Double(height) - 72 - 64)
         var canvas = Canvas(
             width: width,
@@ -118,7 +136,7 @@ public struct GraphRenderer: Sendable {
         )
         canvas.coverageLevels = Theme.coverageLevels
         drawTitle(&canvas, input.serverName, width: Double(width))
-        drawPanel(&canvas, data: data, metric: metric, rect: rect, timeLabels: true)
+        drawPanel(&canvas, data: data, panel: panel(metric, data), rect: rect, timeLabels: true)
         return canvas
     }
 
@@ -138,20 +156,24 @@ public struct GraphRenderer: Sendable {
         static let frame = RGBA(hex: 0x4E5058)
         static let cpu = RGBA(hex: 0x5865F2)
         static let memory = RGBA(hex: 0x57F287)
+        static let players = RGBA(hex: 0xFEE75C)
         static let limit = RGBA(hex: 0xED4245)
         /// Antialiasing steps for shapes: smooth to the eye, and few enough colours for a palette PNG.
         static let coverageLevels = 16
+        /// Half the steps in the figure with players: a third series' blends would otherwise take it past the 256
+        /// colours of a palette PNG, and the encoder would fall back to a much larger RGB image. Looks the same at
+        /// graph scale.
+        static let threePanelCoverageLevels = 8
         static let titleSize = 18.0
         static let panelTitleSize = 15.0
         static let tickSize = 12.0
         static let labelSize = 13.0
     }
 
-    /// Left edge of the plots: room for the rotated axis label and the widest tick label of either axis.
-    private func plotLeft(_ data: PlotData) -> Double {
-        let labels =
-            (data.cpuScale.ticks.map { data.cpuScale.label(for: $0) })
-            + data.memoryScale.ticks.map { data.memoryScale.label(for: $0) }
+    /// Left edge of the plots: room for the rotated axis label and the widest tick label of the axes, so the
+    /// panels of a figure line up.
+    private func plotLeft(_ scales: [AxisScale]) -> Double {
+        let labels = scales.flatMap { scale in scale.ticks.map { scale.label(for: $0) } }
         let widest = labels.map { fonts.regular.width(of: $0, size: Theme.tickSize) }.max() ?? 0
         return (36 + widest + 10).rounded()
     }
@@ -177,14 +199,59 @@ public struct GraphRenderer: Sendable {
         return String(characters) + "..."
     }
 
-    private func drawPanel(_ canvas: inout Canvas, data: PlotData, metric: Metric, rect: Rect, timeLabels: Bool) {
-        let values = metric == .cpu ? data.cpu : data.memory
+    /// What one panel shows. CPU and memory always have every value; player counts may have unknowns (nil),
+    /// drawn as gaps.
+    private struct Panel {
+        var title: String
+        var axisLabel: String
+        var values: [Double?]
+        var scale: AxisScale
+        var color: RGBA
+        /// Raw value of the dashed limit line.
+        var limitRaw: Double?
+        /// Text beside the limit line: `limit 400%`, `max 40`.
+        var limitLabel: String?
+        var callout: String
+        /// Whether the legend moves out of the line's way (see ``legendBox(text:rect:avoiding:upperRightIsFree:)``).
+        var legendAvoidsData = false
+    }
+
+    private func panel(_ metric: Metric, _ data: PlotData) -> Panel {
         let scale = metric == .cpu ? data.cpuScale : data.memoryScale
-        let color = metric == .cpu ? Theme.cpu : Theme.memory
         let limitRaw = metric == .cpu ? data.cpuLimit : data.memoryLimit
+        return Panel(
+            title: metric == .cpu ? data.cpuTitle : data.memoryTitle,
+            axisLabel: metric == .cpu ? "CPU Usage (%)" : "Memory (\(scale.unit))",
+            values: metric == .cpu ? data.cpu : data.memory,
+            scale: scale,
+            color: metric == .cpu ? Theme.cpu : Theme.memory,
+            limitRaw: limitRaw,
+            limitLabel: limitRaw.map { "limit " + scale.label(for: $0 / scale.divisor) },
+            callout: metric == .cpu ? data.cpuCallout : data.memoryCallout
+        )
+    }
+
+    private func playersPanel(_ data: PlotData, scale: AxisScale) -> Panel {
+        Panel(
+            title: data.playersTitle,
+            axisLabel: "Players",
+            values: data.players,
+            scale: scale,
+            color: Theme.players,
+            limitRaw: data.playerLimit,
+            limitLabel: data.playerLimit.map { "max " + scale.label(for: $0) },
+            callout: data.playersCallout,
+            legendAvoidsData: true
+        )
+    }
+
+    private func drawPanel(_ canvas: inout Canvas, data: PlotData, panel: Panel, rect: Rect, timeLabels: Bool) {
+        let scale = panel.scale
+        let color = panel.color
+        let limitRaw = panel.limitRaw
 
         canvas.draw(
-            metric == .cpu ? data.cpuTitle : data.memoryTitle,
+            panel.title,
             at: Point(x: rect.x + rect.width / 2, y: rect.y - 11),
             font: fonts.bold,
             size: Theme.panelTitleSize,
@@ -238,7 +305,7 @@ public struct GraphRenderer: Sendable {
             canvas.fill(Rect(x: x.rounded(.down), y: rect.maxY, width: 1, height: 5), color: Theme.frame)
         }
         canvas.draw(
-            metric == .cpu ? "CPU Usage (%)" : "Memory (\(scale.unit))",
+            panel.axisLabel,
             at: Point(x: 20, y: rect.y + rect.height / 2),
             font: fonts.regular,
             size: Theme.labelSize,
@@ -274,15 +341,20 @@ public struct GraphRenderer: Sendable {
         canvas.fill(Rect(x: rect.x, y: rect.y, width: 1, height: rect.height), color: Theme.frame)
         canvas.fill(Rect(x: rect.maxX - 1, y: rect.y, width: 1, height: rect.height), color: Theme.frame)
 
-        // Data: translucent area, limit line, line, markers — clipped to the plot.
+        // Data: translucent area, limit line, line, markers — clipped to the plot. Unknown values split the line
+        // into runs: a gap says "no answer", where a line through 0 would say "empty".
         canvas.clip = rect
-        let points = zip(xs, values).map { Point(x: $0, y: y(forRaw: $1)) }
-        var area = Path()
-        area.move(to: Point(x: xs[0], y: rect.maxY))
-        for point in points { area.line(to: point) }
-        area.line(to: Point(x: xs[xs.count - 1], y: rect.maxY))
-        area.close()
-        canvas.fill(area, color: color.withOpacity(0.22))
+        let runs = Self.runs(of: panel.values).map { run in
+            run.map { Point(x: xs[$0], y: y(forRaw: panel.values[$0] ?? 0)) }
+        }
+        for points in runs where points.count > 1 {
+            var area = Path()
+            area.move(to: Point(x: points[0].x, y: rect.maxY))
+            for point in points { area.line(to: point) }
+            area.line(to: Point(x: points[points.count - 1].x, y: rect.maxY))
+            area.close()
+            canvas.fill(area, color: color.withOpacity(0.22))
+        }
         if let limitRaw {
             let limitY = (y(forRaw: limitRaw)).rounded(.down) + 0.5
             canvas.stroke(
@@ -294,19 +366,26 @@ public struct GraphRenderer: Sendable {
         // The line and markers may overhang the plot by their own thickness, so values at zero or at the top
         // of the axis stay fully visible.
         canvas.clip = Rect(x: rect.x, y: rect.y - 5, width: rect.width, height: rect.height + 10)
-        canvas.stroke(points, style: StrokeStyle(width: 2.5, join: .round, cap: .round), color: color)
-        for point in points {
+        for points in runs where points.count > 1 {
+            canvas.stroke(points, style: StrokeStyle(width: 2.5, join: .round, cap: .round), color: color)
+        }
+        for point in runs.joined() {
             canvas.fillCircle(center: point, radius: 3.8, color: color)
             canvas.fillCircle(center: point, radius: 1.6, color: Theme.plot)
         }
         canvas.clip = nil
 
-        drawLegend(&canvas, text: metric == .cpu ? data.cpuCallout : data.memoryCallout, color: color, rect: rect)
-        if let limitRaw {
-            let label = "limit " + scale.label(for: limitRaw / scale.divisor)
+        let legend = legendBox(
+            text: panel.callout,
+            rect: rect,
+            avoiding: panel.legendAvoidsData ? runs : nil,
+            upperRightIsFree: panel.limitLabel == nil
+        )
+        drawLegend(&canvas, text: panel.callout, color: color, box: legend)
+        if let limitRaw, let limitLabel = panel.limitLabel {
             let limitY = y(forRaw: limitRaw)
             canvas.draw(
-                label,
+                limitLabel,
                 at: Point(x: rect.maxX - 8, y: max(limitY + 15, rect.y + 16)),
                 font: fonts.regular,
                 size: 11,
@@ -316,9 +395,69 @@ public struct GraphRenderer: Sendable {
         }
     }
 
-    private func drawLegend(_ canvas: inout Canvas, text: String, color: RGBA, rect: Rect) {
+    /// Indices of the known values, split where a value is unknown: `[1, nil, 2, 3]` gives `[[0], [2, 3]]`.
+    static func runs(of values: [Double?]) -> [[Int]] {
+        var runs: [[Int]] = []
+        var current: [Int] = []
+        for (index, value) in values.enumerated() {
+            if value != nil {
+                current.append(index)
+            } else if !current.isEmpty {
+                runs.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { runs.append(current) }
+        return runs
+    }
+
+    /// Where the legend goes: the upper left corner of the plot, unless `data` is given. Then, like matplotlib's
+    /// "best", the first corner (upper left, lower right, lower left, then upper right when no limit label is
+    /// there) that the line leaves free, else the one it crosses least: in the small players plot a count under
+    /// the legend would be hidden.
+    /// - Parameters:
+    ///   - text: The legend's text.
+    ///   - rect: The plot.
+    ///   - data: The runs of the line, in pixels.
+    ///   - upperRightIsFree: False when the limit label is in the upper right corner.
+    /// - Returns: The legend's box.
+    private func legendBox(text: String, rect: Rect, avoiding data: [[Point]]?, upperRightIsFree: Bool) -> Rect {
         let textWidth = fonts.regular.width(of: text, size: Theme.tickSize)
-        let box = Rect(x: rect.x + 8, y: rect.y + 8, width: (textWidth + 52).rounded(), height: 24)
+        let width = (textWidth + 52).rounded()
+        let upperLeft = Rect(x: rect.x + 8, y: rect.y + 8, width: width, height: 24)
+        guard let data else { return upperLeft }
+        let right = (rect.maxX - 8 - width).rounded()
+        let lower = rect.maxY - 8 - 24
+        var corners = [
+            upperLeft,
+            Rect(x: right, y: lower, width: width, height: 24),
+            Rect(x: rect.x + 8, y: lower, width: width, height: 24),
+        ]
+        if upperRightIsFree { corners.append(Rect(x: right, y: rect.y + 8, width: width, height: 24)) }
+        let hits = corners.map { Self.hits(of: data, in: $0.insetBy(-5)) }
+        return corners[hits.indices.min { hits[$0] < hits[$1] } ?? 0]
+    }
+
+    /// How much of the line and its markers lies in `box`: points sampled every pixel along each run.
+    static func hits(of runs: [[Point]], in box: Rect) -> Int {
+        func inside(_ point: Point) -> Bool {
+            point.x >= box.x && point.x <= box.maxX && point.y >= box.y && point.y <= box.maxY
+        }
+        var total = 0
+        for run in runs {
+            if let first = run.first, inside(first) { total += 1 }
+            for (from, to) in zip(run, run.dropFirst()) {
+                let steps = max(1, Int(max(abs(to.x - from.x), abs(to.y - from.y)).rounded(.up)))
+                for step in 1...steps {
+                    let t = Double(step) / Double(steps)
+                    if inside(Point(x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t)) { total += 1 }
+                }
+            }
+        }
+        return total
+    }
+
+    private func drawLegend(_ canvas: inout Canvas, text: String, color: RGBA, box: Rect) {
         canvas.fill(roundedRect(box, radius: 4), color: Theme.frame)
         canvas.fill(roundedRect(box.insetBy(1), radius: 3), color: Theme.background.withOpacity(0.92))
         let middle = box.y + box.height / 2

@@ -20,6 +20,15 @@ struct PlotData {
     var memoryTitle: String
     var cpuCallout: String
     var memoryCallout: String
+    /// Player counts, nil where unknown (drawn as gaps).
+    var players: [Double?]
+    /// The newest player limit a game server announced.
+    var playerLimit: Double?
+    /// Nil when no sample has a count: then there is no players panel and the figure is exactly the CPU and memory
+    /// one.
+    var playerScale: AxisScale?
+    var playersTitle: String
+    var playersCallout: String
 
     init(_ input: GraphInput) {
         let points = input.series.points
@@ -60,6 +69,21 @@ struct PlotData {
         }
         cpuCallout = "CPU " + ValueFormat.number(cpu.last ?? 0, decimals: 1) + "%"
         memoryCallout = "Memory " + Self.memoryText(memory.last ?? 0)
+
+        // A negative count is garbage, not a count: it is unknown like no answer.
+        let counts = points.map { $0.players.flatMap { $0 >= 0 ? Double($0) : nil } }
+        players = counts
+        let newestWithLimit = points.indices.last { counts[$0] != nil && (points[$0].maxPlayers ?? 0) > 0 }
+        playerLimit = newestWithLimit.flatMap { points[$0].maxPlayers.map(Double.init) }
+        let known = counts.compactMap { $0 }
+        playerScale = known.isEmpty ? nil : AxisScale.players(values: known, maxPlayers: playerLimit)
+        let limitText = playerLimit.map { ValueFormat.number($0, decimals: 0) }
+        playersTitle = "Players Online" + (limitText.map { " (max \($0))" } ?? "")
+        if let latest = counts.last ?? nil {
+            playersCallout = "Players " + ValueFormat.number(latest, decimals: 0) + (limitText.map { " / \($0)" } ?? "")
+        } else {
+            playersCallout = "Players unknown"
+        }
     }
 
     /// `HH:MM:SS` of `date` in `zone`, without a calendar (fixed offset at that instant).

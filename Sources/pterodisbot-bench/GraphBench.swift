@@ -8,7 +8,7 @@ import Foundation
 #endif
 
 /// Graph figures: median time to render and encode one combined 800×600 graph, the PNG size, and the split
-/// between drawing and encoding.
+/// between drawing and encoding; the same time and size for the figure with the players panel.
 func graphBenchmarks() async throws -> [BenchFigure] {
     let fonts = GraphFonts.load()
     let renderer = GraphRenderer(fonts: fonts)
@@ -35,6 +35,12 @@ func graphBenchmarks() async throws -> [BenchFigure] {
     let encode = try Measure.durations(iterations: iterations, warmup: warmup) {
         _ = try encoder.encode(canvas)
     }
+    // The figure with the players panel below.
+    let playersInput = GraphRenderer.demoInput(timeZone: TimeZone(secondsFromGMT: 0) ?? .current, withPlayers: true)
+    var playersSize = 0
+    let players = try Measure.durations(iterations: iterations, warmup: warmup) {
+        playersSize = try renderer.combinedPNG(playersInput)?.count ?? 0
+    }
     // Set GRAPH_BENCH_PNG=/path/out.png to look at the picture that was measured.
     if let path = ProcessInfo.processInfo.environment["GRAPH_BENCH_PNG"], let png = try renderer.combinedPNG(input) {
         try Data(png).write(to: URL(fileURLWithPath: path))
@@ -51,6 +57,8 @@ func graphBenchmarks() async throws -> [BenchFigure] {
         "size": "800x600",
         "font": fonts.usesFallback ? "builtin bitmap" : "DejaVu Sans",
     ]
+    // The colour count above is the figure without players.
+    let playersContext = context.filter { $0.key != "colors" }
     return [
         BenchFigure(
             name: "graph.render_combined.median_ms",
@@ -63,6 +71,18 @@ func graphBenchmarks() async throws -> [BenchFigure] {
             value: Double(size),
             unit: "bytes",
             context: context.merging(["goal": "<= 40960 bytes", "matplotlib": "~56 KB"]) { $1 }
+        ),
+        BenchFigure(
+            name: "graph.render_combined_players.median_ms",
+            value: Measure.medianMilliseconds(players),
+            unit: "ms",
+            context: playersContext
+        ),
+        BenchFigure(
+            name: "graph.png_size_players.bytes",
+            value: Double(playersSize),
+            unit: "bytes",
+            context: playersContext.merging(["goal": "<= 40960 bytes"]) { $1 }
         ),
         BenchFigure(
             name: "graph.draw_only.median_ms",

@@ -77,4 +77,39 @@ import Testing
         #expect(MetricSanitizer.memory(.infinity, limitMiB: nil) == MetricSanitizer.maximumMemoryMiB)
         #expect(MetricSanitizer.cpu(250, limitPercent: 400) == 250)
     }
+
+    // MARK: - Players
+
+    @Test func playersTopAtTheServersMaximum() {
+        let scale = AxisScale.players(values: [12, 24, 17], maxPlayers: 40)
+        #expect(scale.maximum == 40)
+        #expect(scale.ticks == [0, 10, 20, 30, 40])
+        #expect(scale.label(for: 40) == "40")
+        #expect(scale.label(for: 0) == "0")
+    }
+
+    @Test func playerTicksAreWholeNumbersForEveryTop() {
+        for top in 1...2000 {
+            let scale = AxisScale.players(values: [0], maxPlayers: Double(top))
+            #expect(scale.maximum == Double(top), "max \(top)")
+            #expect(scale.step >= 1 && scale.step == scale.step.rounded(), "max \(top): step \(scale.step)")
+            #expect(scale.ticks.count <= 6, "max \(top): \(scale.ticks)")
+            #expect(scale.ticks.allSatisfy { $0 == $0.rounded() }, "max \(top): \(scale.ticks)")
+            #expect(scale.ticks.allSatisfy { !scale.label(for: $0).contains(".") }, "max \(top)")
+        }
+    }
+
+    @Test func playersWithoutMaximumAddHeadroomOnWholeTicks() {
+        #expect(AxisScale.players(values: [12, 3], maxPlayers: nil).maximum == 15)
+        #expect(AxisScale.players(values: [12, 3], maxPlayers: nil).ticks == [0, 5, 10, 15])
+        #expect(AxisScale.players(values: [0, 0], maxPlayers: nil).ticks == [0, 1, 2, 3, 4, 5])
+        #expect(AxisScale.players(values: [], maxPlayers: 0).maximum == 5)
+        #expect(AxisScale.players(values: [2], maxPlayers: .nan).maximum == 5)
+    }
+
+    @Test func playersAboveTheMaximumWidenTheAxis() {
+        let scale = AxisScale.players(values: [38, 45], maxPlayers: 40)
+        #expect(scale.maximum == 50)
+        #expect(scale.ticks == [0, 10, 20, 30, 40, 50])
+    }
 }

@@ -132,4 +132,80 @@ import Foundation
         #expect(a.pixels[0..<(400 * 800 * 4)] == b.pixels[0..<(400 * 800 * 4)])
         #expect(a.pixels != b.pixels)
     }
+
+    // MARK: - Players
+
+    private func withPlayers(_ counts: [Int?], max: Int?) -> GraphInput {
+        var input = GraphRenderer.demoInput(timeZone: Self.utc)
+        input.series = MetricSeries(
+            zip(input.series.points, counts).map { point, count in
+                var point = point
+                point.players = count
+                point.maxPlayers = max
+                return point
+            }
+        )
+        return input
+    }
+
+    private static let yellow = RGBA(hex: 0xFEE75C)
+
+    private func count(_ color: RGBA, in canvas: Canvas, rows: Range<Int>) -> Int {
+        var total = 0
+        for y in rows {
+            for x in 0..<canvas.width where canvas.pixel(x: x, y: y).isSameColor(as: color) { total += 1 }
+        }
+        return total
+    }
+
+    @Test func playerCountsAddAPanelBelowInTheSameSizeAndPalette() throws {
+        let players = GraphRenderer.demoInput(timeZone: Self.utc, withPlayers: true)
+        let png = try #require(try Self.renderer.combinedPNG(players))
+        #expect(Array(png[16..<24]) == [0, 0, 3, 0x20, 0, 0, 2, 0x58])  // 800 × 600, as without players
+        #expect(png[25] == 3)  // indexed colour
+        #expect(png.count < 40_960)
+        let canvas = try #require(Self.renderer.combinedCanvas(players))
+        #expect(count(Self.yellow, in: canvas) > 300)
+        #expect(try Self.renderer.combinedPNG(players, width: 640, height: 480) != nil)
+    }
+
+    @Test func withoutAnyKnownCountTheFigureIsUnchanged() throws {
+        let today = try Self.renderer.combinedPNG(GraphRenderer.demoInput(timeZone: Self.utc))
+        #expect(try Self.renderer.combinedPNG(withPlayers(Array(repeating: nil, count: 6), max: 40)) == today)
+        // A negative count is garbage, not a count.
+        #expect(try Self.renderer.combinedPNG(withPlayers([-1, -5, -1, -1, -1, -1], max: 10)) == today)
+    }
+
+    @Test func unknownCountsAreGapsNeverZero() throws {
+        // Five players of ten: the line runs through the middle of the players plot (rows 450..<536 at 800 × 600).
+        let bottomRows = 512..<536
+        let gap = try #require(Self.renderer.combinedCanvas(withPlayers([5, nil, 5, 5, 5, 5], max: 10)))
+        let zero = try #require(Self.renderer.combinedCanvas(withPlayers([5, 0, 5, 5, 5, 5], max: 10)))
+        #expect(count(Self.yellow, in: gap, rows: 485..<502) > 100)
+        #expect(count(Self.yellow, in: gap, rows: bottomRows) == 0)
+        #expect(count(Self.yellow, in: zero, rows: bottomRows) > 20)
+    }
+
+    @Test func theLegendMovesOffACountItWouldHide() throws {
+        // Seven of ten at the first sample sits where the legend usually is: the legend moves to a free corner.
+        let canvas = try #require(Self.renderer.combinedCanvas(withPlayers([7, nil, nil, nil, nil, nil], max: 10)))
+        let plotTop = 450
+        let legendRows = (plotTop + 8)..<(plotTop + 32)
+        let leftHalf = 0..<400
+        var yellowUpperLeft = 0
+        for y in legendRows {
+            for x in leftHalf where canvas.pixel(x: x, y: y).isSameColor(as: Self.yellow) { yellowUpperLeft += 1 }
+        }
+        // Only the marker of the count (a ring 3.8 px across) remains there, not the legend's sample line.
+        #expect(yellowUpperLeft > 0)
+        #expect(yellowUpperLeft < 40)
+        #expect(count(Self.yellow, in: canvas, rows: 500..<528) > 20)  // the legend, lower right
+    }
+}
+
+extension RGBA {
+    /// Same red, green and blue (the canvas may differ in alpha).
+    fileprivate func isSameColor(as other: RGBA) -> Bool {
+        r == other.r && g == other.g && b == other.b
+    }
 }

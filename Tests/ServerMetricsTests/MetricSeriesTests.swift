@@ -56,6 +56,24 @@ private func point(_ second: Double, cpu: Double = 0, memory: Double = 0) -> Met
         #expect(MetricSummary([.nan, -3, 6])?.minimum == 0)
     }
 
+    @Test func playerCountsFollowTheSamplesWithUnknownKeptAsNil() {
+        var series = MetricSeries()
+        let counts: [Int?] = [1, nil, 3, 4, nil, 6, 7, nil]
+        for (index, count) in counts.enumerated() {
+            series.append(
+                MetricPoint(
+                    timestamp: Date(timeIntervalSince1970: Double(index) * 10),
+                    cpuPercent: 0,
+                    memoryMiB: 0,
+                    players: count,
+                    maxPlayers: count.map { _ in 20 }
+                )
+            )
+        }
+        #expect(series.points.map(\.players) == [3, 4, nil, 6, 7, nil])
+        #expect(series.points.map(\.maxPlayers) == [20, 20, nil, 20, 20, nil])
+    }
+
     @Test func seriesSummariesUseTheRightMetric() throws {
         let series = MetricSeries((0..<6).map { point(Double($0), cpu: Double($0) * 10, memory: 512) })
         #expect(series.cpuSummary?.maximum == 50)

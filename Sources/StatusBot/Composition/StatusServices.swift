@@ -65,7 +65,7 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
             logger: logger
         )
         // Graph samples are recorded before the updater renders, so a sixth sample shows in the same cycle.
-        var consumers: [any ObservationConsumer] = [GraphSampleRecorder(graphs: graphs)]
+        var consumers: [any ObservationConsumer] = [GraphSampleRecorder(graphs: graphs, players: players)]
         // Before the updater, so a server that stopped running loses its count in the same cycle.
         if let players { consumers.append(players) }
         consumers += [updater] + extra

@@ -1,3 +1,4 @@
+import GameQuery
 import Logging
 import PanelCore
 import ServerMetrics
@@ -8,7 +9,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// ``StatusGraphing`` over ServerMetrics: a six-point series per server and the combined CPU/memory graph.
+/// ``StatusGraphing`` over ServerMetrics: a six-point series per server and the combined CPU/memory graph, with a
+/// players panel when the series has player counts.
 public struct MetricsGraphing: StatusGraphing {
     private let metrics = MetricsManager<ServerID>()
     private let renderer: GraphRenderer
@@ -27,12 +29,28 @@ public struct MetricsGraphing: StatusGraphing {
     }
 
     public func record(_ resources: ServerResources, for server: GameServer, at time: Date) async {
+        await record(resources, players: nil, for: server, at: time)
+    }
+
+    public func record(_ resources: ServerResources, players: PlayerCount?, for server: GameServer, at time: Date) async
+    {
+        // A sample without CPU or memory (PEON before Docker has two readings) would draw a false 0.
+        guard resources.reports(.cpu), resources.reports(.memory) else { return }
         let point = MetricPoint(
             timestamp: time,
             cpuPercent: resources.cpuAbsolute,
-            memoryMiB: Double(resources.memoryBytes) / 1_048_576
+            memoryMiB: Double(resources.memoryBytes) / 1_048_576,
+            players: players?.online,
+            maxPlayers: players?.max
         )
         await metrics.append(point, for: server.id)
+    }
+
+    /// A copy of a server's samples, or nil before the first.
+    /// - Parameter server: The server.
+    /// - Returns: The series.
+    public func series(for server: ServerID) async -> MetricSeries? {
+        await metrics.series(for: server)
     }
 
     public func hasEnoughData(for server: ServerID) async -> Bool {
