@@ -93,6 +93,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The PEON orchestrator (the-peon-project/peon-orc) as a panel backend: client, models, Docker usage math.
+        .target(
+            name: "Peon",
+            dependencies: [
+                "ClientSupport",
+                "PanelCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Polls the panels and publishes observations to consumers. Knows nothing of Discord.
         .target(
             name: "Monitoring",
@@ -156,6 +169,7 @@ let package = Package(
                 "DiscordGateway",
                 "PanelCore",
                 "Monitoring",
+                "Peon",
                 "Pterodactyl",
                 "PNGRaster",
                 "ServerMetrics",
@@ -254,6 +268,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PeonTests",
+            dependencies: [
+                "ClientSupport", "Peon", "PanelCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MonitoringTests",
             dependencies: ["Monitoring", "PanelCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
@@ -287,7 +309,7 @@ let package = Package(
             name: "StatusBotTests",
             dependencies: [
                 "Alerting", "ClientSupport", "StatusBot", "TestSupport", "DiscordModels", "DiscordREST", "PanelCore",
-                "Monitoring",
+                "Monitoring", "Peon",
                 "Pterodactyl", "Observability", "GameQuery",
                 "ServerMetrics",
                 .product(name: "Logging", package: "swift-log"),

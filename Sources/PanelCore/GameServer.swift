@@ -19,6 +19,10 @@ public struct GameServer: Sendable, Hashable {
     public var listedState: ServerState?
     /// What the panel says about the game (image, startup variables), for player-count queries.
     public var gameHints: GameHints
+    /// The panel's display name when the bot serves several panels (``MultiPanelBackend`` sets it); `nil` with one.
+    public var panelName: String?
+    /// What the server's panel offers (a PEON server has no address and no kill); `nil`: the backend's own.
+    public var capabilities: PanelCapabilities?
 
     /// Creates a server value.
     public init(

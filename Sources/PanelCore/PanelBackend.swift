@@ -63,6 +63,11 @@ public protocol PanelBackend: Sendable {
     /// How much of each request budget the last minute used; empty for backends without a budget.
     /// - Returns: One figure per budget.
     func budgetUse() async -> [PanelBudgetUse]
+
+    /// How each panel behind this backend is doing, for `/bot_status` and the metrics; empty for a backend that
+    /// is one panel (the bot's own cycle figures describe it).
+    /// - Returns: One report per panel, in configuration order.
+    func panelReports() async -> [PanelReport]
 }
 
 extension PanelBackend {
@@ -81,4 +86,7 @@ extension PanelBackend {
 
     /// No budget: the default for backends without a request limit.
     public func budgetUse() async -> [PanelBudgetUse] { [] }
+
+    /// One panel: the default.
+    public func panelReports() async -> [PanelReport] { [] }
 }

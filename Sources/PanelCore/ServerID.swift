@@ -1,7 +1,10 @@
-/// A panel server's short identifier: the first 8 characters of its UUID (`identifier` in the Client API).
+/// A server's identifier across every panel the bot serves.
 ///
-/// Routes under `/api/client/servers/{server}` accept it. Keep state keyed by ``PanelServer/uuid`` when the same
-/// server may appear under both forms. See `app/Http/Middleware/Api/Client/SubstituteClientBindings.php`.
+/// On the default panel (`[Pterodactyl]`) it is the panel's own identifier, bare: the first 8 characters of the
+/// UUID (`identifier` in the Client API, accepted by `/api/client/servers/{server}`; see
+/// `app/Http/Middleware/Api/Client/SubstituteClientBindings.php`), so status messages stored before several panels
+/// existed keep their meaning. On another panel it is `NAME:identifier` (`home:valheim.server01`): panel names
+/// and the panels' identifiers never hold a `:`.
 public struct ServerID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The identifier text, e.g. `95918694`.
     public let rawValue: String
@@ -10,6 +13,26 @@ public struct ServerID: Sendable, Hashable, Comparable, Codable, CustomStringCon
     /// - Parameter rawValue: The 8-character identifier (a full UUID is accepted by the panel too).
     public init(_ rawValue: String) {
         self.rawValue = rawValue
+    }
+
+    /// A server of a named panel.
+    /// - Parameters:
+    ///   - panel: The panel's name, or `nil` for the default panel.
+    ///   - local: The panel's own identifier.
+    public init(panel: String?, local: String) {
+        self.rawValue = panel.map { "\($0)\(Self.separator)\(local)" } ?? local
+    }
+
+    private static let separator: Character = ":"
+
+    /// The panel's name, or `nil` on the default panel.
+    public var panel: String? {
+        rawValue.firstIndex(of: Self.separator).map { String(rawValue[..<$0]) }
+    }
+
+    /// The identifier the panel itself uses.
+    public var local: String {
+        rawValue.firstIndex(of: Self.separator).map { String(rawValue[rawValue.index(after: $0)...]) } ?? rawValue
     }
 
     /// Decodes from a bare JSON string.

@@ -6,7 +6,8 @@ import StatusBot
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the bot against a built-in simulated panel and write what it would post to an HTML page."
+        abstract:
+            "Run the bot against a built-in simulated Pterodactyl panel and PEON orchestrator and write what it would post to an HTML page."
     )
 
     @Option(help: "Folder for the page and graphs.")

@@ -107,10 +107,19 @@ import Testing
         }
     }
 
+    @Test func serversOfNamedPanelsRoundTrip() {
+        let id = ServerID(panel: "home", local: "valheim.server01")
+        let button = StatusButtonID.power(.restart, id)
+        #expect(button.customID == "ptero:restart:home:valheim.server01")
+        #expect(StatusButtonID(customID: button.customID) == button)
+        #expect(StatusButtonID(customID: "ptero:address:home:valheim.server01") == .showAddress(id))
+    }
+
     @Test func rejectsForeignAndMalformedIDs() {
         for text in [
             "", "ptero", "ptero:start", "ptero:kill:1a2b3c4d", "other:start:1a2b3c4d", "ptero:start:", "ptero:fly:abc",
-            "ptero:start:a:b",
+            "ptero:start:a:b:c", "ptero:start:..", "ptero:start:home:../x", "ptero:start:home:.env", "ptero:start::abc",
+            "ptero:start:a/b", "ptero:start:a%2f",
         ] {
             #expect(StatusButtonID(customID: text) == nil, "accepted \(text)")
         }

@@ -35,15 +35,23 @@ final class StatusHarness: Sendable {
     let operations: OperationsFeatures
     /// What the alerts export.
     let metrics = TestMetrics()
+    /// What the services and features poll: the Pterodactyl backend, or what `backend` made of it.
+    let backend: any PanelBackend
 
-    /// Starts the fakes and the services; `restartOf` continues with another harness's fakes and store.
+    /// Starts the fakes and the services; `restartOf` continues with another harness's fakes and store, and
+    /// `backend` puts the Pterodactyl backend behind another one (several panels) sharing the harness's HTTP
+    /// client, clock and logger. `connectTimeout` is how long (real time) a refused connection takes to fail.
     init(
         servers: [FakePanel.Server],
         nodes: [FakePanel.Node] = [FakePanel.Node(id: 1, name: "Node 1")],
         configuration: StatusUpdaterConfiguration = StatusUpdaterConfiguration(),
         gameQueries: FakeGameQueryClient? = nil,
         alerts: BotConfiguration.Alerts = BotConfiguration.Alerts(),
-        restartOf previous: StatusHarness? = nil
+        restartOf previous: StatusHarness? = nil,
+        connectTimeout: Duration = .seconds(5),
+        backend makeBackend: (
+            _ pterodactyl: any PanelBackend, _ httpClient: HTTPClient, _ clock: ManualClock, _ logger: Logger
+        ) -> any PanelBackend = { pterodactyl, _, _, _ in pterodactyl }
     ) async throws {
         let clock = previous?.clock ?? ManualClock()
         self.clock = clock
@@ -66,7 +74,10 @@ final class StatusHarness: Sendable {
                 FileManager.default.temporaryDirectory
                 .appendingPathComponent("orchestrator-\(UUID().uuidString)/embed_locations.json").path
         }
-        httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: panelHTTPClientConfiguration())
+        httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: panelHTTPClientConfiguration(connectTimeout: connectTimeout)
+        )
         let logger = logs.logger(
             level: .trace,
             secrets: []  // no scrubbing: the secrecy test checks the raw lines
@@ -97,8 +108,10 @@ final class StatusHarness: Sendable {
             PlayerCountCollector(client: client, interval: .seconds(30), clock: clock, logger: logger)
         }
         self.players = players
+        let backend = makeBackend(PterodactylBackend(client: panelClient), httpClient, clock, logger)
+        self.backend = backend
         services = await StatusServices.make(
-            backend: PterodactylBackend(client: panelClient),
+            backend: backend,
             configuration: configuration,
             sink: DiscordStatusMessageSink(client: discordClient),
             store: store,
@@ -110,7 +123,7 @@ final class StatusHarness: Sendable {
         )
         operations = try OperationsFeatures.make(
             alertsConfiguration: alerts,
-            backend: PterodactylBackend(client: panelClient),
+            backend: backend,
             monitor: services.monitor,
             sink: DiscordStatusMessageSink(client: discordClient),
             storeFolder: (storePath as NSString).deletingLastPathComponent,

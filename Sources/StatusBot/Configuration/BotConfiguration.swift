@@ -143,6 +143,8 @@ public struct BotConfiguration: Sendable {
     }
 
     public var panel: Panel
+    /// `[Panel:NAME]` sections: more panels, each with its own budget; empty for a one-panel bot.
+    public var namedPanels: [NamedPanel]
     /// `nil` only for ``Scope/panelOnly``.
     public var discord: Discord?
     public var bot: Bot
@@ -210,6 +212,7 @@ public struct BotConfiguration: Sendable {
             applicationRateLimitPerMinute: reader.integer(.applicationRateLimit, in: 1...100_000) ?? 240,
             maxConcurrentRequests: reader.integer(.maxConcurrentRequests, in: 1...64) ?? 8
         )
+        let namedPanels = reader.namedPanels(defaultURL: panel.url.isEmpty ? nil : panel.url)
         var discord: Discord?
         if scope == .full {
             discord = Discord(
@@ -256,6 +259,7 @@ public struct BotConfiguration: Sendable {
             throw ConfigurationError(issues: issues)
         }
         self.panel = panel
+        self.namedPanels = namedPanels
         self.discord = discord
         self.bot = bot
         self.graphs = graphs

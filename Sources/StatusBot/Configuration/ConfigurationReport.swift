@@ -28,8 +28,17 @@ public enum ConfigurationReport {
 extension BotConfiguration {
     /// Every secret value, so the log handler can scrub them if one ever slips into a message.
     public var secretValues: [String] {
-        [panel.clientAPIKey.exposedValue, panel.applicationAPIKey?.exposedValue, discord?.token.exposedValue]
-            .compactMap { $0 }
-            .filter { !$0.isEmpty }
+        var values = [
+            panel.clientAPIKey.exposedValue, panel.applicationAPIKey?.exposedValue, discord?.token.exposedValue,
+        ]
+        for named in namedPanels {
+            switch named.kind {
+            case .pterodactyl(let panel, _):
+                values += [panel.clientAPIKey.exposedValue, panel.applicationAPIKey?.exposedValue]
+            case .peon(let panel):
+                values.append(panel.apiKey.exposedValue)
+            }
+        }
+        return values.compactMap { $0 }.filter { !$0.isEmpty }
     }
 }

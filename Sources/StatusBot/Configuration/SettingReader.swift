@@ -29,6 +29,10 @@ struct SettingReader {
         issues.append(ConfigurationIssue(.warning, location, message))
     }
 
+    mutating func report(_ issue: ConfigurationIssue) {
+        issues.append(issue)
+    }
+
     mutating func fail(_ spec: SettingSpec, _ message: String) {
         issues.append(ConfigurationIssue(.error, spec.location, message))
     }
@@ -184,6 +188,17 @@ struct SettingReader {
         read(spec)
     }
 
+    /// A plain text setting.
+    mutating func text(_ spec: SettingSpec) -> String? {
+        read(spec)
+    }
+
+    /// The file's entries, in order.
+    var documentEntries: [INIDocument.Entry] { document?.entries ?? [] }
+
+    /// The names of the environment's variables.
+    var environmentNames: [String] { Array(environment.keys) }
+
     mutating func listenAddress(_ spec: SettingSpec) -> ListenAddress? {
         guard let value = read(spec) else { return nil }
         guard let address = ListenAddress(value) else {
@@ -274,7 +289,7 @@ struct SettingReader {
         let known = Set(SettingSpec.all.map { INIDocument.identity(section: $0.section, key: $0.key) })
         for entry in document?.entries ?? []
         where !known.contains(INIDocument.identity(section: entry.section, key: entry.key))
-            && !Self.isPlayerOverride(entry)
+            && !Self.isPlayerOverride(entry) && !Self.isPanelSetting(entry)
         {
             warn("config.ini line \(entry.line)", "unknown setting [\(entry.section)] \(entry.key) is ignored")
         }

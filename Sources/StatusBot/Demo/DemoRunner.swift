@@ -9,8 +9,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `pterodisbot demo`: the real monitor, status updates, nodes board and alerts against the simulated panel,
-/// writing the HTML preview (status messages, the nodes board and the alerts channel; see ``DemoScenario``).
+/// `pterodisbot demo`: the real monitor, status updates, nodes board and alerts against two simulated panels (a
+/// Pterodactyl panel and a PEON orchestrator), writing the HTML preview (status messages, the nodes board and the
+/// alerts channel; see ``DemoScenario``).
 public enum DemoRunner {
     /// Runs the demo to completion.
     /// - Parameters:
@@ -29,36 +30,37 @@ public enum DemoRunner {
         fontPath: String? = nil,
         logger: Logger
     ) async throws -> String {
-        // Simulated time: each cycle is ten seconds of the panel's life, whatever the real pause.
-        let panel = DemoScenario.makePanel(epoch: Date())
-        let sink = DemoScenario.makeSink(folder: folder, now: { panel.now })
+        // Simulated time: each cycle is ten seconds of the panels' life, whatever the real pause.
+        let panels = DemoScenario.makePanels(epoch: Date())
+        let sink = DemoScenario.makeSink(folder: folder, now: { panels.now })
         let fonts = GraphFonts.load(fontPath: fontPath)
         if fonts.usesFallback {
             logger.warning("no TrueType font found (install fonts-dejavu-core); graphs use the built-in font")
         }
         let services = await StatusServices.make(
-            backend: panel,
+            backend: panels.backend,
             configuration: StatusUpdaterConfiguration(updateInterval: DemoScenario.tickInterval, cpuChangeThreshold: 5),
             sink: sink,
             store: EmbedStore(file: nil),
             graphs: MetricsGraphing(fonts: fonts, logger: logger),
             clock: ContinuousClock(),
-            wallClock: { panel.now },
-            players: SimulatedPlayers(servers: SimulatedServer.demo, tick: { panel.tick }),
+            wallClock: { panels.now },
+            // The PEON servers publish no address, so nothing could ask them for players.
+            players: SimulatedPlayers(servers: SimulatedServer.demo, tick: { panels.tick }),
             logger: logger
         )
-        for server in try await panel.servers(forceRefresh: false) {
+        for server in try await panels.backend.servers(forceRefresh: false) {
             try await services.updater.track(server.id, in: DemoScenario.channel)
         }
         let operations = try await DemoScenario.startOperations(
-            panel: panel,
+            panels: panels,
             monitor: services.monitor,
             sink: sink,
             logger: logger
         )
         logger.info("demo page started", metadata: ["path": "\(sink.indexPath)"])
         for cycle in 1...max(1, cycles) {
-            panel.advance()
+            panels.advance()
             await services.monitor.cycle()
             let report = await services.updater.recentCycles.last ?? CycleReport()
             let openAlerts = await operations.alerts?.openAlerts.count ?? 0

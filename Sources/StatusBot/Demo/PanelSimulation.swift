@@ -30,9 +30,10 @@ struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
 }
 
 /// The pure state of a simulated panel: servers, their power states and a smooth random walk of their usage.
-/// ``step()`` moves it one tick; the same seed and the same inputs always give the same answers.
+/// ``step()`` moves it one tick; the same seed and the same inputs always give the same answers. The panel's
+/// ``SimulatedPanel/Kind`` decides how power signals play out and how usage is reported; the walk is the same.
 struct PanelSimulation: Sendable {
-    /// How many ticks `starting` and `stopping` last.
+    /// How many ticks `starting` and `stopping` last on Pterodactyl (Wings reports the phases).
     static let transitionTicks = 2
     /// CPU scale for a server without a CPU limit: an 8-core host.
     static let unlimitedCPUPercent = 800.0
@@ -67,14 +68,16 @@ struct PanelSimulation: Sendable {
 
     private(set) var tick = 0
     let tickMilliseconds: Int
+    let kind: SimulatedPanel.Kind
     private(set) var machines: [Machine]
     /// Every power signal accepted per server, oldest first: sent through the API or by the script.
     private(set) var activity: [ServerID: [LoggedSignal]] = [:]
     private var index: [ServerID: Int] = [:]
 
-    init(servers: [SimulatedServer], seed: UInt64, tickInterval: Duration) {
+    init(servers: [SimulatedServer], seed: UInt64, tickInterval: Duration, kind: SimulatedPanel.Kind = .pterodactyl) {
         let (seconds, attoseconds) = tickInterval.components
         tickMilliseconds = max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        self.kind = kind
         machines = servers.map { spec in
             // Each server has its own generator, seeded from its UUID, so adding a server changes no other.
             var random = SplitMix64(seed: seed ^ Self.fnv1a(spec.server.id.rawValue))
@@ -110,6 +113,7 @@ struct PanelSimulation: Sendable {
 
     func resources(of id: ServerID) throws(PanelFailure) -> ServerResources {
         let machine = machines[try position(of: id)]
+        if kind == .peon { return Self.peonResources(of: machine, tick: tick, tickMilliseconds: tickMilliseconds) }
         if let conflict = machine.server.listedState {
             throw PanelFailure(.serverBusy(conflict), detail: Self.conflictDetail(conflict))
         }
@@ -132,13 +136,15 @@ struct PanelSimulation: Sendable {
 
     /// Applies a power signal the way Wings does: `start` on an offline server → starting → running, `stop` →
     /// stopping → offline, `restart` → stopping → starting → running, `kill` → offline at once. Signals that make
-    /// no sense in the current state change nothing (Wings accepts and ignores them).
+    /// no sense in the current state change nothing (Wings accepts and ignores them). PEON skips the phases (its
+    /// answer waits for `docker compose`) and has no `kill`.
     mutating func send(_ signal: PowerSignal, to id: ServerID) throws(PanelFailure) {
-        let position = try position(of: id)
+        if kind == .peon, signal == .kill { throw Self.peonHasNoKill }
+        let position = try position(of: id, forPower: signal)
         if let conflict = machines[position].server.listedState {
             throw PanelFailure(.serverBusy(conflict), detail: Self.conflictDetail(conflict))
         }
-        Self.apply(signal, to: &machines[position])
+        apply(signal, to: &machines[position])
         activity[id, default: []].append(LoggedSignal(tick: tick, signal: signal))
     }
 
@@ -160,14 +166,14 @@ struct PanelSimulation: Sendable {
             if machines[position].crashRestartTick == tick {
                 // Wings' crash detection: a start nobody asked for, so the activity log does not list it.
                 machines[position].crashRestartTick = nil
-                Self.apply(.start, to: &machines[position])
+                apply(.start, to: &machines[position])
             }
             for event in machines[position].spec.schedule where event.tick == tick {
                 // The panel refuses everything for a suspended (or otherwise busy) server, so nothing happens.
                 guard machines[position].server.listedState == nil else { continue }
                 switch event.kind {
                 case .power(let signal):
-                    Self.apply(signal, to: &machines[position])
+                    apply(signal, to: &machines[position])
                     activity[machines[position].server.id, default: []].append(
                         LoggedSignal(tick: tick, signal: signal)
                     )
@@ -186,6 +192,23 @@ struct PanelSimulation: Sendable {
     }
 
     // MARK: - Model
+
+    private func apply(_ signal: PowerSignal, to machine: inout Machine) {
+        Self.apply(signal, to: &machine)
+        guard kind == .peon else { return }
+        // PEON answers once `docker compose` is done: the container already runs (or has exited).
+        switch machine.power {
+        case .starting:
+            machine.power = .running
+            machine.ticksInPhase = 0
+        case .stopping:
+            let restart = machine.restartPending
+            Self.shutDown(&machine)
+            if restart { machine.power = .running }
+        default:
+            break
+        }
+    }
 
     private static func apply(_ signal: PowerSignal, to machine: inout Machine) {
         switch (signal, machine.power) {
@@ -282,9 +305,19 @@ struct PanelSimulation: Sendable {
         if random.unit() < 0.1 { machine.diskBytes += Int(random.next() % (4 << 20)) }
     }
 
-    private func position(of id: ServerID) throws(PanelFailure) -> Int {
+    /// The machine of a server, or the panel's answer for an unknown one.
+    /// - Parameters:
+    ///   - id: The server.
+    ///   - signal: The power signal asked for, `nil` for a read (PEON answers an unknown warcamp differently for
+    ///     the two).
+    private func position(of id: ServerID, forPower signal: PowerSignal? = nil) throws(PanelFailure) -> Int {
         guard let position = index[id] else {
-            throw PanelFailure(.notFound, detail: "The requested resource could not be found on the server.")
+            switch kind {
+            case .pterodactyl:
+                throw PanelFailure(.notFound, detail: "The requested resource could not be found on the server.")
+            case .peon:
+                throw Self.peonUnknownServer(id, forPower: signal != nil)
+            }
         }
         return position
     }

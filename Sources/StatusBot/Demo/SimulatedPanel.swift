@@ -19,10 +19,24 @@ import Foundation
 /// the panel accepted (sent through ``sendPower(_:to:)`` or by the script), and never a crash.
 ///
 /// Time is explicit and deterministic: the simulation moves one tick per ``advance(ticks:)``, or, when built with
-/// ``init(servers:nodes:seed:tickInterval:epoch:clock:)``, by as many ticks as the clock says have passed whenever
-/// it is asked. Tick `n` is the wall-clock time ``epoch`` + `n` × ``tickInterval`` (``now``), which the activity
-/// log uses. Nothing sleeps. The same seed always replays the same numbers.
+/// ``init(servers:nodes:seed:tickInterval:epoch:kind:clock:)``, by as many ticks as the clock says have passed
+/// whenever it is asked. Tick `n` is the wall-clock time ``epoch`` + `n` × ``tickInterval`` (``now``), which the
+/// activity log uses. Nothing sleeps. The same seed always replays the same numbers.
+///
+/// With ``Kind/peon`` the same simulation answers as a PEON orchestrator does instead (see ``Kind/peon``).
 public final class SimulatedPanel: PanelBackend {
+    /// Which kind of panel the simulation answers as.
+    public enum Kind: Sendable, Hashable {
+        /// Pterodactyl (or Pelican) with Wings: every power signal, nodes, addresses, an activity log, all usage
+        /// figures; `start`, `stop` and `restart` pass through `starting`/`stopping` for two ticks.
+        case pterodactyl
+        /// A PEON orchestrator, as `PeonBackend` answers for one: start, stop and restart only, no nodes, no
+        /// addresses, no activity log. Usage is Docker's statistics read by the real PEON mapping (`PeonUsage`):
+        /// no disk or uptime, and nothing at all for a stopped container. A power call answers once
+        /// `docker compose` is done, so the container is already running or exited: no `starting`/`stopping`.
+        case peon
+    }
+
     private struct State: Sendable {
         var simulation: PanelSimulation
         /// Ticks added by ``advance(ticks:)`` on top of the clock's.
@@ -34,6 +48,8 @@ public final class SimulatedPanel: PanelBackend {
     private let elapsed: (@Sendable () -> Duration)?
     private let simulatedNodes: [SimulatedNode]
 
+    /// Which kind of panel it answers as.
+    public let kind: Kind
     /// Simulated time per tick: uptime and traffic grow by this much per tick.
     public let tickInterval: Duration
     /// The wall-clock time of tick 0.
@@ -50,14 +66,24 @@ public final class SimulatedPanel: PanelBackend {
     ///   - seed: Seed of the usage walk; the same seed gives the same numbers.
     ///   - tickInterval: Simulated time per tick (use the bot's update interval).
     ///   - epoch: The wall-clock time of tick 0 (activity log entries are dated from it).
+    ///   - kind: The kind of panel it answers as; a ``Kind/peon`` panel ignores `nodes`.
     public convenience init(
         servers: [SimulatedServer] = SimulatedServer.demo,
         nodes: [SimulatedNode] = SimulatedNode.demo,
         seed: UInt64 = 2024,
         tickInterval: Duration = .seconds(10),
-        epoch: Date = SimulatedPanel.defaultEpoch
+        epoch: Date = SimulatedPanel.defaultEpoch,
+        kind: Kind = .pterodactyl
     ) {
-        self.init(servers: servers, nodes: nodes, seed: seed, tickInterval: tickInterval, epoch: epoch, elapsed: nil)
+        self.init(
+            servers: servers,
+            nodes: nodes,
+            seed: seed,
+            tickInterval: tickInterval,
+            epoch: epoch,
+            kind: kind,
+            elapsed: nil
+        )
     }
 
     /// Creates a panel driven by a clock: every call first moves the simulation by the whole ticks that have passed
@@ -68,6 +94,7 @@ public final class SimulatedPanel: PanelBackend {
     ///   - seed: Seed of the usage walk.
     ///   - tickInterval: Clock time per tick (use the bot's update interval so each cycle sees a new sample).
     ///   - epoch: The wall-clock time of tick 0.
+    ///   - kind: The kind of panel it answers as; a ``Kind/peon`` panel ignores `nodes`.
     ///   - clock: The clock (`ContinuousClock` in the demo, a manual clock in tests).
     public convenience init<C: Clock>(
         servers: [SimulatedServer] = SimulatedServer.demo,
@@ -75,6 +102,7 @@ public final class SimulatedPanel: PanelBackend {
         seed: UInt64 = 2024,
         tickInterval: Duration,
         epoch: Date = SimulatedPanel.defaultEpoch,
+        kind: Kind = .pterodactyl,
         clock: C
     ) where C.Duration == Duration {
         let start = clock.now
@@ -84,6 +112,7 @@ public final class SimulatedPanel: PanelBackend {
             seed: seed,
             tickInterval: tickInterval,
             epoch: epoch,
+            kind: kind,
             elapsed: { start.duration(to: clock.now) }
         )
     }
@@ -94,10 +123,14 @@ public final class SimulatedPanel: PanelBackend {
         seed: UInt64,
         tickInterval: Duration,
         epoch: Date,
+        kind: Kind,
         elapsed: (@Sendable () -> Duration)?
     ) {
-        self.state = Mutex(State(simulation: PanelSimulation(servers: servers, seed: seed, tickInterval: tickInterval)))
-        self.simulatedNodes = nodes
+        let simulation = PanelSimulation(servers: servers, seed: seed, tickInterval: tickInterval, kind: kind)
+        self.state = Mutex(State(simulation: simulation))
+        // PEON has no nodes (reference §8).
+        self.simulatedNodes = kind == .peon ? [] : nodes
+        self.kind = kind
         self.elapsed = elapsed
         self.tickInterval = tickInterval
         self.epoch = epoch
@@ -166,13 +199,18 @@ public final class SimulatedPanel: PanelBackend {
 
     // MARK: - PanelBackend
 
-    /// Every power signal; nodes when it has any; servers have addresses.
+    /// Pterodactyl: every power signal, nodes when it has any, addresses. PEON: start, stop and restart only.
     public var capabilities: PanelCapabilities {
-        PanelCapabilities(
-            powerSignals: Set(PowerSignal.allCases),
-            listsNodes: !simulatedNodes.isEmpty,
-            hasAddresses: true
-        )
+        switch kind {
+        case .pterodactyl:
+            PanelCapabilities(
+                powerSignals: Set(PowerSignal.allCases),
+                listsNodes: !simulatedNodes.isEmpty,
+                hasAddresses: true
+            )
+        case .peon:
+            PanelCapabilities(powerSignals: [.start, .stop, .restart], listsNodes: false, hasAddresses: false)
+        }
     }
 
     /// The servers, in the order given at creation.
@@ -200,8 +238,9 @@ public final class SimulatedPanel: PanelBackend {
         }
     }
 
-    /// Changes the simulated power state at once (`start` → starting, then running two ticks later) and logs the
-    /// signal in the server's activity log.
+    /// Changes the simulated power state at once (Pterodactyl: `start` → starting, then running two ticks later;
+    /// PEON: running at once) and logs the signal in the server's activity log.
+    /// - Throws: ``PanelFailure`` for an unknown or busy server, and on PEON for `kill` (unsupported).
     public func sendPower(_ signal: PowerSignal, to id: ServerID) async throws {
         try withCurrentState { (state: inout State) throws(PanelFailure) in
             try state.simulation.send(signal, to: id)
@@ -221,8 +260,12 @@ public final class SimulatedPanel: PanelBackend {
     /// The power signals the panel accepted for a server at or after `since`, newest first, dated by their tick
     /// (``now`` when they were sent): the scheduled ones and those sent through ``sendPower(_:to:)``, as the
     /// panel's activity log lists `server:power.*` events. Crashes and crash-detection restarts leave no entry.
-    /// - Throws: ``PanelFailure/Kind/notFound`` for an unknown server.
+    /// - Throws: ``PanelFailure/Kind/notFound`` for an unknown server; ``PanelFailure/Kind/unsupported`` on PEON,
+    ///   which keeps no activity log.
     public func powerActivity(of id: ServerID, since: Date) async throws -> [PowerActivity] {
+        guard kind == .pterodactyl else {
+            throw PanelFailure(.unsupported, detail: "this panel keeps no activity log")
+        }
         let logged = try withCurrentState { (state: inout State) throws(PanelFailure) in
             try state.simulation.loggedSignals(of: id)
         }

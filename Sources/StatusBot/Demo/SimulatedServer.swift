@@ -1,4 +1,5 @@
 import PanelCore
+import Peon
 
 /// One server of the ``SimulatedPanel`` and how it behaves: its panel record, its first power state, how busy it
 /// usually is, and what a script makes happen to it at given ticks.
@@ -250,6 +251,45 @@ extension SimulatedServer {
             networkBytesPerSecond: 150_000,
             schedule: [ScriptedEvent(tick: 9, .crash(restartAfter: 1))],
             maxPlayers: 10
+        ),
+    ]
+
+    /// The demo's PEON orchestrator `home` (a ``SimulatedPanel/Kind/peon`` panel): two warcamps on one host, listed
+    /// as PEON lists them (sorted by game and warcamp name; no node, limits or addresses).
+    ///
+    /// - `minecraft.survival` is exited and gets `start` at tick 3 (someone starts it from PEON's own tools); the
+    ///   call returns once `docker compose` is done, so it is `running` from tick 3, its CPU and memory climbing.
+    /// - `valheim.server01` runs all along, about one core busy and 2.4 GiB in use.
+    ///
+    /// Neither answers a player query (PEON publishes no address to ask).
+    public static let peonDemo: [SimulatedServer] = [
+        SimulatedServer(
+            server: GameServer(
+                peon: PeonServer(
+                    gameUID: "minecraft",
+                    serverName: "survival",
+                    containerState: .exited,
+                    serverDescription: "Vanilla survival for the family, started when someone wants to play."
+                )
+            ),
+            initialState: .offline,
+            cpuLoad: 0.2,
+            memoryLoad: 0.7,
+            networkBytesPerSecond: 30_000,
+            schedule: [ScriptedEvent(tick: 3, signal: .start)]
+        ),
+        SimulatedServer(
+            server: GameServer(
+                peon: PeonServer(
+                    gameUID: "valheim",
+                    serverName: "server01",
+                    containerState: .running,
+                    serverDescription: "The home Valheim world."
+                )
+            ),
+            cpuLoad: 0.12,
+            memoryLoad: 0.6,
+            networkBytesPerSecond: 25_000
         ),
     ]
 

@@ -27,13 +27,8 @@ public enum StatusButtonID: Sendable, Hashable {
     /// Parses a `custom_id`; `nil` for anything this bot did not make, including a server part with characters no
     /// panel identifier has.
     public init?(customID: String) {
-        let parts = customID.split(separator: ":", omittingEmptySubsequences: false)
-        // The server part becomes a panel URL path segment later: only identifier characters (Pterodactyl's
-        // 8-character identifiers, UUIDs) get through, never `/`, `.`, `%` or `?`.
-        guard parts.count == 3, parts[0] == Self.prefix, (1...64).contains(parts[2].count),
-            parts[2].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
-        else { return nil }
-        let server = ServerID(String(parts[2]))
+        let parts = customID.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == Self.prefix, let server = Self.server(parts[2]) else { return nil }
         if parts[1] == "address" {
             self = .showAddress(server)
         } else if let signal = PowerSignal(rawValue: String(parts[1])), signal != .kill {
@@ -41,5 +36,19 @@ public enum StatusButtonID: Sendable, Hashable {
         } else {
             return nil
         }
+    }
+
+    /// The server part becomes a panel URL path segment later: only identifier characters (Pterodactyl's
+    /// 8-character identifiers, UUIDs, PEON's `game.server`) and one `NAME:` panel prefix get through, never `/`,
+    /// `%`, `?` or a `..` segment.
+    private static func server(_ text: Substring) -> ServerID? {
+        guard (1...97).contains(text.count), text.filter({ $0 == ":" }).count <= 1,
+            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) })
+        else { return nil }
+        let id = ServerID(String(text))
+        guard (1...64).contains(id.local.count), (1...32).contains(id.panel?.count ?? 1), !id.local.hasPrefix("."),
+            !id.local.contains("..")
+        else { return nil }
+        return id
     }
 }

@@ -119,27 +119,35 @@ public struct StatusEmbedBuilder: Sendable {
                 fields.append(
                     Embed.Field(
                         name: "Memory",
-                        value: usage(resources.memoryBytes, of: server.limits.memoryBytes),
+                        value: resources.reports(.memory)
+                            ? usage(resources.memoryBytes, of: server.limits.memoryBytes) : Self.notReported,
                         inline: true
                     )
                 )
             }
             fields.append(
-                Embed.Field(name: "Disk", value: usage(resources.diskBytes, of: server.limits.diskBytes), inline: true)
+                Embed.Field(
+                    name: "Disk",
+                    value: resources.reports(.disk)
+                        ? usage(resources.diskBytes, of: server.limits.diskBytes) : Self.notReported,
+                    inline: true
+                )
             )
             if live {
                 fields.append(
                     Embed.Field(
                         name: "Network",
-                        value: "↓ \(UnitFormatting.bytes(resources.networkRxBytes)) "
-                            + "↑ \(UnitFormatting.bytes(resources.networkTxBytes))",
+                        value: resources.reports(.network)
+                            ? "↓ \(UnitFormatting.bytes(resources.networkRxBytes)) "
+                                + "↑ \(UnitFormatting.bytes(resources.networkTxBytes))" : Self.notReported,
                         inline: true
                     )
                 )
                 fields.append(
                     Embed.Field(
                         name: "Uptime",
-                        value: UnitFormatting.duration(milliseconds: resources.uptimeMilliseconds),
+                        value: resources.reports(.uptime)
+                            ? UnitFormatting.duration(milliseconds: resources.uptimeMilliseconds) : Self.notReported,
                         inline: true
                     )
                 )
@@ -168,7 +176,11 @@ public struct StatusEmbedBuilder: Sendable {
         return text
     }
 
+    /// A figure the panel does not give (PEON has no disk or uptime), or could not work out this time: never 0.
+    static let notReported = "not reported"
+
     private func cpuText(_ resources: ServerResources, _ limits: ServerLimits) -> String {
+        guard resources.reports(.cpu) else { return Self.notReported }
         let used = UnitFormatting.percent(resources.cpuAbsolute)
         guard limits.cpuPercent > 0 else { return "\(used) (unlimited)" }
         let cores = UnitFormatting.decimal(
@@ -185,7 +197,8 @@ public struct StatusEmbedBuilder: Sendable {
 
     private func footer(for snapshot: ServerSnapshot) -> String {
         let seconds = updateInterval.components.seconds
-        return "Pterodisbot • \(snapshot.server.id.rawValue) • checks every \(seconds) s"
+        let panel = snapshot.server.panelName.map { "\($0) • " } ?? ""
+        return "Pterodisbot • \(panel)\(snapshot.server.id.local) • checks every \(seconds) s"
     }
 
     private func buttons(for snapshot: ServerSnapshot) -> [Component] {
@@ -225,7 +238,8 @@ public struct StatusEmbedBuilder: Sendable {
                     style: .secondary,
                     label: "Show Address",
                     customID: StatusButtonID.showAddress(id).customID,
-                    disabled: snapshot.server.address == nil
+                    // A panel that never publishes addresses (PEON) keeps it: the answer explains why.
+                    disabled: snapshot.server.address == nil && snapshot.server.capabilities?.hasAddresses != false
                 )
             ),
         ]

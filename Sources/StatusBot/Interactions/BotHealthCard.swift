@@ -21,6 +21,8 @@ public struct BotHealthCard: Sendable, Equatable {
     public var version: String
     /// Lines the bot's features add (open alerts, where the nodes board is).
     public var featureFields: [Embed.Field] = []
+    /// Each panel's own figures when the bot serves several; empty with one (the cycle figures describe it).
+    public var panels: [PanelReport] = []
 
     /// Creates a card.
     public init(
@@ -65,7 +67,8 @@ public struct BotHealthCard: Sendable, Equatable {
             panelErrorRate.map { "\(UnitFormatting.percent($0 * 100)) (\(errors)/\(requests) requests)" }
             ?? "no requests yet"
         let window = cycles.isEmpty ? "" : " (last \(cycles.count) cycle\(cycles.count == 1 ? "" : "s"))"
-        let healthy = (panelErrorRate ?? 0) == 0 && gatewayLatency != nil
+        let healthy =
+            (panelErrorRate ?? 0) == 0 && gatewayLatency != nil && !panels.contains { $0.outage != nil }
         return Embed(
             title: "Bot status",
             color: healthy ? 0x57F287 : 0xFEE75C,
@@ -91,12 +94,29 @@ public struct BotHealthCard: Sendable, Equatable {
                 Embed.Field(name: "Tracked embeds", value: String(trackedEmbeds), inline: true),
                 Embed.Field(name: "Uptime", value: Self.uptimeText(uptime), inline: true),
                 Embed.Field(name: "Version", value: version, inline: true),
-            ] + featureFields
+            ] + panels.map(Self.panelField) + featureFields
+        )
+    }
+
+    /// `Panel home`: `🟢 38 ms · errors 0 % (0/12) · client 12/720 (2 %)`.
+    private static func panelField(_ report: PanelReport) -> Embed.Field {
+        var parts = [report.outage == nil ? "🟢" : "🔴 \(report.outage?.userReason ?? "")"]
+        parts.append(report.averageLatency.map(milliseconds) ?? "no data yet")
+        if let rate = report.errorRate {
+            parts.append("errors \(UnitFormatting.percent(rate * 100)) (\(report.failures)/\(report.requests))")
+        }
+        parts.append(budgetText(report.budgets))
+        return Embed.Field(
+            name: "Panel \(InteractionReplies.escaped(report.displayName))",
+            value: parts.joined(separator: " · "),
+            inline: false
         )
     }
 
     /// `client 312/720 (43 %) · application 2/240 (1 %)`.
-    private var budgetText: String {
+    private var budgetText: String { Self.budgetText(budgets) }
+
+    private static func budgetText(_ budgets: [PanelBudgetUse]) -> String {
         guard !budgets.isEmpty else { return "no limit" }
         return budgets.map { budget in
             "\(budget.budget) \(budget.requestsLastMinute)/\(budget.limitPerMinute) "

@@ -334,6 +334,7 @@ public actor InteractionHandler: Service {
                     uptime: elapsed(),
                     version: BotVersion.current
                 )
+                card.panels = await panel.panelReports()
                 for feature in features {
                     if let field = await feature.statusField() { card.featureFields.append(field) }
                 }

@@ -27,6 +27,11 @@ public enum InteractionReplies {
     /// - Returns: Address (alias if set) and any additional ports.
     public static func address(of server: GameServer) -> String {
         guard let address = server.address else {
+            if server.capabilities?.hasAddresses == false {
+                let panel = server.panelName.map { " (\(escaped($0)))" } ?? ""
+                return "\(escaped(server.name)) runs on a panel\(panel) that does not publish addresses: a PEON "
+                    + "orchestrator keeps the host's address inside the game's container. Ask an admin for it."
+            }
             return "\(escaped(server.name)) has no published address."
         }
         var text = "**\(escaped(server.name))**\nAddress: `\(address)`"

@@ -87,7 +87,11 @@ public struct ServerPicker: Sendable, Hashable {
     /// Creates a picker.
     /// - Parameter entries: The servers in any order.
     public init(entries: [Entry]) {
+        // Grouped by panel (the default panel's bare identifiers first), then by name.
         self.entries = entries.sorted { lhs, rhs in
+            let leftPanel = lhs.server.id.panel ?? ""
+            let rightPanel = rhs.server.id.panel ?? ""
+            if leftPanel != rightPanel { return leftPanel < rightPanel }
             let left = lhs.server.name.lowercased()
             let right = rhs.server.name.lowercased()
             return left != right ? left < right : lhs.server.id.rawValue < rhs.server.id.rawValue
@@ -222,7 +226,7 @@ public struct ServerPicker: Sendable, Hashable {
     private static func option(_ entry: Entry) -> SelectOption {
         let limit = DiscordLimits.selectOptionText
         let stateText = entry.state.map { $0.description.capitalizedFirst } ?? "State unknown"
-        var detail = stateText
+        var detail = entry.server.panelName.map { "\($0) · \(stateText)" } ?? stateText
         if entry.state == .running, let players = entry.players {
             detail += " · \(players.online)/\(players.max) players"
         }
