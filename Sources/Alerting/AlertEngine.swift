@@ -48,8 +48,8 @@ public struct AlertCycleOutcome: Sendable, Equatable {
 /// alerts clear with hysteresis, an outage of the panel or of a node inhibits the alerts it would cause, and an
 /// alert that flaps re-opens instead of posting again.
 public struct AlertEngine: Sendable {
-    /// The thresholds in force (configuration, not persisted).
-    public let thresholds: AlertThresholds
+    /// The thresholds in force (configuration, not persisted; a reload may change them).
+    public var thresholds: AlertThresholds
     /// The state to persist after every cycle and every acknowledgement.
     public private(set) var state: AlertEngineState
 

@@ -13,7 +13,7 @@ import Foundation
 /// channel is gone, call ``dropped(_:)``. Persist ``state`` together with the engine's.
 public struct AlertOutbox: Sendable {
     /// Thresholds, for the flapping window that decides how long a resolved alert's message is remembered.
-    public let thresholds: AlertThresholds
+    public var thresholds: AlertThresholds
     /// The state to persist.
     public private(set) var state: AlertOutboxState
 

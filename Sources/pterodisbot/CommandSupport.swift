@@ -32,9 +32,13 @@ enum CommandSupport {
     }
 
     /// Bootstraps swift-log once with `level`, scrubbing `secrets` from every line.
-    static func bootstrapLogging(level: Logger.Level, secrets: [String]) {
+    /// - Returns: The shared secrets, to which a reload adds new ones.
+    @discardableResult
+    static func bootstrapLogging(level: Logger.Level, secrets: [String]) -> LogSecrets {
+        let shared = LogSecrets(secrets)
         LoggingSystem.bootstrap { label in
-            BotLogHandler(label: label, level: level, secrets: secrets)
+            BotLogHandler(label: label, level: level, secrets: shared)
         }
+        return shared
     }
 }

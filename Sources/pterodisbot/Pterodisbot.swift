@@ -10,7 +10,7 @@ struct Pterodisbot: AsyncParsableCommand {
         version: BotVersion.current,
         subcommands: [
             RunCommand.self, CheckConfigCommand.self, DemoCommand.self, PreviewCommand.self, HealthcheckCommand.self,
-            RenderGraphCommand.self,
+            RenderGraphCommand.self, ReloadCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

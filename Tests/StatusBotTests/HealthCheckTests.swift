@@ -33,7 +33,7 @@ import Testing
             #expect(
                 text
                     == "2026-12-01T20:50:45Z\n1796158245\nnext_cycle_due=1796158265\ngateway_not_ready_seconds=12\n"
-                    + "discord_rest=usable\n"
+                    + "discord_rest=usable\npid=\(getpid())\n"
             )
             // Read back 5 s later: the gateway has been without a session 5 s longer.
             let read = HealthFile.parse(text, now: written.addingTimeInterval(5), defaultAllowance: .seconds(30))

@@ -110,6 +110,13 @@ public actor AlertNotifier: ObservationConsumer {
     /// Node outages and allocation need the node listing.
     public var wantsNodes: Bool { true }
 
+    /// Puts new thresholds in force (a configuration reload); open alerts clear by the new ones.
+    /// - Parameter thresholds: The thresholds.
+    public func apply(_ thresholds: AlertThresholds) {
+        engine.thresholds = thresholds
+        outbox.thresholds = thresholds
+    }
+
     /// Evaluates a cycle, queues what Discord must be told, saves, and delivers.
     public func consume(_ observation: Observation) async {
         guard case .cycle = observation.origin else { return }

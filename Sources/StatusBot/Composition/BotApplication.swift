@@ -29,15 +29,20 @@ import Darwin
 /// service group.
 public enum BotApplication {
     /// Runs the bot until SIGTERM/SIGINT (graceful, at most 10 s) or a fatal error.
-    /// - Parameter configuration: A validated configuration with a `[Discord]` section.
+    /// - Parameters:
+    ///   - configuration: A validated configuration with a `[Discord]` section.
+    ///   - reload: Reads the configuration again on SIGHUP; `nil`: SIGHUP is not handled.
     /// - Throws: ``BotApplicationError`` or a fatal gateway/REST error, with what to fix.
-    public static func run(configuration: BotConfiguration) async throws {
+    public static func run(
+        configuration: BotConfiguration,
+        reload: ConfigurationReloader.Load? = nil
+    ) async throws {
         guard let discord = configuration.discord else { throw BotApplicationError.missingDiscordSection }
         let logger = Logger(label: "pterodisbot")
         // One client for Discord and the panel; redirects are refused (a panel redirect means a bad key).
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: panelHTTPClientConfiguration())
         do {
-            try await run(configuration, discord: discord, httpClient: httpClient, logger: logger)
+            try await run(configuration, discord: discord, reload: reload, httpClient: httpClient, logger: logger)
         } catch {
             try? await httpClient.shutdown()
             throw error
@@ -48,6 +53,7 @@ public enum BotApplication {
     private static func run(
         _ configuration: BotConfiguration,
         discord: BotConfiguration.Discord,
+        reload: ConfigurationReloader.Load?,
         httpClient: HTTPClient,
         logger: Logger
     ) async throws {
@@ -83,7 +89,7 @@ public enum BotApplication {
         }
 
         let panel = PanelBackends.make(
-            configuration.panel,
+            panelsOf: configuration,
             httpClient: httpClient,
             metrics: metricsFactory,
             logger: Logger(label: "pterodactyl")
@@ -128,7 +134,7 @@ public enum BotApplication {
                     metrics: metrics,
                     health: health,
                     gatewayLatency: { gateway.latency() },
-                    budgetUse: { [(PanelBackends.defaultPanelName, await panel.budgetUse())] }
+                    budgetUse: { await PanelBackends.budgetUseByPanel(of: panel) }
                 ),
                 logger: Logger(label: "pterodisbot.probes")
             )
@@ -150,7 +156,7 @@ public enum BotApplication {
             clock: ContinuousClock(),
             extra: [
                 HeartbeatWriter(health: health, path: configuration.bot.healthFile, logger: logger),
-                PresenceUpdater(gateway: gateway, store: store, count: loaded.locations.count),
+                PresenceUpdater(gateway: gateway, store: store, count: loaded.locations.count, players: playerCounts),
             ],
             metrics: metrics,
             players: playerCounts,
@@ -199,6 +205,25 @@ public enum BotApplication {
             .init(service: services.monitor), .init(service: handler), .init(service: router),
         ]
         if let playerCounts { serviceList.append(.init(service: playerCounts)) }
+        if let reload {
+            let reloader = ConfigurationReloader(
+                configuration: configuration,
+                load: reload,
+                apply: { new, change in
+                    let panels = PanelBackends.panels(
+                        of: new,
+                        httpClient: httpClient,
+                        metrics: metricsFactory,
+                        logger: Logger(label: "pterodactyl")
+                    )
+                    panel.replace(with: panels, unchanged: change.unchanged)
+                    await services.updater.apply(cpuChangeThreshold: new.bot.cpuChangeThreshold)
+                    await operations.apply(new.alerts)
+                },
+                logger: logger
+            )
+            serviceList.append(.init(service: reloader))
+        }
         if let probeServer {
             // Last in, first out: the probes answer until everything else has stopped.
             serviceList.insert(.init(service: probeServer), at: 0)

@@ -27,6 +27,13 @@ public struct OperationsFeatures: Sendable {
         [nodesBoard] + (alerts.map { [$0] } ?? [])
     }
 
+    /// Puts `[Alerts]` thresholds in force after a configuration reload (the channel and roles need a restart).
+    /// - Parameter alerts: The reloaded `[Alerts]`.
+    public func apply(_ alerts: BotConfiguration.Alerts) async {
+        await nodesBoard.apply(NodesBoardThresholds(alerts))
+        await self.alerts?.apply(AlertThresholds(alerts))
+    }
+
     /// The commands and buttons to give the interaction handler.
     public var interactionFeatures: [any InteractionFeature] {
         [NodesBoardFeature(updater: nodesBoard), AlertsFeature(notifier: alerts)]
@@ -99,10 +106,7 @@ public struct OperationsFeatures: Sendable {
             sink: sink,
             store: boardStore,
             builder: NodesBoardBuilder(
-                thresholds: NodesBoardThresholds(
-                    memoryWarningPercent: alertsConfiguration.nodeMemoryPercent,
-                    diskWarningPercent: alertsConfiguration.nodeDiskPercent
-                )
+                thresholds: NodesBoardThresholds(alertsConfiguration)
             ),
             panelName: PanelBackends.defaultPanelName,
             wallClock: wallClock,
@@ -127,6 +131,14 @@ public struct OperationsFeatures: Sendable {
 
     private static func path(_ folder: String, _ name: String) -> String {
         folder.isEmpty ? name : folder + "/" + name
+    }
+}
+
+extension NodesBoardThresholds {
+    /// The board's warnings at the node thresholds of `[Alerts]`.
+    /// - Parameter alerts: `[Alerts]`.
+    public init(_ alerts: BotConfiguration.Alerts) {
+        self.init(memoryWarningPercent: alerts.nodeMemoryPercent, diskWarningPercent: alerts.nodeDiskPercent)
     }
 }
 

@@ -5,6 +5,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The health file the bot rewrites after every completed update cycle (`[Bot] HealthFile`, default
 /// `embed/.heartbeat`), read by `pterodisbot healthcheck` and so by Docker's `HEALTHCHECK` when the metrics
@@ -17,7 +22,9 @@ import Foundation
 /// next_cycle_due=1796158265
 /// gateway_not_ready_seconds=12
 /// discord_rest=usable
+/// pid=4242
 /// ```
+/// `pid` is the bot's process, which `pterodisbot reload` signals.
 /// `gateway_not_ready_seconds` is absent while the session is ready. A file of the first two lines only (older
 /// versions) still reads; its next cycle is due after the limit the caller gives.
 public enum HealthFile {
@@ -43,7 +50,18 @@ public enum HealthFile {
             lines.append("gateway_not_ready_seconds=\(notReady.components.seconds)")
         }
         lines.append("discord_rest=\(snapshot.discordRESTUsable ? "usable" : "stopped")")
+        lines.append("pid=\(getpid())")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The process that wrote a health file, for `pterodisbot reload`.
+    /// - Parameter text: The file's content.
+    /// - Returns: The `pid` line's value, or `nil` (a file of an older version has none).
+    public static func processID(in text: String) -> Int32? {
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("pid=") {
+            if let pid = Int32(line.dropFirst(4)), pid > 0 { return pid }
+        }
+        return nil
     }
 
     /// Reads the facts a health file records, as of `now`: the gateway's time without a session grows by the time

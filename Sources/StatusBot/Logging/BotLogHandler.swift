@@ -15,7 +15,7 @@ public struct BotLogHandler: LogHandler {
 
     private let label: String
     private let sink: Sink
-    private let secrets: [String]
+    private let secrets: LogSecrets
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -27,10 +27,19 @@ public struct BotLogHandler: LogHandler {
     ///   - secrets: Values that must never be printed; each is replaced by `****`.
     ///   - sink: Receives each line (default: standard error).
     public init(label: String, level: Logger.Level, secrets: [String] = [], sink: @escaping Sink = Self.standardError) {
+        self.init(label: label, level: level, secrets: LogSecrets(secrets), sink: sink)
+    }
+
+    /// Creates a handler whose secrets can grow (a reload adds a new panel's key).
+    /// - Parameters:
+    ///   - label: The logger's label.
+    ///   - level: Minimum level.
+    ///   - secrets: The values to scrub, shared by every handler.
+    ///   - sink: Receives each line (default: standard error).
+    public init(label: String, level: Logger.Level, secrets: LogSecrets, sink: @escaping Sink = Self.standardError) {
         self.label = label
         self.logLevel = level
-        // Short values would scrub ordinary words; real tokens and keys are long.
-        self.secrets = secrets.filter { $0.count >= 8 }
+        self.secrets = secrets
         self.sink = sink
     }
 
@@ -47,7 +56,7 @@ public struct BotLogHandler: LogHandler {
         if !merged.isEmpty {
             line += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
-        for secret in secrets where line.contains(secret) {
+        for secret in secrets.values where line.contains(secret) {
             line = line.replacing(secret, with: "****")
         }
         sink(line)
@@ -75,4 +84,30 @@ public struct BotLogHandler: LogHandler {
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
             + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))Z"
     }
+}
+
+/// The secret values every log line is scrubbed of, shared by all handlers so that a configuration reload can add
+/// the keys of a new panel.
+public final class LogSecrets: Sendable {
+    private let stored: Mutex<[String]>
+
+    /// Creates the set.
+    /// - Parameter values: The secrets known at start-up.
+    public init(_ values: [String] = []) {
+        stored = Mutex(Self.scrubbable(values))
+    }
+
+    /// The values to scrub.
+    public var values: [String] { stored.withLock { $0 } }
+
+    /// Adds values (duplicates are kept once).
+    /// - Parameter values: More secrets.
+    public func add(_ values: [String]) {
+        stored.withLock { stored in
+            for value in Self.scrubbable(values) where !stored.contains(value) { stored.append(value) }
+        }
+    }
+
+    /// Short values would scrub ordinary words; real tokens and keys are long.
+    private static func scrubbable(_ values: [String]) -> [String] { values.filter { $0.count >= 8 } }
 }

@@ -23,7 +23,7 @@ public actor NodesBoardUpdater: ObservationConsumer {
     private weak let monitor: (any ServerObserving)?
     private let sink: any StatusMessageSink
     private let store: EmbedStore
-    private let builder: NodesBoardBuilder
+    private var builder: NodesBoardBuilder
     private let panelName: String
     private let wallClock: @Sendable () -> Date
     private let logger: Logger
@@ -70,6 +70,12 @@ public actor NodesBoardUpdater: ObservationConsumer {
 
     /// The node listing, while a board exists.
     public var wantsNodes: Bool { get async { await location != nil } }
+
+    /// Puts new warning thresholds in force (a configuration reload); the board shows them from its next edit.
+    /// - Parameter thresholds: The thresholds.
+    public func apply(_ thresholds: NodesBoardThresholds) {
+        builder.thresholds = thresholds
+    }
 
     /// Edits the board when what it shows changed.
     public func consume(_ observation: Observation) async {

@@ -39,7 +39,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     private let graphs: any StatusGraphing
     private let players: (any PlayerCountReading)?
     private let builder: StatusEmbedBuilder
-    private let detector: ChangeDetector
+    private var detector: ChangeDetector
     private let clock: C
     private let wallClock: @Sendable () -> Date
     private let logger: Logger
@@ -92,6 +92,12 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     /// The servers with a status message.
     public func watchedServers() async -> Set<ServerID> {
         Set(await store.all.keys)
+    }
+
+    /// Puts a new CPU change threshold in force (a configuration reload).
+    /// - Parameter cpuChangeThreshold: Percentage points of CPU that make a change worth an edit.
+    public func apply(cpuChangeThreshold: Double) {
+        detector.cpuChangeThreshold = cpuChangeThreshold
     }
 
     /// Edits the messages whose server changed meaningfully in a cycle; on-demand polls are handled by whoever
@@ -393,7 +399,7 @@ public actor StatusMessageUpdater<C: Clock>: ObservationConsumer where C.Duratio
     private func shownValue(_ snapshot: ServerSnapshot, hadGraph: Bool) -> ChangeDetector.Shown {
         ChangeDetector.Shown(
             state: snapshot.state,
-            cpuPercent: snapshot.isStale ? nil : snapshot.resources?.cpuAbsolute,
+            cpuPercent: snapshot.isStale ? nil : snapshot.resources.flatMap { $0.reports(.cpu) ? $0.cpuAbsolute : nil },
             hadGraph: hadGraph,
             isStale: snapshot.isStale,
             players: snapshot.state == .running ? snapshot.players?.online : nil
