@@ -79,6 +79,14 @@ import Testing
         clock: ManualClock,
         logger: Logger
     ) -> any PanelBackend {
+        MultiPanelBackend([
+            NamedPanel(name: nil, displayName: defaultPanel, backend: primary),
+            homePanel(home, httpClient: httpClient, clock: clock, logger: logger),
+        ])
+    }
+
+    /// The PEON fake as the panel named `home`, with the real client and backend.
+    static func homePanel(_ home: FakePeon, httpClient: HTTPClient, clock: ManualClock, logger: Logger) -> NamedPanel {
         let configuration = PeonConfiguration(apiPrefix: home.era.prefix)
         let client = DefaultPeonClient(
             httpClient: httpClient,
@@ -87,14 +95,11 @@ import Testing
             configuration: configuration,
             logger: logger
         )
-        return MultiPanelBackend([
-            NamedPanel(name: nil, displayName: defaultPanel, backend: primary),
-            NamedPanel(
-                name: "home",
-                displayName: "home",
-                backend: PeonBackend(client: client, configuration: configuration, clock: clock, logger: logger)
-            ),
-        ])
+        return NamedPanel(
+            name: "home",
+            displayName: "home",
+            backend: PeonBackend(client: client, configuration: configuration, clock: clock, logger: logger)
+        )
     }
 
     /// Starts both fakes, the bot, runs `body` and shuts everything down, also when `body` throws.
@@ -380,5 +385,49 @@ extension Array {
         var mapped: [T] = []
         for element in self { mapped.append(try await transform(element)) }
         return mapped
+    }
+}
+
+extension MultiPanelEndToEndTests {
+    /// A reload that removes a panel: each of its status messages says so once and is dropped, the other panel
+    /// goes on; adding it back lists its servers again.
+    @Test func aRemovedPanelsMessagesSaySoOnceAndAreDroppedAndItCanComeBack() async throws {
+        try await withBot(pterodactyl: [Self.valheim]) { bot in
+            bot.harness.setRunning(Self.valheim.id, cpu: 20, sample: 0)
+            let vikingsMessage = try await bot.harness.updater.track(Self.vikingsID, in: StatusHarness.channel)
+            #expect(await bot.cycle().edited == 0)
+            let backend = try #require(bot.harness.backend as? MultiPanelBackend)
+            let panels = backend.panelNames
+            #expect(panels == [nil, "home"])
+
+            // What ConfigurationReloader's apply does when [Panel:home] is gone from the file (the default panel is
+            // unchanged, so the backend given for it is not used).
+            let unchangedDefault = NamedPanel(name: nil, displayName: Self.defaultPanel, backend: backend)
+            backend.replace(with: [unchangedDefault], unchanged: [nil])
+            #expect(backend.panelNames == [nil])
+            var edits = 0
+            for _ in 1...4 { edits += await bot.cycle().edited }
+            // As for a server deleted on its panel: one "checking again" (a single not-found never untracks), then
+            // the removal, said once.
+            #expect(edits == 2)
+            #expect(await bot.patches(of: vikingsMessage).count == 2)
+            let removed = try await bot.lastEmbed(of: vikingsMessage)
+            #expect(removed.description?.contains("panel was removed from the bot's configuration") == true)
+            #expect(await bot.harness.store.location(for: Self.vikingsID) == nil)
+            #expect(await bot.cycle().edited == 0)
+            let listed = try await bot.harness.backend.servers(forceRefresh: true).map(\.id)
+            #expect(!listed.contains(Self.vikingsID))
+
+            // Added back (a second reload): its servers are listed and polled again.
+            let home = Self.homePanel(
+                bot.peon,
+                httpClient: bot.harness.httpClient,
+                clock: bot.harness.clock,
+                logger: bot.harness.logs.logger()
+            )
+            backend.replace(with: [unchangedDefault, home], unchanged: [nil])
+            let again = try await bot.harness.backend.servers(forceRefresh: true).map(\.id)
+            #expect(again.contains(Self.vikingsID))
+        }
     }
 }

@@ -1,4 +1,6 @@
 import DiscordModels
+import GameQuery
+import PanelCore
 import Testing
 
 @testable import StatusBot
@@ -166,5 +168,55 @@ import Testing
     @Test func panelKeysAreNotReportedAsUnknown() throws {
         let configuration = try BotConfiguration(ini: Self.twoPanels, environment: [:])
         #expect(!configuration.warnings.contains { $0.description.contains("unknown setting") })
+    }
+}
+
+@Suite struct PanelPlayerOverridesTests {
+    @Test func aServerOfANamedPanelTakesItsPanelsName() throws {
+        let configuration = try BotConfiguration(
+            ini: PanelSectionsTests.twoPanels + "\n[Players]\nServer.home.valheim.server01 = a2s@192.0.2.7:2457\n",
+            environment: [:]
+        )
+        let id = ServerID(panel: "home", local: "valheim.server01")
+        #expect(configuration.players.overrides[id] == .query(.a2s, host: "192.0.2.7", port: 2457))
+    }
+}
+
+@Suite struct BotHealthCardPanelsTests {
+    @Test func eachPanelGetsItsOwnLineWithLatencyErrorsBudgetAndOutage() {
+        var card = BotHealthCard(
+            gatewayLatency: .milliseconds(40),
+            cycles: [],
+            trackedEmbeds: 2,
+            uptime: .seconds(60),
+            version: "1"
+        )
+        card.panels = [
+            PanelReport(
+                name: nil,
+                displayName: "panel.mygame.host",
+                averageLatency: .milliseconds(38),
+                requests: 12,
+                failures: 0,
+                budgets: [PanelBudgetUse(budget: "client", requestsLastMinute: 12, limitPerMinute: 720)],
+                outage: nil
+            ),
+            PanelReport(
+                name: "home",
+                displayName: "home",
+                averageLatency: nil,
+                requests: 3,
+                failures: 3,
+                budgets: [],
+                outage: PanelFailure(.panelUnreachable, detail: "refused")
+            ),
+        ]
+        let fields = card.embed.fields ?? []
+        let main = fields.first { $0.name == "Panel panel.mygame.host" }
+        #expect(main?.value == "🟢 · 38 ms · errors 0.0% (0/12) · client 12/720 (1.7%)")
+        let home = fields.first { $0.name == "Panel home" }
+        #expect(home?.value.hasPrefix("🔴 the panel cannot be reached") == true)
+        #expect(home?.value.contains("errors 100.0% (3/3)") == true)
+        #expect(card.embed.color != 0x57F287)
     }
 }

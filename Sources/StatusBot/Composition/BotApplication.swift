@@ -172,6 +172,7 @@ public enum BotApplication {
             sink: sink,
             storeFolder: Self.folder(of: configuration.bot.embedStorePath),
             mentionRoles: { await handlerReference.current?.roleIDs(matching: mentionRoles) ?? [] },
+            panelName: SettingReader.host(of: configuration.panel.url),
             metrics: metricsFactory,
             logger: logger
         )

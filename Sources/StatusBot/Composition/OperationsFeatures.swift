@@ -48,6 +48,7 @@ public struct OperationsFeatures: Sendable {
     ///   - storeFolder: The folder of the embed store; `nil` keeps everything in memory (demo).
     ///   - mentionRoles: The IDs of the roles to mention, resolved when an alert is sent.
     ///   - wallClock: The time of posts and acknowledgements.
+    ///   - panelName: What the nodes board calls the panel in its footer.
     ///   - metrics: Where alerts are exported.
     ///   - logger: Logger.
     /// - Returns: The features.
@@ -61,6 +62,7 @@ public struct OperationsFeatures: Sendable {
         storeFolder: String?,
         mentionRoles: @escaping @Sendable () async -> [RoleID] = { [] },
         wallClock: @escaping @Sendable () -> Date = { Date() },
+        panelName: String = PanelBackends.defaultPanelName,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) throws -> OperationsFeatures {
@@ -108,7 +110,7 @@ public struct OperationsFeatures: Sendable {
             builder: NodesBoardBuilder(
                 thresholds: NodesBoardThresholds(alertsConfiguration)
             ),
-            panelName: PanelBackends.defaultPanelName,
+            panelName: panelName,
             wallClock: wallClock,
             logger: logger
         )

@@ -1,6 +1,7 @@
 import DiscordModels
 import Logging
 import PanelCore
+import Pterodactyl
 
 /// The bot's whole configuration, typed, validated and immutable.
 ///
@@ -21,6 +22,8 @@ public struct BotConfiguration: Sendable {
         public var applicationRateLimitPerMinute: Int
         /// Panel requests in flight at once.
         public var maxConcurrentRequests: Int
+        /// Whether usage comes from Wings websockets (`LiveStats`).
+        public var liveStats: LiveStatsMode = .off
     }
 
     /// `[Discord]`: the bot account and who may use it.
@@ -210,7 +213,8 @@ public struct BotConfiguration: Sendable {
             applicationAPIKey: reader.panelKey(.applicationAPIKey, check: PanelBackends.checkApplicationKey),
             clientRateLimitPerMinute: reader.integer(.clientRateLimit, in: 1...100_000) ?? 720,
             applicationRateLimitPerMinute: reader.integer(.applicationRateLimit, in: 1...100_000) ?? 240,
-            maxConcurrentRequests: reader.integer(.maxConcurrentRequests, in: 1...64) ?? 8
+            maxConcurrentRequests: reader.integer(.maxConcurrentRequests, in: 1...64) ?? 8,
+            liveStats: reader.choice(.liveStats, LiveStatsMode.self) ?? .off
         )
         let namedPanels = reader.namedPanels(defaultURL: panel.url.isEmpty ? nil : panel.url)
         var discord: Discord?
@@ -240,7 +244,7 @@ public struct BotConfiguration: Sendable {
             interval: .seconds(reader.integer(.playersInterval, in: 5...3600) ?? 30),
             timeout: .milliseconds(Int(((reader.decimal(.playersTimeout, in: 0.1...10) ?? 1) * 1000).rounded())),
             changeStep: reader.integer(.playersChangeStep, in: 1...10_000) ?? 1,
-            overrides: reader.playerOverrides()
+            overrides: reader.playerOverrides(panels: namedPanels.map(\.name))
         )
         let alerts = Alerts(
             channelID: reader.channel(.alertsChannelID),

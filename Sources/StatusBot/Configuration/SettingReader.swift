@@ -2,6 +2,7 @@ import DiscordModels
 import GameQuery
 import Logging
 import PanelCore
+import Pterodactyl
 
 /// Resolves each setting (environment, then file, then default), validates it and collects issues.
 struct SettingReader {
@@ -231,28 +232,36 @@ struct SettingReader {
         }
     }
 
-    /// The `[Players] Server.<identifier>` lines (or `Server.<panel>.<identifier>` with the default panel's
-    /// name): `java`, `bedrock`, `a2s` or `none`, optionally followed by `@host:port`.
-    mutating func playerOverrides() -> [ServerID: PlayerQueryOverride] {
+    /// The `[Players] Server.<identifier>` lines, or `Server.<panel>.<identifier>` for a `[Panel:NAME]` (or the
+    /// default panel's name): `java`, `bedrock`, `a2s` or `none`, optionally followed by `@host:port`.
+    /// - Parameter panels: The names of the configured `[Panel:NAME]` sections.
+    mutating func playerOverrides(panels: [String] = []) -> [ServerID: PlayerQueryOverride] {
         var overrides: [ServerID: PlayerQueryOverride] = [:]
         for entry in document?.entries ?? [] where Self.isPlayerOverride(entry) {
             let location = "config.ini line \(entry.line)"
             var name = entry.key.dropFirst("Server.".count)
+            var panel: String?
+            // Default-panel identifiers hold no dot, so a dot means a panel name comes first.
             if let dot = name.firstIndex(of: ".") {
-                guard name[..<dot] == PanelBackends.defaultPanelName else {
-                    issues.append(
-                        ConfigurationIssue(
-                            .error,
-                            location,
-                            "[Players] \(entry.key): no panel named '\(name[..<dot])'; use Server.<identifier>"
+                let prefix = String(name[..<dot])
+                if prefix.lowercased() != PanelBackends.defaultPanelName {
+                    guard let known = panels.first(where: { $0.lowercased() == prefix.lowercased() }) else {
+                        report(
+                            ConfigurationIssue(
+                                .error,
+                                location,
+                                "[Players] \(entry.key): no panel named '\(prefix)'; use Server.<identifier> for "
+                                    + "[Pterodactyl] or Server.<panel>.<identifier> for a [Panel:NAME]"
+                            )
                         )
-                    )
-                    continue
+                        continue
+                    }
+                    panel = known
                 }
                 name = name[name.index(after: dot)...]
             }
             guard let override = Self.playerOverride(entry.value) else {
-                issues.append(
+                report(
                     ConfigurationIssue(
                         .error,
                         location,
@@ -262,7 +271,7 @@ struct SettingReader {
                 )
                 continue
             }
-            overrides[ServerID(String(name))] = override
+            overrides[ServerID(panel: panel, local: String(name))] = override
         }
         return overrides
     }
@@ -376,5 +385,10 @@ extension GatewayCompressionSetting: ConfigChoice {
 }
 
 extension Logger.Level: ConfigChoice {
+    static var allConfigValues: [String] { allCases.map(\.rawValue) }
+}
+
+extension LiveStatsMode: ConfigChoice {
+    init?(configValue: String) { self.init(rawValue: configValue.lowercased()) }
     static var allConfigValues: [String] { allCases.map(\.rawValue) }
 }

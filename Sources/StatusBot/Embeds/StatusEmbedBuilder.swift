@@ -82,7 +82,10 @@ public struct StatusEmbedBuilder: Sendable {
         let seen = "<t:\(Int(snapshot.observedAt.timeIntervalSince1970)):R>"
         switch snapshot.state {
         case .removed:
-            return "This server no longer exists on the panel. The bot has stopped tracking it."
+            return snapshot.server.id.panel == nil
+                ? "This server no longer exists on the panel. The bot has stopped tracking it."
+                : "This server no longer exists on its panel, or the panel was removed from the bot's configuration. "
+                    + "The bot has stopped tracking it."
         case .panelUnreachable:
             return "⚠️ The panel cannot be reached. Values below were last seen \(seen); "
                 + "the bot retries every cycle."
