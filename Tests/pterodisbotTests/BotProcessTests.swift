@@ -263,6 +263,63 @@ import Testing
         try await fakes.shutdown()
     }
 
+    /// `pterodisbot reload` while the bot runs: a `[Panel:home]` added to `config.ini` is polled without a restart;
+    /// a broken file sent by SIGHUP is refused with every error logged, and the bot keeps cycling.
+    @Test func reloadAddsAPanelWithoutARestartAndRefusesABrokenFile() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fakes = try await Fakes.start(folder: folder)
+        let peon = try await FakePeon.start(servers: [FakePeon.Server(gameUID: "valheim", serverName: "server01")])
+        let (process, output) = try Self.launch(["run"], environment: fakes.environment, in: folder)
+        let log = LogLines(output)
+        try await fakes.waitForFirstEdit()
+        // The health file, which names the bot's pid, is written when the first cycle ends.
+        #expect(await log.waitForLine(containing: "cycle"))
+        let resources = "/api/client/servers/\(fakes.server.id.rawValue)/resources"
+        try await fakes.panel.waitForRequests(
+            count: fakes.panel.requestCount(path: resources) + 1,
+            path: resources,
+            timeout: .seconds(60)
+        )
+
+        peon.holdRequests(true)
+        let added = "[Panel:home]\nType = peon\nURL = \(peon.baseURL)\nAPIKey = \(peon.apiKey)\n"
+        try added.write(toFile: folder + "/config.ini", atomically: true, encoding: .utf8)
+        let (reload, reloadOutput) = try Self.launch(["reload"], environment: fakes.environment, in: folder)
+        let reloadStatus = await Self.waitForExit(reload)
+        let reloadText = String(decoding: reloadOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(reloadStatus == 0, "reload said: \(reloadText)")
+        #expect(await log.waitForLine(containing: "configuration reloaded: panels added: home"))
+        // The added panel is asked for its servers (held here, then let through).
+        try await peon.waitForHeldRequests(count: 1, timeout: .seconds(60))
+        peon.holdRequests(false)
+
+        // A broken file: the bot logs every error and keeps its configuration (and keeps cycling).
+        try "[Panel:home]\nType = docker\n[Alerts]\nSustainFor = soon\n".write(
+            toFile: folder + "/config.ini",
+            atomically: true,
+            encoding: .utf8
+        )
+        kill(process.processIdentifier, SIGHUP)
+        #expect(await log.waitForLine(containing: "the configuration was not reloaded"))
+        try await fakes.panel.waitForRequests(
+            count: fakes.panel.requestCount(path: resources) + 1,
+            path: resources,
+            timeout: .seconds(60)
+        )
+
+        kill(process.processIdentifier, SIGTERM)
+        let status = await Self.waitForExit(process)
+        let text = await log.text()
+        #expect(status == 0, "exit status; log tail: \(text.suffix(2000))")
+        #expect(text.contains("[Panel:home] Type: 'docker' is not a panel type"))
+        #expect(text.contains("[Alerts] SustainFor: 'soon'"))
+        #expect(!text.contains(peon.apiKey))
+        #expect(!text.contains(Self.token))
+        try await peon.shutdown()
+        try await fakes.shutdown()
+    }
+
     /// Discord cannot be reached at start (network not up yet): the bot keeps asking instead of exiting, and a
     /// SIGTERM meanwhile ends it cleanly with status 0.
     @Test func waitsForDiscordAtStartAndStopsCleanlyOnSIGTERM() async throws {
