@@ -21,8 +21,9 @@
 #   DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR  where debootstrap and apt fetch from (default: deb.debian.org)
 #   SMOKE_STATE_DIR             the private engine's data (images, build cache) and scratch root file systems
 #                               (default: ~/.cache/pterodisbot-docker-smoke)
-#   DOCKERD_STORAGE_DRIVER      the private engine's storage driver (default: dockerd's own choice; vfs works
-#                               where overlay mounts do not)
+#   DOCKERD_STORAGE_DRIVER      the private engine's storage driver (default: dockerd's own choice, overlay2
+#                               here; vfs only where overlay mounts fail: with Debian's Docker 20.10 classic
+#                               builder, vfs builds twice failed at a COPY --from step, "layer does not exist")
 #   SMOKE_MAX_IMAGE_MB          size goal of the runtime image in MB as `docker images` counts (default 120)
 set -euo pipefail
 
