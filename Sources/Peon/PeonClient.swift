@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 
 #if canImport(FoundationEssentials)
@@ -147,22 +148,8 @@ extension PeonClient {
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))
         } catch let error as DecodingError {
-            throw PeonError.malformedAnswer(detail: "\(route.path): \(Self.summary(of: error))")
+            throw PeonError.malformedAnswer(detail: "\(route.path): \(error.secretFreeSummary)")
         }
-    }
-
-    /// Where and what, without the decoder's own text (which may quote the answer).
-    private static func summary(of error: DecodingError) -> String {
-        let (context, kind): (DecodingError.Context?, String) =
-            switch error {
-            case .typeMismatch(_, let context): (context, "type mismatch")
-            case .valueNotFound(_, let context): (context, "missing value")
-            case .keyNotFound(let key, let context): (context, "missing key \(key.stringValue)")
-            case .dataCorrupted(let context): (context, "not valid JSON")
-            @unknown default: (nil, "undecodable")
-            }
-        let path = context?.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        return path.map { $0.isEmpty ? kind : "\(kind) at \($0)" } ?? kind
     }
 }
 

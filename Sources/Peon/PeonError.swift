@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 
 #if canImport(FoundationEssentials)

@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 
 /// The server object of `GET /servers`, `GET /server/get/{uid}` and a successful PUT (reference §5).

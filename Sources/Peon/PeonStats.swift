@@ -1,3 +1,5 @@
+import ClientSupport
+
 /// The answer of `GET /server/stats/{uid}`: the server object plus `"stats"` (reference §4 and §6).
 public struct PeonServerStats: Sendable, Hashable, Decodable {
     /// The server object (without its `server_config`, see ``PeonServer``).

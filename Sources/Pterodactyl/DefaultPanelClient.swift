@@ -409,7 +409,7 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))
         } catch let error as DecodingError {
-            throw PanelError.malformedResponse(detail: "\(path): \(Self.summary(of: error))")
+            throw PanelError.malformedResponse(detail: "\(path): \(error.secretFreeSummary)")
         }
     }
 
@@ -559,19 +559,6 @@ public final class DefaultPanelClient<C: Clock>: Sendable where C.Duration == Du
     private static func format(_ seconds: Double) -> String {
         seconds >= 10 || seconds == seconds.rounded()
             ? String(Int(seconds.rounded())) : String(Double(Int(seconds * 10)) / 10)
-    }
-
-    private static func summary(of error: DecodingError) -> String {
-        let (context, kind): (DecodingError.Context?, String) =
-            switch error {
-            case .typeMismatch(_, let context): (context, "type mismatch")
-            case .valueNotFound(_, let context): (context, "missing value")
-            case .keyNotFound(let key, let context): (context, "missing key \(key.stringValue)")
-            case .dataCorrupted(let context): (context, "not valid JSON")
-            @unknown default: (nil, "undecodable")
-            }
-        let path = context?.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        return path.map { $0.isEmpty ? kind : "\(kind) at \($0)" } ?? kind
     }
 }
 

@@ -1,3 +1,4 @@
+import ClientSupport
 import PanelCore
 
 #if canImport(FoundationEssentials)
@@ -547,11 +548,3 @@ struct WireActivity: Decodable {
 }
 
 // MARK: - Decode-or-nil
-
-extension KeyedDecodingContainer {
-    /// Decodes an optional field, treating absence, `null` and a wrong type alike as `nil`.
-    func decodeOrNil<T: Decodable>(_ type: T.Type, forKey key: Key) -> T? {
-        // A wrong type in an optional field must not fail the whole object (STYLE §3).
-        (try? decodeIfPresent(type, forKey: key)) ?? nil
-    }
-}
