@@ -1,6 +1,7 @@
 import Logging
 import PanelCore
 import ServiceLifecycle
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -20,9 +21,14 @@ import Foundation
 ///   when the last attempt is at least the node refresh interval old (on the injected clock), and every
 ///   observation carries the last ``NodeListing``.
 /// - ``powerActivity(of:since:)`` passes the backend's activity log through to consumers.
+/// - ``requestCycle()`` (or the ``CycleRequests`` passed in) starts the next cycle early, for a change worth
+///   showing at once (a power state from live stats): requests coalesce, and cycles start at most once per
+///   minimum cycle spacing.
 public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     private let backend: any PanelBackend
     private let updateInterval: Duration
+    private let minimumCycleSpacing: Duration
+    private let cycleRequests: CycleRequests
     private let nodeRefreshInterval: Duration
     private let clock: C
     private let wallClock: @Sendable () -> Date
@@ -51,16 +57,23 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
     ///   - clock: Drives the loop and the node refresh (a manual clock in tests).
     ///   - wallClock: Timestamps of samples and node listings.
     ///   - logger: Panel problems are logged once each until they clear.
+    ///   - cycleRequests: Early-cycle requests; pass one to let a component made before the monitor (live stats)
+    ///     request cycles.
+    ///   - minimumCycleSpacing: The least time from one cycle's start to the next when a cycle is requested early.
     public init(
         backend: any PanelBackend,
         updateInterval: Duration,
         nodeRefreshInterval: Duration = .seconds(60),
         clock: C,
         wallClock: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger
+        logger: Logger,
+        cycleRequests: CycleRequests = CycleRequests(),
+        minimumCycleSpacing: Duration = .seconds(1)
     ) {
         self.backend = backend
         self.updateInterval = updateInterval
+        self.cycleRequests = cycleRequests
+        self.minimumCycleSpacing = minimumCycleSpacing
         self.nodeRefreshInterval = nodeRefreshInterval
         self.clock = clock
         self.wallClock = wallClock
@@ -75,17 +88,43 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
 
     // MARK: - Loop
 
-    /// Runs cycles until graceful shutdown or cancellation; the cycle in flight finishes first.
+    /// Runs cycles until graceful shutdown or cancellation; the cycle in flight finishes first. Between cycles it
+    /// waits the update interval, or less when a cycle is requested (``requestCycle()``).
     public func run() async throws {
         while !Task.isShuttingDownGracefully {
+            let started = clock.now
             await cycle()
             let clock = self.clock
             let interval = updateInterval
+            let earliest = started.advanced(by: minimumCycleSpacing)
+            let requests = cycleRequests
             do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
+                try await cancelWhenGracefulShutdown {
+                    try await Self.pause(clock: clock, interval: interval, earliest: earliest, requests: requests)
+                }
             } catch is CancellationError where Task.isShuttingDownGracefully {
                 break
             }
+        }
+    }
+
+    /// Asks for the next cycle to start now rather than after the update interval (but not sooner than the minimum
+    /// cycle spacing after the last one started). Many requests before the loop looks make one cycle; a request
+    /// during a cycle makes one more after it. Cheap and synchronous: safe to call on every event.
+    public nonisolated func requestCycle() {
+        cycleRequests.request()
+    }
+
+    /// Sleeps `interval`, or until a cycle is requested and `earliest` has passed, whichever comes first.
+    private static func pause(clock: C, interval: Duration, earliest: C.Instant, requests: CycleRequests) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await clock.sleep(for: interval) }
+            group.addTask {
+                await requests.next()
+                try await clock.sleep(until: earliest, tolerance: nil)
+            }
+            try await group.next()
+            group.cancelAll()
         }
     }
 
@@ -349,5 +388,57 @@ public actor PanelMonitor<C: Clock>: Service where C.Duration == Duration {
         else { return }
         budgetAdvised = true
         logger.warning("\(advice)")
+    }
+}
+
+/// Early-cycle requests for a ``PanelMonitor``: anyone may ``request()`` (synchronous, cheap), and the monitor's
+/// loop takes them with ``next()``. Requests coalesce: any number before the loop looks count as one.
+public final class CycleRequests: Sendable {
+    private struct State {
+        var pending = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates a signal with no request pending.
+    public init() {}
+
+    /// Requests a cycle: wakes the waiting loop, or leaves one request pending for it.
+    public func request() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.pending = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns when a request is pending (taking it), or when the task is cancelled (leaving it pending). One
+    /// waiter at a time: the monitor's loop.
+    func next() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.pending {
+                        state.pending = false
+                        return true
+                    }
+                    if Task.isCancelled { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
     }
 }

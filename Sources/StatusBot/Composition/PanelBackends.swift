@@ -122,6 +122,29 @@ public enum PanelBackends {
         return PterodactylBackend(client: client)
     }
 
+    /// Whether a Pterodactyl or Pelican panel should take usage from Wings websockets (`LiveStats`): `on`, or
+    /// `auto` when polling `watchedServers` every `updateInterval` would exceed the panel's Client API budget or
+    /// when alerts are on (the rule is ``LiveStatsMode``'s).
+    /// - Parameters:
+    ///   - panel: The panel's settings.
+    ///   - watchedServers: Servers the monitor polls per cycle on this panel.
+    ///   - updateInterval: `[Bot] UpdateInterval`.
+    ///   - alertsEnabled: True when `[Alerts] ChannelID` is set.
+    /// - Returns: True for live stats.
+    public static func liveStatsWanted(
+        _ panel: BotConfiguration.Panel,
+        watchedServers: Int,
+        updateInterval: Duration,
+        alertsEnabled: Bool
+    ) -> Bool {
+        panel.liveStats.wantsLiveStats(
+            watchedServers: watchedServers,
+            updateInterval: updateInterval,
+            clientRateLimitPerMinute: panel.clientRateLimitPerMinute,
+            alertsEnabled: alertsEnabled
+        )
+    }
+
     /// Checks a `[Pterodactyl] ClientAPIKey` value before use.
     /// - Parameter value: the key as configured.
     /// - Returns: the Pterodactyl target's verdict.

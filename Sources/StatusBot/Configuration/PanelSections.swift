@@ -1,5 +1,6 @@
 import DiscordModels
 import PanelCore
+import Pterodactyl
 
 extension BotConfiguration {
     /// A `[Panel:NAME]` section: one more panel next to `[Pterodactyl]`.
@@ -48,6 +49,7 @@ enum PanelSectionKey: String, CaseIterable {
     case clientRateLimit = "ClientRateLimitPerMinute"
     case applicationRateLimit = "ApplicationRateLimitPerMinute"
     case maxConcurrentRequests = "MaxConcurrentRequests"
+    case liveStats = "LiveStats"
 
     /// Upper snake case: `ClientAPIKey` → `CLIENT_API_KEY`.
     var environmentSuffix: String {
@@ -61,6 +63,7 @@ enum PanelSectionKey: String, CaseIterable {
         case .clientRateLimit: "CLIENT_RATE_LIMIT_PER_MINUTE"
         case .applicationRateLimit: "APPLICATION_RATE_LIMIT_PER_MINUTE"
         case .maxConcurrentRequests: "MAX_CONCURRENT_REQUESTS"
+        case .liveStats: "LIVE_STATS"
         }
     }
 
@@ -75,6 +78,7 @@ enum PanelSectionKey: String, CaseIterable {
         case .clientRateLimit: "Client API requests per minute the bot allows itself"
         case .applicationRateLimit: "Application API requests per minute the bot allows itself"
         case .maxConcurrentRequests: "Panel requests in flight at once (1..64)"
+        case .liveStats: "Usage from Wings websockets: auto, on or off (Pterodactyl and Pelican)"
         }
     }
 
@@ -187,7 +191,8 @@ extension SettingReader {
                 clientRateLimitPerMinute: integer(spec(.clientRateLimit, default: "720"), in: 1...100_000) ?? 720,
                 applicationRateLimitPerMinute: integer(spec(.applicationRateLimit, default: "240"), in: 1...100_000)
                     ?? 240,
-                maxConcurrentRequests: integer(spec(.maxConcurrentRequests, default: "8"), in: 1...64) ?? 8
+                maxConcurrentRequests: integer(spec(.maxConcurrentRequests, default: "8"), in: 1...64) ?? 8,
+                liveStats: choice(spec(.liveStats, default: "off"), LiveStatsMode.self) ?? .off
             )
             refuseKeys([.apiKey, .apiPrefix], of: "Pterodactyl and Pelican", section: section, name: name)
             guard url != nil, !panel.clientAPIKey.exposedValue.isEmpty else { return nil }
@@ -196,7 +201,7 @@ extension SettingReader {
             let key = panelKey(spec(.apiKey, required: true), check: PanelBackends.checkPeonKey)
             let prefix = apiPrefix(spec(.apiPrefix, default: "/api/v1"))
             refuseKeys(
-                [.clientAPIKey, .applicationAPIKey, .clientRateLimit, .applicationRateLimit],
+                [.clientAPIKey, .applicationAPIKey, .clientRateLimit, .applicationRateLimit, .liveStats],
                 of: "PEON",
                 section: section,
                 name: name

@@ -102,6 +102,14 @@ extension SettingSpec {
         default: "8",
         "Panel requests in flight at once (1..64)"
     )
+    static let liveStats = optional(
+        "Pterodactyl",
+        "LiveStats",
+        env: "PTERODACTYL_LIVE_STATS",
+        default: "off",
+        "Usage from Wings websockets instead of polling: auto (when polling would exceed the budget, or alerts "
+            + "are on), on or off"
+    )
     static let token = required(
         "Discord",
         "Token",
@@ -281,6 +289,7 @@ extension SettingSpec {
 
     public static let all: [SettingSpec] = [
         panelURL, clientAPIKey, applicationAPIKey, clientRateLimit, applicationRateLimit, maxConcurrentRequests,
+        liveStats,
         token, allowedGuildID, allowedRoles, apiBaseURL, gatewayCompression,
         updateInterval, forceUpdateInterval, cpuChangeThreshold, embedStorePath, healthFile, metricsListen,
         logLevel,
