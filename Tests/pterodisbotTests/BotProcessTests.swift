@@ -320,6 +320,42 @@ import Testing
         try await fakes.shutdown()
     }
 
+    /// `LiveStats = on`: the bot follows its server over the Wings websocket (Origin = the panel URL); a stop that
+    /// only Wings reports (the panel still says running) reaches the status message; shutdown closes the socket.
+    @Test func liveStatsFollowTheServerOverWingsAndCloseOnShutdown() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fakes = try await Fakes.start(folder: folder)
+        let wings = try await FakeWings.start(configuration: FakeWings.Configuration(panelURL: fakes.panel.baseURL))
+        fakes.panel.setWingsSocketBase(wings.baseURL)
+        let uuid = fakes.server.uuid
+        fakes.panel.setState(.running, for: fakes.server.id)
+        wings.setStatus("running", for: uuid)
+        let environment = fakes.environment.merging(["PTERODACTYL_LIVE_STATS": "on"]) { $1 }
+        let (process, output) = try Self.launch(["run"], environment: environment, in: folder)
+        let log = LogLines(output)
+
+        try await wings.waitUntil("the bot authenticated on the socket", timeout: .seconds(60)) {
+            $0.auths.contains { $0.accepted }
+        }
+        #expect(wings.records.upgrades.allSatisfy { $0.origins == [fakes.panel.baseURL] })
+        wings.setStatus("offline", for: uuid)
+        let offline = try await fakes.discord.waitForRequests(count: 1, timeout: .seconds(60)) {
+            $0.method == "PATCH" && $0.path.contains(BotProcessTests.message.rawValue)
+                && String(decoding: $0.payloadJSON ?? [], as: UTF8.self).contains("Offline")
+        }
+        #expect(offline.count == 1)
+
+        kill(process.processIdentifier, SIGTERM)
+        let status = await Self.waitForExit(process)
+        let text = await log.text()
+        #expect(status == 0, "exit status; log tail: \(text.suffix(2000))")
+        try await wings.waitUntil("the socket closed", timeout: .seconds(10)) { $0.openConnections.isEmpty }
+        #expect(!text.contains("fake-wings-jwt"))
+        try await wings.shutdown()
+        try await fakes.shutdown()
+    }
+
     /// Discord cannot be reached at start (network not up yet): the bot keeps asking instead of exiting, and a
     /// SIGTERM meanwhile ends it cleanly with status 0.
     @Test func waitsForDiscordAtStartAndStopsCleanlyOnSIGTERM() async throws {

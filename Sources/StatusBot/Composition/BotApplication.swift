@@ -88,13 +88,6 @@ public enum BotApplication {
             throw BotApplicationError.discordUnavailable(error.description)
         }
 
-        let panel = PanelBackends.make(
-            panelsOf: configuration,
-            httpClient: httpClient,
-            metrics: metricsFactory,
-            logger: Logger(label: "pterodactyl")
-        )
-
         let storeFile = EmbedStoreFile(path: configuration.bot.embedStorePath)
         let loaded = try storeFile.load()
         if let movedTo = loaded.movedCorruptFileTo {
@@ -105,6 +98,25 @@ public enum BotApplication {
         }
         let store = EmbedStore(file: storeFile, initial: loaded.locations)
         logger.info("loaded tracked status messages", metadata: ["count": "\(loaded.locations.count)"])
+
+        let liveHost = LiveStatsHost(logger: Logger(label: "pterodactyl.live"))
+        let cycleRequests = CycleRequests()
+        // `LiveStats = auto` decides on what the bot watches at start: its status messages, or every server when
+        // alerts are on.
+        let live = LiveStatsWiring(
+            host: liveHost,
+            cycleRequests: cycleRequests,
+            watchedServers: loaded.locations.count,
+            updateInterval: configuration.bot.updateInterval,
+            alertsEnabled: configuration.alerts.isEnabled
+        )
+        let panel = PanelBackends.make(
+            panelsOf: configuration,
+            httpClient: httpClient,
+            metrics: metricsFactory,
+            logger: Logger(label: "pterodactyl"),
+            live: live
+        )
 
         let gateway = GatewayConnection(
             configuration: GatewayConfiguration(
@@ -160,6 +172,7 @@ public enum BotApplication {
             ],
             metrics: metrics,
             players: playerCounts,
+            cycleRequests: cycleRequests,
             logger: logger
         )
         let sink = DiscordStatusMessageSink(client: discordClient)
@@ -203,7 +216,8 @@ public enum BotApplication {
         // the gateway closes last so interactions in flight can still be answered.
         var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: gateway), .init(service: StoreFlusher(store: store, logger: logger)),
-            .init(service: services.monitor), .init(service: handler), .init(service: router),
+            .init(service: liveHost), .init(service: services.monitor), .init(service: handler),
+            .init(service: router),
         ]
         if let playerCounts { serviceList.append(.init(service: playerCounts)) }
         if let reload {
@@ -211,11 +225,18 @@ public enum BotApplication {
                 configuration: configuration,
                 load: reload,
                 apply: { new, change in
+                    // Sockets of a changed or removed panel close; a rebuilt panel opens its own if it wants them.
+                    for name in change.changed + change.removed { liveHost.stop(name) }
+                    let rebuilt = Set(change.added + change.changed).map {
+                        $0 == PanelBackends.defaultPanelName ? nil : $0
+                    }
                     let panels = PanelBackends.panels(
                         of: new,
                         httpClient: httpClient,
                         metrics: metricsFactory,
-                        logger: Logger(label: "pterodactyl")
+                        logger: Logger(label: "pterodactyl"),
+                        live: live,
+                        rebuilding: Set(rebuilt)
                     )
                     panel.replace(with: panels, unchanged: change.unchanged)
                     await services.updater.apply(cpuChangeThreshold: new.bot.cpuChangeThreshold)

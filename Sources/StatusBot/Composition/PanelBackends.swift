@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CoreMetrics
 import DiscordModels
 import Logging
+import Monitoring
 import PanelCore
 import Peon
 import Pterodactyl
@@ -19,14 +20,18 @@ public enum PanelBackends {
     ///   - httpClient: The shared client (redirects refused).
     ///   - metrics: Where the panels' requests are counted, labelled by panel name.
     ///   - logger: The clients' logger (debug and trace only; keys are never logged).
+    ///   - live: Where live stats run, for the panels whose `LiveStats` asks for them.
     /// - Returns: The backend.
     public static func make(
         panelsOf configuration: BotConfiguration,
         httpClient: HTTPClient,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        logger: Logger
+        logger: Logger,
+        live: LiveStatsWiring? = nil
     ) -> MultiPanelBackend {
-        MultiPanelBackend(panels(of: configuration, httpClient: httpClient, metrics: metrics, logger: logger))
+        MultiPanelBackend(
+            panels(of: configuration, httpClient: httpClient, metrics: metrics, logger: logger, live: live)
+        )
     }
 
     /// The configuration's panels, default first, each with a backend built from its settings.
@@ -35,18 +40,32 @@ public enum PanelBackends {
     ///   - httpClient: The shared client.
     ///   - metrics: Where the panels' requests are counted.
     ///   - logger: The clients' logger.
+    ///   - live: Where live stats run, for the panels whose `LiveStats` asks for them.
+    ///   - rebuilding: The panels whose live stats may start (`nil`: all; a reload passes the added and changed).
     /// - Returns: The panels.
     public static func panels(
         of configuration: BotConfiguration,
         httpClient: HTTPClient,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        logger: Logger
+        logger: Logger,
+        live: LiveStatsWiring? = nil,
+        rebuilding: Set<String?>? = nil
     ) -> [NamedPanel] {
+        // Live stats start only for the panels being (re)built, so a reload never opens a second set of sockets.
+        func wiring(_ name: String?) -> LiveStatsWiring? {
+            rebuilding.map { $0.contains(name) } ?? true ? live : nil
+        }
         var panels = [
             NamedPanel(
                 name: nil,
                 displayName: SettingReader.host(of: configuration.panel.url),
-                backend: make(configuration.panel, httpClient: httpClient, metrics: metrics, logger: logger)
+                backend: make(
+                    configuration.panel,
+                    httpClient: httpClient,
+                    metrics: metrics,
+                    logger: logger,
+                    live: wiring(nil)
+                )
             )
         ]
         for named in configuration.namedPanels {
@@ -54,7 +73,13 @@ public enum PanelBackends {
                 NamedPanel(
                     name: named.name,
                     displayName: named.name,
-                    backend: make(named, httpClient: httpClient, metrics: metrics, logger: logger)
+                    backend: make(
+                        named,
+                        httpClient: httpClient,
+                        metrics: metrics,
+                        logger: logger,
+                        live: wiring(named.name)
+                    )
                 )
             )
         }
@@ -76,13 +101,14 @@ public enum PanelBackends {
         _ named: BotConfiguration.NamedPanel,
         httpClient: HTTPClient,
         metrics: any MetricsFactory,
-        logger: Logger
+        logger: Logger,
+        live: LiveStatsWiring? = nil
     ) -> any PanelBackend {
         var logger = logger
         logger[metadataKey: "panel"] = "\(named.name)"
         switch named.kind {
         case .pterodactyl(let panel, _):
-            return make(panel, name: named.name, httpClient: httpClient, metrics: metrics, logger: logger)
+            return make(panel, name: named.name, httpClient: httpClient, metrics: metrics, logger: logger, live: live)
         case .peon(let panel):
             let configuration = PeonConfiguration(apiPrefix: panel.apiPrefix)
             let client = DefaultPeonClient(
@@ -102,13 +128,15 @@ public enum PanelBackends {
     ///   - httpClient: The shared client (redirects refused).
     ///   - metrics: Where the panel's requests are counted (nothing by default).
     ///   - logger: The client's logger (debug and trace only; keys are never logged).
+    ///   - live: Where live stats run, when the bot can run them; the panel's `LiveStats` decides.
     /// - Returns: The backend.
     public static func make(
         _ panel: BotConfiguration.Panel,
         name: String = defaultPanelName,
         httpClient: HTTPClient,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        logger: Logger
+        logger: Logger,
+        live: LiveStatsWiring? = nil
     ) -> any PanelBackend {
         let client = DefaultPanelClient(
             httpClient: httpClient,
@@ -119,7 +147,38 @@ public enum PanelBackends {
             metrics: PanelRequestMetrics(factory: metrics, panel: name),
             logger: logger
         )
-        return PterodactylBackend(client: client)
+        let polling = PterodactylBackend(client: client)
+        guard let live,
+            liveStatsWanted(
+                panel,
+                watchedServers: live.watchedServers,
+                updateInterval: live.updateInterval,
+                alertsEnabled: live.alertsEnabled
+            )
+        else { return polling }
+        let interval = live.updateInterval
+        let feed = DefaultWingsLiveFeed(
+            panelURL: panel.url,
+            configuration: WingsSocketConfiguration(sampleInterval: interval),
+            clock: ContinuousClock(),
+            logger: logger,
+            credentials: { try await client.websocketCredentials(of: $0) }
+        )
+        let backend = LiveStatsBackend(
+            inner: polling,
+            feed: feed,
+            configuration: LiveStatsConfiguration(
+                idleTimeout: interval * 3,
+                // A poll just made stands for an early cycle's; the panel caches /resources for 20 s anyway.
+                pollReuse: max(.zero, interval - .seconds(1))
+            ),
+            clock: ContinuousClock(),
+            logger: logger,
+            wake: { live.cycleRequests.request() }
+        )
+        live.host.start(backend, for: name)
+        logger.info("live stats over Wings websockets", metadata: ["panel": "\(name)", "mode": "\(panel.liveStats)"])
+        return backend
     }
 
     /// Whether a Pterodactyl or Pelican panel should take usage from Wings websockets (`LiveStats`): `on`, or
@@ -192,5 +251,35 @@ extension StatusUpdaterConfiguration {
             cpuChangeThreshold: bot.cpuChangeThreshold,
             playersChangeStep: players.changeStep
         )
+    }
+}
+
+/// What a panel needs to take usage from Wings websockets: where its sockets run, how to wake the monitor, and
+/// the figures `LiveStats = auto` decides on.
+public struct LiveStatsWiring: Sendable {
+    /// Runs the live backends.
+    public var host: LiveStatsHost
+    /// Wakes the monitor for an early cycle when a server's state changes.
+    public var cycleRequests: CycleRequests
+    /// Servers the monitor polls per cycle (status messages at start).
+    public var watchedServers: Int
+    /// `[Bot] UpdateInterval`.
+    public var updateInterval: Duration
+    /// Alerts watch every server.
+    public var alertsEnabled: Bool
+
+    /// Creates the wiring.
+    public init(
+        host: LiveStatsHost,
+        cycleRequests: CycleRequests,
+        watchedServers: Int,
+        updateInterval: Duration,
+        alertsEnabled: Bool
+    ) {
+        self.host = host
+        self.cycleRequests = cycleRequests
+        self.watchedServers = watchedServers
+        self.updateInterval = updateInterval
+        self.alertsEnabled = alertsEnabled
     }
 }

@@ -31,6 +31,7 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
     ///   - extra: More consumers (health file, presence, later alerts).
     ///   - metrics: Where to export what each cycle saw, when the metrics listener is on.
     ///   - players: The player-count collector, when `[Players]` is on (run it as a service too).
+    ///   - cycleRequests: Early-cycle requests the monitor follows (live stats send them on a state change).
     ///   - logger: Logger for the monitor and the updater.
     /// - Returns: The wired services; run ``monitor`` as a service.
     public static func make(
@@ -44,6 +45,7 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
         extra: [any ObservationConsumer] = [],
         metrics: BotMetrics? = nil,
         players: (any PlayerCountReading & ObservationConsumer)? = nil,
+        cycleRequests: CycleRequests = CycleRequests(),
         logger: Logger
     ) async -> StatusServices {
         let monitor = PanelMonitor(
@@ -51,7 +53,8 @@ public struct StatusServices<C: Clock>: Sendable where C.Duration == Duration {
             updateInterval: configuration.updateInterval,
             clock: clock,
             wallClock: wallClock,
-            logger: logger
+            logger: logger,
+            cycleRequests: cycleRequests
         )
         let updater = StatusMessageUpdater(
             configuration: configuration,

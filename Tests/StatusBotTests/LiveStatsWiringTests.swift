@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Logging
+import Monitoring
+import PanelCore
+import Pterodactyl
+import Testing
+
+@testable import StatusBot
+
+@Suite struct LiveStatsWiringTests {
+    func configuration(liveStats: String, alerts: Bool = false) throws -> BotConfiguration {
+        var environment = ["PTERODACTYL_LIVE_STATS": liveStats]
+        if alerts { environment["ALERTS_CHANNEL_ID"] = "310000000000000009" }
+        return try BotConfiguration(
+            ini: BotConfigurationTests.validINI + PanelReloadTests.home,
+            environment: environment
+        )
+    }
+
+    func wiring(_ host: LiveStatsHost, alerts: Bool = false) -> LiveStatsWiring {
+        LiveStatsWiring(
+            host: host,
+            cycleRequests: CycleRequests(),
+            watchedServers: 3,
+            updateInterval: .seconds(10),
+            alertsEnabled: alerts
+        )
+    }
+
+    @Test func onWrapsThePterodactylPanelAndRunsItsSocketsInTheHost() throws {
+        let host = LiveStatsHost(logger: Logger(label: "test"))
+        let panels = PanelBackends.panels(
+            of: try configuration(liveStats: "on"),
+            httpClient: HTTPClient.shared,
+            logger: Logger(label: "test"),
+            live: wiring(host)
+        )
+        #expect(panels[0].backend is LiveStatsBackend<ContinuousClock>)
+        // PEON has no Wings: its panel polls.
+        #expect(!(panels[1].backend is LiveStatsBackend<ContinuousClock>))
+        #expect(Set(host.backends.keys) == ["default"])
+    }
+
+    @Test func autoGoesLiveForAlertsAndOffNeverDoes() throws {
+        let host = LiveStatsHost(logger: Logger(label: "test"))
+        let few = PanelBackends.panels(
+            of: try configuration(liveStats: "auto"),
+            httpClient: HTTPClient.shared,
+            logger: Logger(label: "test"),
+            live: wiring(host)
+        )
+        // Three status messages every 10 s fit the budget: polling.
+        #expect(!(few[0].backend is LiveStatsBackend<ContinuousClock>))
+        let alerting = PanelBackends.panels(
+            of: try configuration(liveStats: "auto", alerts: true),
+            httpClient: HTTPClient.shared,
+            logger: Logger(label: "test"),
+            live: wiring(host, alerts: true)
+        )
+        #expect(alerting[0].backend is LiveStatsBackend<ContinuousClock>)
+        let off = LiveStatsHost(logger: Logger(label: "test"))
+        _ = PanelBackends.panels(
+            of: try configuration(liveStats: "off", alerts: true),
+            httpClient: HTTPClient.shared,
+            logger: Logger(label: "test"),
+            live: wiring(off, alerts: true)
+        )
+        #expect(off.backends.isEmpty)
+    }
+
+    @Test func aReloadStartsLiveStatsOnlyForThePanelsItRebuilds() throws {
+        let host = LiveStatsHost(logger: Logger(label: "test"))
+        _ = PanelBackends.panels(
+            of: try configuration(liveStats: "on"),
+            httpClient: HTTPClient.shared,
+            logger: Logger(label: "test"),
+            live: wiring(host),
+            rebuilding: ["home"]
+        )
+        #expect(host.backends.isEmpty)
+    }
+}
