@@ -80,3 +80,26 @@ import Testing
         #expect(host.backends.isEmpty)
     }
 }
+
+@Suite struct LiveStatsStatusFeatureTests {
+    @Test func theLineCountsSocketsAndNamesEachNodeThatFellBack() {
+        let status = LiveStatsStatus(
+            liveSockets: 12,
+            connectingSockets: 1,
+            fallingBack: [
+                .init(node: "node-2", reason: "Origin rejected (403): add the panel URL to allowed_origins", servers: 3)
+            ],
+            polledServers: 3
+        )
+        #expect(
+            LiveStatsStatusFeature.line(panel: "default", status: status, named: false)
+                == "12 live · 1 connecting · 3 polled\n⚠️ node-2 (3 servers) polled: "
+                + "Origin rejected (403): add the panel URL to allowed\\_origins"
+        )
+        #expect(LiveStatsStatusFeature.line(panel: "lab", status: status, named: true).hasPrefix("lab: 12 live"))
+    }
+
+    @Test func noLiveStatsNoLine() async {
+        #expect(await LiveStatsStatusFeature(host: LiveStatsHost(logger: Logger(label: "test"))).statusField() == nil)
+    }
+}

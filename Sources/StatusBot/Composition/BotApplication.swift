@@ -204,7 +204,7 @@ public enum BotApplication {
             gatewayLatency: { gateway.latency() },
             gatewayUptime: { gateway.timeReady() },
             players: playerCounts,
-            features: operations.interactionFeatures,
+            features: operations.interactionFeatures + [LiveStatsStatusFeature(host: liveHost)],
             powerRequests: operations.powerRequests,
             metrics: metricsFactory,
             logger: Logger(label: "pterodisbot.interactions")
