@@ -1,8 +1,10 @@
 import Foundation
 import GameQuery
+import Logging
 import Monitoring
 import Observability
 import PanelCore
+import Pterodactyl
 import Synchronization
 import TestSupport
 import Testing
@@ -145,6 +147,28 @@ import Testing
         seen = samples(metrics)
         #expect(!seen.keys.contains { $0.contains("node-us-1") })
         #expect(seen["pterodisbot_node_up{\(eu)}"] == 1)
+    }
+
+    @Test func liveStatsSeriesFollowEachPanelsBackendAndGoWithIt() async throws {
+        let metrics = BotMetrics()
+        let host = LiveStatsHost(logger: Logger(label: "test"))
+        let exporter = LiveStatsMetrics(factory: metrics.factory, host: host)
+        let backend = LiveStatsBackend(
+            inner: FakePanelBackend(servers: [FakePanelBackend.server(1)]),
+            feed: FakeWingsLiveFeed(),
+            clock: ContinuousClock(),
+            logger: Logger(label: "test")
+        )
+        host.start(backend, for: "default")
+        await exporter.consume(observation(1, []))
+        var seen = samples(metrics)
+        #expect(seen[#"pterodisbot_live_sockets_open{panel="default"}"#] == 0)
+        #expect(seen[#"pterodisbot_live_nodes_fallen_back{panel="default"}"#] == 0)
+        // A reload turned live stats off for the panel: its series go.
+        host.stop("default")
+        await exporter.consume(observation(2, []))
+        seen = samples(metrics)
+        #expect(!seen.keys.contains { $0.hasPrefix("pterodisbot_live_") })
     }
 
     @Test func playersOnlineIsExportedOnlyWhileKnown() async {

@@ -190,6 +190,7 @@ public enum BotApplication {
             logger: logger
         )
         for consumer in operations.consumers { await services.monitor.register(consumer) }
+        if let metrics { await services.monitor.register(LiveStatsMetrics(factory: metrics.factory, host: liveHost)) }
         let handler = InteractionHandler(
             discord: discordClient,
             monitor: services.monitor,
