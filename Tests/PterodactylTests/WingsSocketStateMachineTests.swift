@@ -36,6 +36,53 @@ import Testing
         ServerResources(state: .running, memoryBytes: 1_073_741_824, cpuAbsolute: 42.5, uptimeMilliseconds: uptime)
     }
 
+    /// What Wings sends for an offline server, after the first `auth` and in answer to `send stats`.
+    static let offline = ServerResources(state: .offline, rawState: "offline")
+
+    /// The generic answer Wings gives to a token whose signature it cannot verify (`SendErrorJson`).
+    static let unexpected = "Error Event [7d3f]: an unexpected error was encountered while handling this request"
+
+    /// A machine that fetched `first` at 0 and has just sent `auth` on an open socket (nothing answered yet).
+    static func authenticatingMachine() -> Machine {
+        var machine = Machine(configuration: WingsSocketConfiguration(sampleInterval: .seconds(10)))
+        _ = machine.start(now: at(0))
+        _ = machine.credentialsFetched(credentials(first), expiresAt: at(600), now: at(0))
+        _ = machine.connected(now: at(0))
+        return machine
+    }
+
+    /// The fall-back reasons and back-off delays of `rounds` sockets that each fail the same way. The first socket
+    /// is the machine's open one (opened at 0); each later one opens when the machine's wait ends.
+    /// - Parameter failSocket: Drives one open socket, opened at the given instant, until the machine gives up on
+    ///   it; returns the actions of that last step.
+    static func failures(
+        _ machine: inout Machine,
+        rounds: Int,
+        failSocket: (inout Machine, ManualClock.Instant) -> [Machine.Action]
+    ) -> (reasons: [String], delays: [Duration]) {
+        var opened = at(0)
+        var reasons: [String] = []
+        var delays: [Duration] = []
+        for round in 0..<rounds {
+            if round > 0 {
+                guard let due = machine.nextDeadline else {
+                    Issue.record("no reconnect scheduled in round \(round)")
+                    break
+                }
+                opened = due
+                if machine.tick(now: opened) == [.fetchCredentials] {
+                    _ = machine.credentialsFetched(credentials(second), expiresAt: opened + .seconds(600), now: opened)
+                }
+                #expect(machine.connected(now: opened).contains { if case .send(.auth) = $0 { true } else { false } })
+            }
+            for action in failSocket(&machine, opened) {
+                if case .fallBackToPolling(let reason) = action { reasons.append(reason) }
+                if case .reconnect(let delay) = action { delays.append(delay) }
+            }
+        }
+        return (reasons, delays)
+    }
+
     // MARK: - Auth flow
 
     @Test func authComesFirstThenSendStatsAfterAuthSuccess() {
@@ -166,8 +213,13 @@ import Testing
                 expiresAt: Self.at(600),
                 now: Self.at(Double(second))
             )
+            _ = machine.received(.authSuccess, now: Self.at(Double(second)))
         }
         #expect(machine.received(.tokenExpired, now: Self.at(5)) == [])
+        // The socket stays probed while the request waits: 30 s after the last frame.
+        #expect(machine.nextDeadline == Self.at(35))
+        #expect(machine.tick(now: Self.at(35)) == [.send(.sendStats)])
+        _ = machine.received(.jwtError(FakeWings.expiredTokenMessage), now: Self.at(35.1))
         #expect(machine.nextDeadline == Self.at(60))
         #expect(machine.tick(now: Self.at(59)) == [])
         #expect(machine.tick(now: Self.at(60)) == [.fetchCredentials])
@@ -237,6 +289,10 @@ import Testing
         #expect(machine.failureCount == 3)
         _ = machine.connected(now: now)
         #expect(machine.received(.authSuccess, now: now) == [.send(.sendStats)])
+        // A quiet (offline) server: the probe is answered, so the minute counts as healthy.
+        #expect(machine.nextDeadline == now + .seconds(30))
+        #expect(machine.tick(now: now + .seconds(30)) == [.send(.sendStats)])
+        _ = machine.received(.stats(Self.offline), now: now + .seconds(31))
         // Authenticated but not yet healthy: still polling, and a drop now keeps growing the delay.
         #expect(machine.nextDeadline == now + .seconds(60))
         #expect(machine.tick(now: now + .seconds(59)) == [])
@@ -261,6 +317,7 @@ import Testing
         (.tlsFailure("certificate has expired"), "TLS handshake with Wings failed (certificate has expired)"),
         (.connectionRefused, "connection to Wings refused"),
         (.closed(code: 4409, reason: "server is suspended"), "4409: the server is suspended"),
+        (.upgradeRejected(status: 400), "Wings refused the websocket upgrade with HTTP 400"),
         (.upgradeRejected(status: 429), "Wings is throttling this websocket"),
         (.timedOut, "connecting to Wings timed out"),
         (.closed(code: 1011, reason: "internal error"), "the Wings websocket closed (code 1011: internal error)"),
@@ -310,6 +367,198 @@ import Testing
         // The close the machine asked for is not a second failure.
         #expect(machine.closed(.closed(code: 1000, reason: ""), now: Self.at(546)) == [])
         #expect(machine.tick(now: Self.at(547)) == [.fetchCredentials])
+    }
+
+    // MARK: - Liveness probe
+
+    @Test func aQuietSocketIsProbedWithSendStatsAndTheAnswerRestartsTheClock() {
+        var machine = Self.liveMachine(start: 0)
+        // The first auth on an offline server: `status`, one `stats`, then nothing (`HandleInbound`).
+        _ = machine.received(.status(.offline, raw: "offline"), now: Self.at(0.1))
+        _ = machine.received(.stats(Self.offline), now: Self.at(0.2))
+        #expect(machine.nextDeadline == Self.at(30.2))
+        #expect(machine.tick(now: Self.at(30.1)) == [])
+        #expect(machine.tick(now: Self.at(30.2)) == [.send(.sendStats)])
+        #expect(machine.nextDeadline == Self.at(40.2))
+        // Wings answers at once, offline or not; the answer is an ordinary sample.
+        #expect(machine.received(.stats(Self.offline), now: Self.at(30.3)) == [.publishSample(Self.offline)])
+        #expect(machine.nextDeadline == Self.at(60.3))
+        #expect(machine.tick(now: Self.at(45)) == [])
+        // Any frame counts, not only `stats`.
+        _ = machine.received(.other("console output"), now: Self.at(50))
+        #expect(machine.nextDeadline == Self.at(80))
+        #expect(machine.failureCount == 0)
+    }
+
+    @Test func aStreamingSocketIsNeverProbed() {
+        var machine = Self.liveMachine(interval: .seconds(10), start: 0)
+        var sent: [Machine.Action] = []
+        for second in 1...300 {
+            let now = Self.at(Double(second))
+            sent += machine.received(.stats(Self.sample(uptime: second)), now: now).filter { $0 == .send(.sendStats) }
+            sent += machine.tick(now: now).filter { $0 == .send(.sendStats) }
+        }
+        #expect(sent.isEmpty)
+    }
+
+    @Test func anUnansweredProbeClosesTheSocketAndReconnectsWithBackoff() {
+        var machine = Self.liveMachine(start: 0)
+        #expect(machine.tick(now: Self.at(30)) == [.send(.sendStats)])
+        #expect(machine.tick(now: Self.at(39.9)) == [])
+        #expect(machine.tick(now: Self.at(40)) == [.close, .reconnect(after: .seconds(1))])
+        #expect(machine.failureCount == 1)
+        // The close the machine asked for is not a second failure, and the wait ends in a reconnect with the
+        // same token.
+        #expect(machine.closed(.closed(code: 1006, reason: ""), now: Self.at(40.1)) == [])
+        #expect(machine.nextDeadline == Self.at(41))
+        #expect(machine.tick(now: Self.at(41)) == [.connect(url: Self.url)])
+        #expect(machine.connected(now: Self.at(41.2)) == [.send(.auth(Self.first))])
+    }
+
+    @Test func aLateFrameAfterTheGiveUpIsIgnored() {
+        var machine = Self.liveMachine(start: 0)
+        _ = machine.tick(now: Self.at(30))
+        _ = machine.tick(now: Self.at(40))
+        // A frame still in flight from the old socket (the driver drops them too).
+        #expect(machine.received(.stats(Self.offline), now: Self.at(40.1)) == [])
+        #expect(machine.tick(now: Self.at(41)) == [.connect(url: Self.url)])
+    }
+
+    @Test func repeatedlyDeadSocketsFallBackSayingTheNodeStoppedAnswering() {
+        var machine = Self.liveMachine(start: 0)
+        let (reasons, delays) = Self.failures(&machine, rounds: 4) { machine, opened in
+            // Each socket authenticates, then goes silent for good.
+            _ = machine.received(.authSuccess, now: opened)
+            #expect(machine.tick(now: opened + .seconds(30)) == [.send(.sendStats)])
+            return machine.tick(now: opened + .seconds(40))
+        }
+        #expect(delays == [1, 2, 4, 8].map { Duration.seconds($0) })
+        #expect(
+            reasons == [
+                "the node stopped answering on its websocket (nothing for 30 s, and no reply to send stats within 10 s)"
+            ]
+        )
+        #expect(machine.isFallingBack)
+    }
+
+    @Test func anUnansweredProbeHoldsBackTheHealthyReset() {
+        var machine = Self.liveMachine(start: 0)
+        guard case .reconnect(let delay)? = machine.closed(.timedOut, now: Self.at(1)).last else { return }
+        _ = machine.tick(now: Self.at(1) + delay)
+        _ = machine.connected(now: Self.at(2))
+        _ = machine.received(.authSuccess, now: Self.at(2))
+        _ = machine.received(.stats(Self.offline), now: Self.at(31))
+        #expect(machine.nextDeadline == Self.at(61))
+        #expect(machine.tick(now: Self.at(61)) == [.send(.sendStats)])
+        // The healthy minute ends at 62, but the probe is out: nothing resets until it is answered.
+        #expect(machine.nextDeadline == Self.at(71))
+        #expect(machine.tick(now: Self.at(62)) == [])
+        #expect(machine.failureCount == 1)
+        _ = machine.received(.stats(Self.offline), now: Self.at(63))
+        #expect(machine.failureCount == 0)
+    }
+
+    // MARK: - Auth deadline
+
+    @Test func anUnansweredAuthClosesTheSocketAfterTheAuthTimeout() {
+        var machine = Self.authenticatingMachine()
+        #expect(machine.nextDeadline == Self.at(15))
+        #expect(machine.tick(now: Self.at(14.9)) == [])
+        #expect(machine.tick(now: Self.at(15)) == [.close, .reconnect(after: .seconds(1))])
+        #expect(machine.failureCount == 1)
+        #expect(machine.closed(.closed(code: 1000, reason: ""), now: Self.at(15.1)) == [])
+        // No answer is no proof the token is bad: the reconnect reuses it without a panel request.
+        #expect(machine.tick(now: Self.at(16)) == [.connect(url: Self.url)])
+    }
+
+    @Test func anAnsweredAuthEndsTheWait() {
+        var machine = Self.authenticatingMachine()
+        #expect(machine.received(.authSuccess, now: Self.at(14)) == [.send(.sendStats)])
+        #expect(machine.nextDeadline == Self.at(44))
+        #expect(machine.tick(now: Self.at(15)) == [])
+
+        // A `jwt error` is an answer too; the `auth` with the fresh token starts a new wait.
+        var refused = Self.authenticatingMachine()
+        #expect(refused.received(.jwtError("jwt: exp claim is invalid"), now: Self.at(1)) == [.fetchCredentials])
+        #expect(refused.nextDeadline == nil)
+        #expect(
+            refused.credentialsFetched(Self.credentials(Self.second), expiresAt: Self.at(602), now: Self.at(2))
+                == [.send(.auth(Self.second))]
+        )
+        #expect(refused.nextDeadline == Self.at(17))
+    }
+
+    @Test func repeatedlyUnansweredAuthsFallBackSayingTheTokenWasNotAccepted() {
+        var machine = Self.authenticatingMachine()
+        let (reasons, delays) = Self.failures(&machine, rounds: 3) { machine, opened in
+            machine.tick(now: opened + .seconds(15))
+        }
+        #expect(delays == [1, 2, 4].map { Duration.seconds($0) })
+        #expect(
+            reasons == [
+                "Wings did not answer the websocket auth within 15 s: the token was not accepted (Wings drops a "
+                    + "throttled auth) or the node stopped answering"
+            ]
+        )
+    }
+
+    @Test func aThrottledAuthIsNamedWhenItGoesUnanswered() {
+        var machine = Self.authenticatingMachine()
+        let (reasons, _) = Self.failures(&machine, rounds: 3) { machine, opened in
+            // `limiter.go`: one `throttled [auth]`, and the `auth` is dropped.
+            _ = machine.received(.other("throttled"), now: opened + .milliseconds(100))
+            return machine.tick(now: opened + .seconds(15))
+        }
+        #expect(
+            reasons == ["Wings throttled the websocket auth and gave no answer within 15 s: the token was not accepted"]
+        )
+    }
+
+    @Test func aReauthOnALiveSocketMustBeAnsweredToo() {
+        var machine = Self.liveMachine(start: 0)
+        _ = machine.received(.tokenExpiring, now: Self.at(545))
+        #expect(
+            machine.credentialsFetched(Self.credentials(Self.second), expiresAt: Self.at(1146), now: Self.at(546))
+                == [.send(.auth(Self.second))]
+        )
+        // Stats keep flowing on the old token, but Wings never reads the new one.
+        for second in 547...560 {
+            _ = machine.received(.stats(Self.sample(uptime: second)), now: Self.at(Double(second)))
+        }
+        #expect(machine.nextDeadline == Self.at(561))
+        #expect(machine.tick(now: Self.at(560.9)) == [])
+        #expect(machine.tick(now: Self.at(561)) == [.close, .reconnect(after: .seconds(1))])
+    }
+
+    // MARK: - Daemon error
+
+    @Test func aDaemonErrorAnsweringAuthClosesAndFetchesAFreshTokenAfterTheBackoff() {
+        var machine = Self.authenticatingMachine()
+        #expect(
+            machine.received(.daemonError(Self.unexpected), now: Self.at(0.1)) == [
+                .close, .reconnect(after: .seconds(1)),
+            ]
+        )
+        #expect(machine.nextDeadline == Self.at(1.1))
+        // The refused token is not reused.
+        #expect(machine.tick(now: Self.at(1.1)) == [.fetchCredentials])
+    }
+
+    @Test func repeatedDaemonErrorsFallBackNamingTheDaemonToken() {
+        var machine = Self.authenticatingMachine()
+        let (reasons, _) = Self.failures(&machine, rounds: 3) { machine, opened in
+            machine.received(.daemonError(Self.unexpected), now: opened + .milliseconds(100))
+        }
+        #expect(reasons.count == 1)
+        #expect(reasons.first?.hasPrefix("Wings did not accept the websocket token (daemon error: Error Event") == true)
+        #expect(reasons.first?.contains("share the node's daemon token") == true)
+    }
+
+    @Test func aDaemonErrorWithoutAnAuthOutIsIgnored() {
+        var machine = Self.liveMachine(start: 0)
+        #expect(machine.received(.daemonError(Self.unexpected), now: Self.at(5)) == [])
+        #expect(machine.failureCount == 0)
+        #expect(machine.nextDeadline == Self.at(35))
     }
 
     // MARK: - Thinning

@@ -19,6 +19,14 @@ public struct WingsSocketConfiguration: Sendable, Hashable {
     /// websocket route (issue 21); counting over a sliding 60 s keeps every fixed window the panel uses (Laravel's
     /// limiter, reference §6) at or under the same count.
     public var credentialRequestsPerMinute: Int
+    /// How long an authenticated socket may stay silent before the machine sends `send stats` as a probe. An
+    /// offline server sends nothing by itself, so without a probe a dead connection would look live forever.
+    public var probeAfter: Duration
+    /// How long the probe may go unanswered (by any frame) before the socket counts as dead and is replaced.
+    public var probeTimeout: Duration
+    /// How long an `auth` may go unanswered (no `auth success`, `jwt error` or `daemon error`) before the socket is
+    /// closed and counted as failed: Wings drops a throttled `auth` without a reply.
+    public var authTimeout: Duration
 
     /// Creates a configuration.
     /// - Parameters:
@@ -29,6 +37,9 @@ public struct WingsSocketConfiguration: Sendable, Hashable {
     ///   - failuresBeforeFallback: Consecutive failures before polling takes over (3).
     ///   - tokenRefreshMargin: Time left on a token below which a new one is fetched (60 s).
     ///   - credentialRequestsPerMinute: Cap on token requests in any 60 s (5).
+    ///   - probeAfter: Silence on an authenticated socket before a `send stats` probe (30 s).
+    ///   - probeTimeout: Wait for any frame after the probe before the socket counts as dead (10 s).
+    ///   - authTimeout: Wait for an answer to `auth` before the socket counts as failed (15 s).
     public init(
         sampleInterval: Duration,
         initialBackoff: Duration = .seconds(1),
@@ -36,7 +47,10 @@ public struct WingsSocketConfiguration: Sendable, Hashable {
         healthyAfter: Duration = .seconds(60),
         failuresBeforeFallback: Int = 3,
         tokenRefreshMargin: Duration = .seconds(60),
-        credentialRequestsPerMinute: Int = 5
+        credentialRequestsPerMinute: Int = 5,
+        probeAfter: Duration = .seconds(30),
+        probeTimeout: Duration = .seconds(10),
+        authTimeout: Duration = .seconds(15)
     ) {
         self.sampleInterval = sampleInterval
         self.initialBackoff = initialBackoff
@@ -45,6 +59,9 @@ public struct WingsSocketConfiguration: Sendable, Hashable {
         self.failuresBeforeFallback = max(1, failuresBeforeFallback)
         self.tokenRefreshMargin = tokenRefreshMargin
         self.credentialRequestsPerMinute = max(1, credentialRequestsPerMinute)
+        self.probeAfter = probeAfter
+        self.probeTimeout = probeTimeout
+        self.authTimeout = authTimeout
     }
 }
 
@@ -75,6 +92,10 @@ public enum WingsSocketCloseCause: Sendable, Hashable {
 /// ``WingsSocketConfiguration/failuresBeforeFallback`` consecutive failures the machine says why polling should take
 /// over, and keeps retrying.
 ///
+/// A socket never looks alive while doing nothing: an `auth` that gets no answer within
+/// ``WingsSocketConfiguration/authTimeout``, or an authenticated socket that stays silent through a `send stats`
+/// probe (Wings answers it for any power state, `HandleInbound`), is closed and counted as a failure.
+///
 /// The driver calls ``start(now:)``, performs each action, feeds results back (``credentialsFetched(_:expiresAt:now:)``,
 /// ``connected(now:)``, ``received(_:now:)``, ``closed(_:now:)``, ``tokenFetchFailed(_:now:)``) and calls
 /// ``tick(now:)`` at ``nextDeadline`` (after a ``Action/reconnect(after:)`` wait, for example).
@@ -99,7 +120,9 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         case fallBackToPolling(reason: String)
         /// The socket has been healthy for ``WingsSocketConfiguration/healthyAfter`` again: stop polling.
         case resumeStreaming
-        /// Close the socket (after ``stop()``, or to reconnect after a failed token request).
+        /// Close the socket (after ``stop()``, or to reconnect after a failed token request, a refused or unanswered
+        /// `auth`, or an unanswered probe). The machine already counts it as closed: a later ``closed(_:now:)`` for
+        /// this socket changes nothing.
         case close
     }
 
@@ -110,7 +133,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         case waiting(until: Instant?)
         /// ``Action/connect(url:)`` was returned.
         case connecting
-        /// Open; `auth` sent, `auth success` not yet received.
+        /// Open; `auth success` not yet received (`auth` sent, or waiting for a token to send).
         case authenticating
         /// Open and authenticated since `since`.
         case live(since: Instant)
@@ -139,6 +162,14 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     private var lastState: String?
     private var lastSampleAt: Instant?
     private var pendingSample: ServerResources?
+    /// When the last frame arrived on the current socket.
+    private var lastFrameAt: Instant?
+    /// When the oldest `auth` still without an answer was sent.
+    private var authSentAt: Instant?
+    /// Wings said `throttled` while an `auth` was unanswered: it dropped that `auth` (`limiter.go`).
+    private var throttledDuringAuth = false
+    /// When the unanswered `send stats` probe was sent.
+    private var probeSentAt: Instant?
 
     /// Creates an idle machine.
     /// - Parameter configuration: Sampling, back-off and budget settings.
@@ -153,7 +184,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     public var isFallingBack: Bool { fellBack }
 
     /// When ``tick(now:)`` has something to do next (a reconnect, a deferred token request, a held sample, the end
-    /// of the healthy period), or `nil`.
+    /// of the healthy period, a probe, the end of the wait for an answer to `auth` or to a probe), or `nil`.
     public var nextDeadline: Instant? {
         var deadlines: [Instant] = []
         if case .waiting(let until?) = socket { deadlines.append(until) }
@@ -161,8 +192,16 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         if pendingSample != nil, let last = lastSampleAt {
             deadlines.append(last.advanced(by: configuration.sampleInterval))
         }
-        if case .live(let since) = socket, consecutiveFailures > 0 || fellBack {
+        if case .live(let since) = socket, consecutiveFailures > 0 || fellBack, !awaitingAnswer {
             deadlines.append(since.advanced(by: configuration.healthyAfter))
+        }
+        if let sent = authSentAt { deadlines.append(sent.advanced(by: configuration.authTimeout)) }
+        if case .live = socket {
+            if let sent = probeSentAt {
+                deadlines.append(sent.advanced(by: configuration.probeTimeout))
+            } else if let last = lastFrameAt {
+                deadlines.append(last.advanced(by: configuration.probeAfter))
+            }
         }
         return deadlines.min()
     }
@@ -208,7 +247,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         case .authenticating, .live:
             // The open socket's token is about to lapse and cannot be renewed: reconnect later instead, when the
             // panel may answer again.
-            return [.close] + fail(reason: reason, now: now)
+            return closeAndFail(reason: reason, now: now)
         default:
             return fail(reason: reason, now: now)
         }
@@ -219,13 +258,12 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     /// - Returns: The `auth` frame.
     public mutating func connected(now: Instant) -> [Action] {
         guard case .connecting = socket, !stopped else { return [] }
-        authenticatedOnThisSocket = false
+        forgetSocket()
+        socket = .authenticating
         guard let token, isUsable(token, now: now) else {
-            socket = .authenticating
             return requestCredentials(now: now, forced: false)
         }
-        socket = .authenticating
-        return [.send(.auth(token.credentials.token))]
+        return [sendAuth(token, now: now)]
     }
 
     /// A frame arrived.
@@ -239,9 +277,13 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         case .authenticating, .live: break
         default: return []
         }
+        // Any frame shows the connection carries data both ways often enough: the probe clock restarts.
+        lastFrameAt = now
+        probeSentAt = nil
         var actions = healthCheck(now: now)
         switch message {
         case .authSuccess:
+            authAnswered()
             jwtErrorsSinceSuccess = 0
             if case .authenticating = socket { socket = .live(since: now) }
             if !authenticatedOnThisSocket {
@@ -267,13 +309,14 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         case .tokenExpiring:
             // Wings warns on every 30 s check in the last minute; a token fetched meanwhile is simply sent.
             if let token, isUsable(token, now: now) {
-                if case .live = socket { actions.append(.send(.auth(token.credentials.token))) }
+                if case .live = socket { actions.append(sendAuth(token, now: now)) }
             } else {
                 actions += requestCredentials(now: now, forced: false)
             }
         case .tokenExpired:
             actions += requestCredentials(now: now, forced: true)
         case .jwtError(let text):
+            authAnswered()
             jwtErrorsSinceSuccess += 1
             if jwtErrorsSinceSuccess >= configuration.failuresBeforeFallback, !fellBack {
                 fellBack = true
@@ -286,7 +329,24 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
                 )
             }
             actions += requestCredentials(now: now, forced: true)
-        case .daemonError, .other, .undecodable:
+        case .daemonError(let text):
+            // We send only `auth` and `send stats`, and only `auth` can fail: a token whose signature Wings cannot
+            // verify is answered with the generic `daemon error`, not `jwt error` (`websocket.go`, `SendErrorJson`:
+            // `IsJwtError` covers expiry and claims, not the signature). A fresh token from the same panel would be
+            // refused the same way, so back off instead of asking at once; the held token is dropped in case it
+            // was the only bad one.
+            guard authSentAt != nil else { break }
+            token = nil
+            return actions
+                + closeAndFail(
+                    reason: "Wings did not accept the websocket token (daemon error: \(text.prefix(120))): check that "
+                        + "the panel and Wings share the node's daemon token",
+                    now: now
+                )
+        case .other("throttled"):
+            // `limiter.go` says so once per throttled period and drops the frame: an `auth` then gets no answer.
+            if authSentAt != nil { throttledDuringAuth = true }
+        case .other, .undecodable:
             break
         }
         return actions
@@ -328,7 +388,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
             socket = .waiting(until: nil)
             actions += useToken(now: now)
         }
-        return actions
+        return actions + checkAnswers(now: now)
     }
 
     /// Stops for good (shutdown, or the server left the bot).
@@ -336,6 +396,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     public mutating func stop() -> [Action] {
         guard !stopped else { return [] }
         stopped = true
+        forgetSocket()
         defer { socket = .idle }
         switch socket {
         case .connecting, .authenticating, .live: return [.close]
@@ -355,11 +416,74 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
             socket = .connecting
             return [.connect(url: token.credentials.socketURL)]
         case .authenticating, .live:
-            return [.send(.auth(token.credentials.token))]
+            return [sendAuth(token, now: now)]
         default:
             // Connecting (auth follows `connected`) or waiting out a back-off (`tick` connects).
             return []
         }
+    }
+
+    /// The `auth` frame, starting the wait for its answer unless an older `auth` is still unanswered.
+    private mutating func sendAuth(_ token: HeldToken, now: Instant) -> Action {
+        if authSentAt == nil {
+            authSentAt = now
+            throttledDuringAuth = false
+        }
+        return .send(.auth(token.credentials.token))
+    }
+
+    /// Wings read an `auth` and answered it.
+    private mutating func authAnswered() {
+        authSentAt = nil
+        throttledDuringAuth = false
+    }
+
+    /// True while an `auth` or a probe waits for its answer: the socket is not known to work.
+    private var awaitingAnswer: Bool { authSentAt != nil || probeSentAt != nil }
+
+    /// Ends a socket whose `auth` or probe went unanswered, or sends the probe when the socket has been quiet.
+    private mutating func checkAnswers(now: Instant) -> [Action] {
+        switch socket {
+        case .authenticating, .live: break
+        default: return []
+        }
+        if let sent = authSentAt, now >= sent.advanced(by: configuration.authTimeout) {
+            let wait = Self.seconds(configuration.authTimeout)
+            let reason =
+                throttledDuringAuth
+                ? "Wings throttled the websocket auth and gave no answer within \(wait): the token was not accepted"
+                : "Wings did not answer the websocket auth within \(wait): the token was not accepted (Wings drops "
+                    + "a throttled auth) or the node stopped answering"
+            return closeAndFail(reason: reason, now: now)
+        }
+        guard case .live = socket else { return [] }
+        if let sent = probeSentAt {
+            guard now >= sent.advanced(by: configuration.probeTimeout) else { return [] }
+            return closeAndFail(
+                reason: "the node stopped answering on its websocket (nothing for "
+                    + "\(Self.seconds(configuration.probeAfter)), and no reply to send stats within "
+                    + "\(Self.seconds(configuration.probeTimeout)))",
+                now: now
+            )
+        }
+        guard let last = lastFrameAt, now >= last.advanced(by: configuration.probeAfter) else { return [] }
+        // Wings answers `send stats` at once whatever the power state (`HandleInbound` sends `Proc()` without
+        // checking it), so silence after it means the connection is gone.
+        probeSentAt = now
+        return [.send(.sendStats)]
+    }
+
+    /// Closes the open socket and counts a failure (the driver ignores the close it then reports).
+    private mutating func closeAndFail(reason: String, now: Instant) -> [Action] {
+        [.close] + fail(reason: reason, now: now)
+    }
+
+    /// Forgets what belonged to the previous socket.
+    private mutating func forgetSocket() {
+        authenticatedOnThisSocket = false
+        lastFrameAt = nil
+        probeSentAt = nil
+        authAnswered()
     }
 
     /// True while the token has more than the refresh margin left.
@@ -395,7 +519,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     /// Counts a failure and schedules the reconnect: 1 s, 2 s, 4 s, ... up to the maximum.
     private mutating func fail(reason: String, now: Instant) -> [Action] {
         consecutiveFailures += 1
-        authenticatedOnThisSocket = false
+        forgetSocket()
         let delay = backoff(forFailure: consecutiveFailures)
         socket = .waiting(until: now.advanced(by: delay))
         var actions: [Action] = []
@@ -416,13 +540,21 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         return min(delay, configuration.maxBackoff)
     }
 
-    /// After a healthy period the failure count resets, and polling can stop.
+    /// After a healthy period the failure count resets, and polling can stop; not while an `auth` or a probe is
+    /// unanswered.
     private mutating func healthCheck(now: Instant) -> [Action] {
-        guard case .live(let since) = socket, now >= since.advanced(by: configuration.healthyAfter) else { return [] }
+        guard case .live(let since) = socket, now >= since.advanced(by: configuration.healthyAfter), !awaitingAnswer
+        else { return [] }
         consecutiveFailures = 0
         guard fellBack else { return [] }
         fellBack = false
         return [.resumeStreaming]
+    }
+
+    /// `30 s`, for reasons.
+    private static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return attoseconds == 0 ? "\(seconds) s" : "\(Double(seconds) + Double(attoseconds) / 1e18) s"
     }
 
     /// One line naming the likely cause of a failed or closed socket.
@@ -440,8 +572,11 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         case .upgradeRejected(let status):
             "Wings refused the websocket upgrade with HTTP \(status)"
         case .closed(4409, _):
-            // Issue 21 lists 4409 for a suspended server; pterodactyl/wings' `router/router_server_ws.go` (023d7ec)
-            // sends no such code itself, so this only names the cause when some Wings build does.
+            // Newer Wings (`router/router_server_ws.go`) upgrades a suspended server's socket and at once closes it
+            // with 4409 "server is suspended", as the browser cannot read an HTTP status. A server suspended while
+            // a socket is open has that socket dropped without a close frame (`HandleInbound` returns
+            // `ErrSuspended` on the next inbound frame, which a quiet socket gets from the probe); the reconnect
+            // then gets 4409.
             "Wings closed the websocket with 4409: the server is suspended"
         case .closed(let code, let text):
             "the Wings websocket closed (code \(code)\(text.isEmpty ? "" : ": \(text.prefix(120))"))"
