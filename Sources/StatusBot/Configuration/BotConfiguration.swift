@@ -23,7 +23,7 @@ public struct BotConfiguration: Sendable {
         /// Panel requests in flight at once.
         public var maxConcurrentRequests: Int
         /// Whether usage comes from Wings websockets (`LiveStats`).
-        public var liveStats: LiveStatsMode = .off
+        public var liveStats: LiveStatsMode = .auto
     }
 
     /// `[Discord]`: the bot account and who may use it.
@@ -214,7 +214,7 @@ public struct BotConfiguration: Sendable {
             clientRateLimitPerMinute: reader.integer(.clientRateLimit, in: 1...100_000) ?? 720,
             applicationRateLimitPerMinute: reader.integer(.applicationRateLimit, in: 1...100_000) ?? 240,
             maxConcurrentRequests: reader.integer(.maxConcurrentRequests, in: 1...64) ?? 8,
-            liveStats: reader.choice(.liveStats, LiveStatsMode.self) ?? .off
+            liveStats: reader.choice(.liveStats, LiveStatsMode.self) ?? .auto
         )
         let namedPanels = reader.namedPanels(defaultURL: panel.url.isEmpty ? nil : panel.url)
         var discord: Discord?

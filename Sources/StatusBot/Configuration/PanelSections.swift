@@ -192,7 +192,7 @@ extension SettingReader {
                 applicationRateLimitPerMinute: integer(spec(.applicationRateLimit, default: "240"), in: 1...100_000)
                     ?? 240,
                 maxConcurrentRequests: integer(spec(.maxConcurrentRequests, default: "8"), in: 1...64) ?? 8,
-                liveStats: choice(spec(.liveStats, default: "off"), LiveStatsMode.self) ?? .off
+                liveStats: choice(spec(.liveStats, default: "auto"), LiveStatsMode.self) ?? .auto
             )
             refuseKeys([.apiKey, .apiPrefix], of: "Pterodactyl and Pelican", section: section, name: name)
             guard url != nil, !panel.clientAPIKey.exposedValue.isEmpty else { return nil }

@@ -106,7 +106,7 @@ extension SettingSpec {
         "Pterodactyl",
         "LiveStats",
         env: "PTERODACTYL_LIVE_STATS",
-        default: "off",
+        default: "auto",
         "Usage from Wings websockets instead of polling: auto (when polling would exceed the budget, or alerts "
             + "are on), on or off"
     )
