@@ -20,7 +20,7 @@ public final class DefaultPeonClient: PeonClient {
     private let baseURL: String
     private let apiKey: PeonAPIKey
     private let configuration: PeonConfiguration
-    private let gate: RequestGate
+    private let gate: ConcurrencyLimiter
     private let logger: Logger
 
     /// Creates a client.
@@ -43,7 +43,7 @@ public final class DefaultPeonClient: PeonClient {
         self.baseURL = base
         self.apiKey = apiKey
         self.configuration = configuration
-        self.gate = RequestGate(limit: configuration.maxConcurrentRequests)
+        self.gate = ConcurrencyLimiter(limit: configuration.maxConcurrentRequests)
         self.logger = logger
     }
 

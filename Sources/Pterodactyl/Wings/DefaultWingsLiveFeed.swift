@@ -1,3 +1,4 @@
+import ClientSupport
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -407,76 +408,13 @@ public struct WingsSocketTransportConfiguration: Sendable {
 
 /// Bounds how many Wings sockets connect (TCP, TLS, upgrade) at the same time, so a restart with a thousand
 /// watched servers does not open a thousand handshakes at once. Open sockets do not hold a permit.
-///
-/// A class around a `Mutex` rather than an actor: a waiter must leave the queue synchronously when its task is
-/// cancelled, which a cancellation handler cannot do with an actor without spawning a task.
-public final class WingsConnectLimiter: Sendable {
-    private struct Waiter {
-        var id: UInt64
-        var continuation: CheckedContinuation<Void, any Error>
-    }
+public typealias WingsConnectLimiter = ConcurrencyLimiter
 
-    private struct State {
-        var available: Int
-        var waiters: [Waiter] = []
-        var nextID: UInt64 = 0
-    }
-
-    private let state: Mutex<State>
-
-    /// Creates a limiter.
+extension ConcurrencyLimiter {
+    /// A limiter for Wings connects.
     /// - Parameter maxConcurrentConnects: How many connects may run at once (16; at least 1).
-    public init(maxConcurrentConnects: Int = 16) {
-        self.state = Mutex(State(available: max(1, maxConcurrentConnects)))
-    }
-
-    /// Runs `body` holding a permit, waiting for one first (first come, first served).
-    /// - Parameter body: The connect.
-    /// - Returns: What `body` returns.
-    /// - Throws: `CancellationError` when cancelled while waiting, or what `body` throws.
-    public func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await acquire()
-        defer { release() }
-        return try await body()
-    }
-
-    private func acquire() async throws {
-        try Task.checkCancellation()
-        let id = state.withLock { state -> UInt64 in
-            state.nextID += 1
-            return state.nextID
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let granted = state.withLock { state -> Bool in
-                    if state.available > 0 {
-                        state.available -= 1
-                        return true
-                    }
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
-                    return false
-                }
-                if granted { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
-        }
-    }
-
-    private func release() {
-        let next = state.withLock { state -> Waiter? in
-            if state.waiters.isEmpty {
-                state.available += 1
-                return nil
-            }
-            return state.waiters.removeFirst()
-        }
-        // The permit passes straight to the next waiter.
-        next?.continuation.resume()
+    public convenience init(maxConcurrentConnects: Int = 16) {
+        self.init(limit: maxConcurrentConnects)
     }
 }
 

@@ -1,9 +1,9 @@
 import Synchronization
 
-/// At most `limit` bodies run at once; later callers wait in arrival order. Waiting is cancellable.
-///
-/// The `Mutex` guards only the counter and the waiter list, never across an `await`.
-final class RequestGate: Sendable {
+/// At most `limit` bodies run at once; later callers wait in arrival order, and a cancelled waiter leaves the
+/// queue at once (a class around a `Mutex` rather than an actor, so the cancellation handler can do it
+/// synchronously). The `Mutex` guards only the counter and the waiter list, never across an `await`.
+public final class ConcurrencyLimiter: Sendable {
     private struct Waiter {
         var id: UInt64
         var continuation: CheckedContinuation<Void, any Error>
@@ -23,15 +23,15 @@ final class RequestGate: Sendable {
 
     private let state: Mutex<State>
 
-    /// Creates a gate.
+    /// Creates a limiter.
     /// - Parameter limit: Bodies allowed at once; at least 1.
-    init(limit: Int) {
+    public init(limit: Int) {
         state = Mutex(State(available: max(1, limit)))
     }
 
     /// Runs `body` once a permit is free, and frees it afterwards (also on error).
     /// - Throws: `CancellationError` while waiting, or what `body` throws.
-    func withPermit<T>(_ body: () async throws -> T) async throws -> T {
+    public func withPermit<T>(_ body: () async throws -> T) async throws -> T {
         try await acquire()
         defer { release() }
         return try await body()
