@@ -50,17 +50,19 @@ import Testing
             try await harness.events.next { if case .sample = $0 { true } else { false } }
             harness.wings.tick()
             harness.wings.tick()
-            harness.wings.setStats(FakeWingsStats(cpuAbsolute: 77), for: Self.uuid)
-            harness.wings.tick()
-            // Frames arrive in order: once this state is out, the three stats were handled (and held).
+            // Frames arrive in order: once this state is out, the two stats were handled, held, and dropped (a
+            // sample from before a status change would put the old state back).
             harness.wings.setStatus("starting", for: Self.uuid)
             try await harness.events.next { if case .state(.starting, _) = $0 { true } else { false } }
             #expect(harness.events.samples.count == 1)
 
             await harness.clock.waitForSleepers(count: 1)
             harness.clock.advance(by: .seconds(10))
-            let held = try await harness.events.next(count: 2) { if case .sample = $0 { true } else { false } }
-            guard case .sample(let newest) = held else { return }
+            // The interval is over and nothing is held: the next frame goes out at once.
+            harness.wings.setStats(FakeWingsStats(cpuAbsolute: 77), for: Self.uuid)
+            harness.wings.tick()
+            let next = try await harness.events.next(count: 2) { if case .sample = $0 { true } else { false } }
+            guard case .sample(let newest) = next else { return }
             #expect(newest.cpuAbsolute == 77)
             #expect(harness.events.samples.count == 2)
         }

@@ -590,6 +590,20 @@ import Testing
             ]
         )
     }
+
+    /// A sample held back by the interval was taken before a status change: it must never be published after it
+    /// (it would put the old state back until the next sample).
+    @Test func aStatusChangeDropsTheSampleHeldFromBeforeIt() {
+        var machine = Self.liveMachine(interval: .seconds(10), start: 0)
+        _ = machine.received(.stats(Self.sample(uptime: 1)), now: Self.at(1))
+        #expect(machine.received(.stats(Self.sample(uptime: 5)), now: Self.at(5)) == [])
+        #expect(
+            machine.received(.status(.offline, raw: "offline"), now: Self.at(6)) == [
+                .publishState(.offline, raw: "offline")
+            ]
+        )
+        #expect(machine.tick(now: Self.at(11)) == [])
+    }
 }
 
 /// Instant arithmetic for readable schedules.

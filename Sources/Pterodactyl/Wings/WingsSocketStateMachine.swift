@@ -295,6 +295,9 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         case .status(let state, let raw):
             if raw != lastState {
                 lastState = raw
+                // A sample held back by the sampling interval was taken before the change: publishing it later
+                // would put the old state back.
+                pendingSample = nil
                 actions.append(.publishState(state, raw: raw))
             }
         case .stats(let sample):
