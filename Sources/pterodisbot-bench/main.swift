@@ -20,6 +20,7 @@ let cases: [(name: String, run: @Sendable () async throws -> [BenchFigure])] = [
     ("metrics", { try await metricsBenchmarks() }),
     ("players", { try await playersBenchmarks() }),
     ("alert-cost", { try await alertCostBenchmarks() }),
+    ("live-stats", { try await liveStatsBenchmarks() }),
     // A simulated week: minutes, not seconds. Run it by name.
     ("soak", { try await soakBenchmarks() }),
 ]
@@ -38,7 +39,9 @@ MemoryTuning.limitMallocArenas()
 let filter = CommandLine.arguments.dropFirst().first
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
-for benchCase in cases where filter.map({ benchCase.name.contains($0) }) ?? (benchCase.name != "soak") {
+// The soak (a simulated week) and live stats (1,000 sockets for two and a half minutes) run only by name.
+let byNameOnly: Set<String> = ["soak", "live-stats"]
+for benchCase in cases where filter.map({ benchCase.name.contains($0) }) ?? !byNameOnly.contains(benchCase.name) {
     for figure in try await benchCase.run() {
         print(String(decoding: try encoder.encode(figure), as: UTF8.self))
     }
