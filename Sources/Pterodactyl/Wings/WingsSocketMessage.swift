@@ -76,12 +76,16 @@ public enum WingsSocketMessage: Sendable, Hashable {
     /// A frame that is not `{"event": string, "args": [...]}` or whose `stats` argument is not readable.
     case undecodable(reason: String)
 
+    /// One decoder for every frame (Wings sends about one a second per socket); decoding keeps no state between
+    /// calls.
+    private static let decoder = JSONDecoder()
+
     /// Decodes one text frame.
     /// - Parameter text: The frame as received.
     public init(frame text: String) {
         let frame: WireWingsFrame
         do {
-            frame = try JSONDecoder().decode(WireWingsFrame.self, from: Data(text.utf8))
+            frame = try Self.decoder.decode(WireWingsFrame.self, from: Data(text.utf8))
         } catch {
             self = .undecodable(reason: "not an event frame (\(text.count) characters)")
             return
@@ -93,7 +97,7 @@ public enum WingsSocketMessage: Sendable, Hashable {
         case "stats":
             // The argument is itself JSON, serialized to a string (`server/resources.go`, `events.go`).
             do {
-                self = .stats(try JSONDecoder().decode(WireWingsStats.self, from: Data(first.utf8)).model)
+                self = .stats(try Self.decoder.decode(WireWingsStats.self, from: Data(first.utf8)).model)
             } catch {
                 self = .undecodable(reason: "stats argument is not a usage object")
             }
