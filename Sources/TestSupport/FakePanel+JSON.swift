@@ -1,5 +1,6 @@
-/// A tiny JSON value for the fake panel's answers, rendered the way Laravel's `json_encode` does by default:
-/// compact, `/` written as `\/`, and every non-ASCII character as `\uXXXX` (surrogate pairs beyond the BMP).
+/// A tiny JSON value for the fakes' answers, in member order, rendered the way the faked service writes it: by
+/// default as Laravel's `json_encode` (compact, `/` written as `\/`), for PEON as Python's `json.dumps`
+/// (Flask-RESTful: `", "` and `": "` separators); every non-ASCII character as `\uXXXX` in both.
 enum FakePanelJSON: Sendable {
     case object([(String, FakePanelJSON)])
     case array([FakePanelJSON])
@@ -15,33 +16,46 @@ enum FakePanelJSON: Sendable {
     /// `.int` for a value, `.null` for nil.
     static func optional(_ value: Int?) -> FakePanelJSON { value.map(FakePanelJSON.int) ?? .null }
 
+    /// Whose encoder the text imitates.
+    enum Dialect {
+        /// PHP's `json_encode` (Laravel): compact, `/` escaped.
+        case laravel
+        /// Python's `json.dumps` defaults (Flask-RESTful, PEON): spaced separators, `/` as is.
+        case python
+    }
+
+    /// The rendered text, as Laravel writes it.
+    var rendered: String { rendered(as: .laravel) }
+
     /// The rendered text.
-    var rendered: String {
+    /// - Parameter dialect: Whose encoder to imitate.
+    func rendered(as dialect: Dialect) -> String {
         var output = ""
-        render(into: &output)
+        render(into: &output, dialect)
         return output
     }
 
-    private func render(into output: inout String) {
+    private func render(into output: inout String, _ dialect: Dialect) {
+        let (comma, colon) = dialect == .laravel ? (",", ":") : (", ", ": ")
         switch self {
         case .object(let members):
             output += "{"
             for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
-                Self.renderString(member.0, into: &output)
-                output += ":"
-                member.1.render(into: &output)
+                if index > 0 { output += comma }
+                Self.renderString(member.0, into: &output, dialect)
+                output += colon
+                member.1.render(into: &output, dialect)
             }
             output += "}"
         case .array(let elements):
             output += "["
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
-                element.render(into: &output)
+                if index > 0 { output += comma }
+                element.render(into: &output, dialect)
             }
             output += "]"
         case .string(let text):
-            Self.renderString(text, into: &output)
+            Self.renderString(text, into: &output, dialect)
         case .int(let value):
             output += String(value)
         case .double(let value):
@@ -54,13 +68,13 @@ enum FakePanelJSON: Sendable {
         }
     }
 
-    private static func renderString(_ text: String, into output: inout String) {
+    private static func renderString(_ text: String, into output: inout String, _ dialect: Dialect) {
         output += "\""
         for unit in text.utf16 {
             switch unit {
             case 0x22: output += "\\\""
             case 0x5C: output += "\\\\"
-            case 0x2F: output += "\\/"
+            case 0x2F where dialect == .laravel: output += "\\/"
             case 0x0A: output += "\\n"
             case 0x0D: output += "\\r"
             case 0x09: output += "\\t"

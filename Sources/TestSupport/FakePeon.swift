@@ -510,7 +510,7 @@ public final class FakePeon: Sendable {
     /// `GET /server/{action}/{uid}`: PEON answers any action with the server object and adds `stats` for `stats`
     /// (peon-orc app/modules/api_v1.py); an unknown container is 404 (§4).
     private func getServer(action: String, uid: String) -> LoopbackHTTPResponse {
-        let found = state.withLock { state -> (Server, PeonJSON?)? in
+        let found = state.withLock { state -> (Server, FakePanelJSON?)? in
             guard let server = state.servers.first(where: { $0.uid == uid }) else { return nil }
             guard action == "stats" else { return (server, nil) }
             return (server, Self.stats(of: server, state: &state))
@@ -571,7 +571,7 @@ public final class FakePeon: Sendable {
     private func answer(_ failure: Failure) -> LoopbackHTTPResponse {
         switch failure {
         case .rejected(let info, let exception, let errorCode):
-            var members: [(String, PeonJSON)] = [
+            var members: [(String, FakePanelJSON)] = [
                 ("status", .string("error")), ("info", .string(info)), ("exception", .string(exception)),
             ]
             if let errorCode { members.append(("err_code", .string(errorCode))) }
@@ -591,10 +591,10 @@ public final class FakePeon: Sendable {
 
     /// The server object (§5): type, version and configuration only while running; `{"state":"OFFLINE"}` as
     /// configuration when PEON could not read the running container; no type or version in the 1.0 era.
-    private func serverObject(_ server: Server) -> PeonJSON {
+    private func serverObject(_ server: Server) -> FakePanelJSON {
         let running = server.containerState == "running"
         let serverState = server.serverState ?? server.containerState
-        let config: PeonJSON =
+        let config: FakePanelJSON =
             if serverState == "UNKNOWN" {
                 .object([("state", .string("OFFLINE"))])
             } else if running {
@@ -602,7 +602,7 @@ public final class FakePeon: Sendable {
             } else {
                 .object([])
             }
-        var members: [(String, PeonJSON)] = [
+        var members: [(String, FakePanelJSON)] = [
             ("game_uid", .string(server.gameUID)), ("servername", .string(server.serverName)),
         ]
         if era == .current {
@@ -614,7 +614,7 @@ public final class FakePeon: Sendable {
             ("server_state", .string(serverState)),
             ("server_config", config),
             ("description", .string(server.description)),
-            ("time", server.scheduledStop.map(PeonJSON.int) ?? .null),
+            ("time", server.scheduledStop.map(FakePanelJSON.int) ?? .null),
         ]
         return .object(members)
     }
@@ -622,13 +622,13 @@ public final class FakePeon: Sendable {
     /// Docker's `stats?stream=false` answer (§6). Each read is a new sample one second after the previous one, with
     /// `precpu_stats` holding the previous sample, so CPU comes from real deltas. A stopped container gets Docker's
     /// zeroed answer (no memory usage, no networks); an unreadable one `"Not available"`.
-    private static func stats(of server: Server, state: inout State) -> PeonJSON {
+    private static func stats(of server: Server, state: inout State) -> FakePanelJSON {
         guard server.statsReadable else { return .string("Not available") }
         state.reads += 1
         let read = "2026-12-07T10:00:\(String(format2: state.reads % 60)).5Z"
         let preread = "2026-12-07T10:00:\(String(format2: (state.reads + 59) % 60)).5Z"
         guard server.containerState == "running" else {
-            let zero: PeonJSON = .object([
+            let zero: FakePanelJSON = .object([
                 ("cpu_usage", .object([("total_usage", .int(0))])), ("throttling_data", .object([])),
             ])
             return .object([
@@ -643,9 +643,9 @@ public final class FakePeon: Sendable {
         counters.total += Int(usage.busyCores * 1_000_000_000)
         state.counters[server.uid] = counters
 
-        func sample(_ counters: CPUCounters) -> PeonJSON {
-            var cpuUsage: [(String, PeonJSON)] = [("total_usage", .int(counters.total))]
-            var members: [(String, PeonJSON)] = []
+        func sample(_ counters: CPUCounters) -> FakePanelJSON {
+            var cpuUsage: [(String, FakePanelJSON)] = [("total_usage", .int(counters.total))]
+            var members: [(String, FakePanelJSON)] = []
             if usage.cgroup == .v1 || !usage.reportsOnlineCPUs {
                 let share = counters.total / max(1, usage.hostCPUs)
                 cpuUsage.append(("percpu_usage", .array(Array(repeating: .int(share), count: usage.hostCPUs))))
@@ -655,9 +655,9 @@ public final class FakePeon: Sendable {
             if usage.reportsOnlineCPUs { members.append(("online_cpus", .int(usage.hostCPUs))) }
             return .object(members)
         }
-        let precpu: PeonJSON =
+        let precpu: FakePanelJSON =
             usage.reportsPrecpu ? sample(before) : .object([("cpu_usage", .object([("total_usage", .int(0))]))])
-        let memoryDetail: [(String, PeonJSON)] =
+        let memoryDetail: [(String, FakePanelJSON)] =
             switch usage.cgroup {
             case .v2: [("active_file", .int(4096)), ("inactive_file", .int(usage.inactiveFileBytes))]
             case .v1:
@@ -666,7 +666,7 @@ public final class FakePeon: Sendable {
                     ("total_inactive_file", .int(usage.inactiveFileBytes)),
                 ]
             }
-        var members: [(String, PeonJSON)] = [
+        var members: [(String, FakePanelJSON)] = [
             ("read", .string(read)), ("preread", .string(preread)),
             ("cpu_stats", sample(counters)), ("precpu_stats", precpu),
             (
@@ -694,11 +694,11 @@ public final class FakePeon: Sendable {
     }
 
     /// Flask-RESTful's JSON answer: `json.dumps` and a newline.
-    private static func json(_ status: Int, _ value: PeonJSON) -> LoopbackHTTPResponse {
+    private static func json(_ status: Int, _ value: FakePanelJSON) -> LoopbackHTTPResponse {
         LoopbackHTTPResponse(
             status: status,
             headers: [("Content-Type", "application/json")],
-            body: Array((value.rendered + "\n").utf8)
+            body: Array((value.rendered(as: .python) + "\n").utf8)
         )
     }
 
@@ -755,67 +755,6 @@ public enum FakePeonError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .timeout(let expected, let received): "expected \(expected) held requests, got \(received) in time"
         }
-    }
-}
-
-/// A JSON value rendered as Python's `json.dumps` does by default (Flask-RESTful's output): `", "` and `": "`
-/// separators and every non-ASCII character as `\uXXXX`.
-private enum PeonJSON: Sendable {
-    case object([(String, PeonJSON)])
-    case array([PeonJSON])
-    case string(String)
-    case int(Int)
-    case null
-
-    var rendered: String {
-        var output = ""
-        render(into: &output)
-        return output
-    }
-
-    private func render(into output: inout String) {
-        switch self {
-        case .object(let members):
-            output += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { output += ", " }
-                Self.renderString(member.0, into: &output)
-                output += ": "
-                member.1.render(into: &output)
-            }
-            output += "}"
-        case .array(let elements):
-            output += "["
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output += ", " }
-                element.render(into: &output)
-            }
-            output += "]"
-        case .string(let text):
-            Self.renderString(text, into: &output)
-        case .int(let value):
-            output += String(value)
-        case .null:
-            output += "null"
-        }
-    }
-
-    private static func renderString(_ text: String, into output: inout String) {
-        output += "\""
-        for unit in text.utf16 {
-            switch unit {
-            case 0x22: output += "\\\""
-            case 0x5C: output += "\\\\"
-            case 0x0A: output += "\\n"
-            case 0x0D: output += "\\r"
-            case 0x09: output += "\\t"
-            case 0x20..<0x7F: output.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
-            default:
-                let hex = String(unit, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-        }
-        output += "\""
     }
 }
 
