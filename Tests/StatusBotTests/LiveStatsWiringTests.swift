@@ -103,3 +103,28 @@ import Testing
         #expect(await LiveStatsStatusFeature(host: LiveStatsHost(logger: Logger(label: "test"))).statusField() == nil)
     }
 }
+
+@Suite struct LiveStatsSettingTests {
+    @Test func aWrongValueNamesTheSettingAndTheChoices() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try BotConfiguration(
+                ini: BotConfigurationTests.validINI,
+                environment: ["PTERODACTYL_LIVE_STATS": "sometimes"]
+            )
+        }
+        let messages = error?.errors.map(\.description) ?? []
+        #expect(messages.contains { $0.contains("[Pterodactyl] LiveStats: 'sometimes' is not one of: auto, on, off") })
+    }
+
+    @Test func defaultsToAutoAndAPeonPanelRefusesIt() throws {
+        let configuration = try BotConfiguration(ini: BotConfigurationTests.validINI, environment: [:])
+        #expect(configuration.panel.liveStats == .auto)
+        let error = #expect(throws: ConfigurationError.self) {
+            try BotConfiguration(
+                ini: BotConfigurationTests.validINI + PanelReloadTests.home + "\nLiveStats = on\n",
+                environment: [:]
+            )
+        }
+        #expect(error?.errors.contains { $0.description.contains("[Panel:home] LiveStats") } == true)
+    }
+}
