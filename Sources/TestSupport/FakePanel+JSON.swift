@@ -22,6 +22,8 @@ enum FakePanelJSON: Sendable {
         case laravel
         /// Python's `json.dumps` defaults (Flask-RESTful, PEON): spaced separators, `/` as is.
         case python
+        /// Go's `encoding/json` (Wings): compact, `/` as is, `<`, `>` and `&` as `\u003c` and so on.
+        case go
     }
 
     /// The rendered text, as Laravel writes it.
@@ -36,7 +38,7 @@ enum FakePanelJSON: Sendable {
     }
 
     private func render(into output: inout String, _ dialect: Dialect) {
-        let (comma, colon) = dialect == .laravel ? (",", ":") : (", ", ": ")
+        let (comma, colon) = dialect == .python ? (", ", ": ") : (",", ":")
         switch self {
         case .object(let members):
             output += "{"
@@ -75,6 +77,9 @@ enum FakePanelJSON: Sendable {
             case 0x22: output += "\\\""
             case 0x5C: output += "\\\\"
             case 0x2F where dialect == .laravel: output += "\\/"
+            case 0x26, 0x3C,
+                0x3E where dialect == .go:
+                output += "\\u00" + String(unit, radix: 16)
             case 0x0A: output += "\\n"
             case 0x0D: output += "\\r"
             case 0x09: output += "\\t"

@@ -35,6 +35,9 @@ public final class FakeWings: Sendable {
         /// Authenticated sockets one server may have; more get HTTP 400 (newer Wings, `router_server_ws.go`,
         /// `maxWebsocketConnections = 30`).
         public var maxConnectionsPerServer: Int
+        /// When true, upgrade requests get no answer at all, as through a reverse proxy whose Wings upstream hangs
+        /// (nginx waits `proxy_read_timeout`, 60 s by default, before it answers 504).
+        public var holdsUpgrades = false
 
         /// Creates a configuration.
         /// - Parameters:
@@ -119,6 +122,12 @@ public final class FakeWings: Sendable {
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: 1 << 20,
                     shouldUpgrade: { channel, head in
+                        if box.wings?.holdsUpgrades ?? false {
+                            // Answered (refused) only when the client gives up and closes the connection.
+                            let held = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
+                            channel.closeFuture.whenComplete { _ in held.succeed(nil) }
+                            return held.futureResult
+                        }
                         let accepted = box.wings?.shouldUpgrade(head) ?? false
                         return channel.eventLoop.makeSucceededFuture(accepted ? HTTPHeaders() : nil)
                     },
@@ -371,6 +380,8 @@ public final class FakeWings: Sendable {
 
     // MARK: - Upgrade
 
+    fileprivate var holdsUpgrades: Bool { state.withLock { $0.configuration.holdsUpgrades } }
+
     /// The answer Wings gives to an upgrade request, in its order: route (404), connection limit (400), then
     /// `CheckOrigin` (403); nil upgrades.
     fileprivate func rejection(for head: HTTPRequestHead) -> (status: HTTPResponseStatus, body: String)? {
@@ -533,13 +544,12 @@ public final class FakeWings: Sendable {
         return String(parts[2])
     }
 
-    /// `{"event": string, "args": [string]}` (`router/websocket/message.go`; `args` is `omitempty`).
+    /// `{"event": string, "args": [string]}` as Go writes Wings' `Message`: fields in declaration order, `args`
+    /// left out when empty (`router/websocket/message.go`: `Event` then `Args` with `omitempty`).
     static func frame(_ event: String, _ args: [String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let message = Message(event: event, args: args.isEmpty ? nil : args)
-        guard let data = try? encoder.encode(message) else { return #"{"event":"\#(event)"}"# }
-        return String(decoding: data, as: UTF8.self)
+        var fields: [(String, FakePanelJSON)] = [("event", .string(event))]
+        if !args.isEmpty { fields.append(("args", .array(args.map(FakePanelJSON.string)))) }
+        return FakePanelJSON.object(fields).rendered(as: .go)
     }
 
     /// The `stats` argument: Wings' `ResourceUsage` as a JSON string (`server/resources.go`,

@@ -32,29 +32,38 @@ import Testing
             + #"\"state\":\"running\",\"disk_bytes\":3890234368}"#
         let message = WingsSocketMessage(frame: #"{"event":"stats","args":[""# + stats + #""]}"#)
         #expect(
-            message
-                == .stats(
-                    ServerResources(
-                        state: .running,
-                        memoryBytes: 2_254_857_830,
-                        cpuAbsolute: 87.532,
-                        diskBytes: 3_890_234_368,
-                        networkRxBytes: 52_428_800,
-                        networkTxBytes: 209_715_200,
-                        uptimeMilliseconds: 3_723_009
-                    )
+            Self.usage(message)
+                == ServerResources(
+                    state: .running,
+                    memoryBytes: 2_254_857_830,
+                    cpuAbsolute: 87.532,
+                    diskBytes: 3_890_234_368,
+                    networkRxBytes: 52_428_800,
+                    networkTxBytes: 209_715_200,
+                    uptimeMilliseconds: 3_723_009
                 )
         )
+    }
+
+    @Test func aStatsFrameWithItsFieldsInAnotherOrderIsReadAlike() {
+        let message = WingsSocketMessage(frame: #"{"args":["{\"cpu_absolute\":12.5}"],"event":"stats"}"#)
+        #expect(Self.usage(message) == ServerResources(state: .offline, rawState: "stopped", cpuAbsolute: 12.5))
+    }
+
+    /// The usage of a `stats` message, nil for any other message or an unreadable argument.
+    private static func usage(_ message: WingsSocketMessage) -> ServerResources? {
+        guard case .stats(let sample) = message else { return nil }
+        return sample.usage
     }
 
     @Test func statsToleratesIntegerCPUMissingAndMistypedFields() {
         let message = WingsSocketMessage(
             frame: #"{"event":"stats","args":["{\"cpu_absolute\":100,\"memory_bytes\":\"x\",\"state\":\"offline\"}"]}"#
         )
-        #expect(message == .stats(ServerResources(state: .offline, cpuAbsolute: 100)))
+        #expect(Self.usage(message) == ServerResources(state: .offline, cpuAbsolute: 100))
         // No state at all maps like `/resources` without `current_state`: the panel's `stopped`, shown offline.
         let stateless = WingsSocketMessage(frame: #"{"event":"stats","args":["{}"]}"#)
-        #expect(stateless == .stats(ServerResources(state: .offline, rawState: "stopped")))
+        #expect(Self.usage(stateless) == ServerResources(state: .offline, rawState: "stopped"))
     }
 
     @Test func statusMapsLikeCurrentStateAndKeepsTheRawValue() {
@@ -92,10 +101,17 @@ import Testing
                 continue
             }
         }
-        guard case .undecodable = WingsSocketMessage(frame: #"{"event":"stats","args":["{not json"]}"#) else {
-            Issue.record("broken stats decoded")
-            return
+        // A stats frame is read when its sample is used: a broken one has no usage, and the machine skips it.
+        for text in [
+            #"{"event":"stats","args":["{not json"]}"#, #"{"event":"stats","args":[]}"#, #"{"event":"stats"x"#,
+        ] {
+            guard case .stats(let sample) = WingsSocketMessage(frame: text) else {
+                Issue.record("\(text) not taken for a stats frame")
+                continue
+            }
+            #expect(sample.usage == nil)
         }
+        #expect(WingsSocketMessage(frame: #"{"event":"statsx","args":[]}"#) == .other("statsx"))
         // Non-string arguments are dropped rather than failing the frame.
         #expect(WingsSocketMessage(frame: #"{"event":"jwt error","args":[1]}"#) == .jwtError(""))
     }

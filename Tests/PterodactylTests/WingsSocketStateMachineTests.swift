@@ -100,7 +100,7 @@ import Testing
             ]
         )
         #expect(
-            machine.received(.stats(Self.sample(uptime: 1000)), now: Self.at(0.6)) == [
+            machine.received(.stats(WingsStatsSample(Self.sample(uptime: 1000))), now: Self.at(0.6)) == [
                 .publishSample(Self.sample(uptime: 1000))
             ]
         )
@@ -292,7 +292,7 @@ import Testing
         // A quiet (offline) server: the probe is answered, so the minute counts as healthy.
         #expect(machine.nextDeadline == now + .seconds(30))
         #expect(machine.tick(now: now + .seconds(30)) == [.send(.sendStats)])
-        _ = machine.received(.stats(Self.offline), now: now + .seconds(31))
+        _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: now + .seconds(31))
         // Authenticated but not yet healthy: still polling, and a drop now keeps growing the delay.
         #expect(machine.nextDeadline == now + .seconds(60))
         #expect(machine.tick(now: now + .seconds(59)) == [])
@@ -375,13 +375,17 @@ import Testing
         var machine = Self.liveMachine(start: 0)
         // The first auth on an offline server: `status`, one `stats`, then nothing (`HandleInbound`).
         _ = machine.received(.status(.offline, raw: "offline"), now: Self.at(0.1))
-        _ = machine.received(.stats(Self.offline), now: Self.at(0.2))
+        _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(0.2))
         #expect(machine.nextDeadline == Self.at(30.2))
         #expect(machine.tick(now: Self.at(30.1)) == [])
         #expect(machine.tick(now: Self.at(30.2)) == [.send(.sendStats)])
         #expect(machine.nextDeadline == Self.at(40.2))
         // Wings answers at once, offline or not; the answer is an ordinary sample.
-        #expect(machine.received(.stats(Self.offline), now: Self.at(30.3)) == [.publishSample(Self.offline)])
+        #expect(
+            machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(30.3)) == [
+                .publishSample(Self.offline)
+            ]
+        )
         #expect(machine.nextDeadline == Self.at(60.3))
         #expect(machine.tick(now: Self.at(45)) == [])
         // Any frame counts, not only `stats`.
@@ -395,7 +399,9 @@ import Testing
         var sent: [Machine.Action] = []
         for second in 1...300 {
             let now = Self.at(Double(second))
-            sent += machine.received(.stats(Self.sample(uptime: second)), now: now).filter { $0 == .send(.sendStats) }
+            sent += machine.received(.stats(WingsStatsSample(Self.sample(uptime: second))), now: now).filter {
+                $0 == .send(.sendStats)
+            }
             sent += machine.tick(now: now).filter { $0 == .send(.sendStats) }
         }
         #expect(sent.isEmpty)
@@ -420,7 +426,7 @@ import Testing
         _ = machine.tick(now: Self.at(30))
         _ = machine.tick(now: Self.at(40))
         // A frame still in flight from the old socket (the driver drops them too).
-        #expect(machine.received(.stats(Self.offline), now: Self.at(40.1)) == [])
+        #expect(machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(40.1)) == [])
         #expect(machine.tick(now: Self.at(41)) == [.connect(url: Self.url)])
     }
 
@@ -447,14 +453,14 @@ import Testing
         _ = machine.tick(now: Self.at(1) + delay)
         _ = machine.connected(now: Self.at(2))
         _ = machine.received(.authSuccess, now: Self.at(2))
-        _ = machine.received(.stats(Self.offline), now: Self.at(31))
+        _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(31))
         #expect(machine.nextDeadline == Self.at(61))
         #expect(machine.tick(now: Self.at(61)) == [.send(.sendStats)])
         // The healthy minute ends at 62, but the probe is out: nothing resets until it is answered.
         #expect(machine.nextDeadline == Self.at(71))
         #expect(machine.tick(now: Self.at(62)) == [])
         #expect(machine.failureCount == 1)
-        _ = machine.received(.stats(Self.offline), now: Self.at(63))
+        _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(63))
         #expect(machine.failureCount == 0)
     }
 
@@ -523,7 +529,7 @@ import Testing
         )
         // Stats keep flowing on the old token, but Wings never reads the new one.
         for second in 547...560 {
-            _ = machine.received(.stats(Self.sample(uptime: second)), now: Self.at(Double(second)))
+            _ = machine.received(.stats(WingsStatsSample(Self.sample(uptime: second))), now: Self.at(Double(second)))
         }
         #expect(machine.nextDeadline == Self.at(561))
         #expect(machine.tick(now: Self.at(560.9)) == [])
@@ -566,26 +572,29 @@ import Testing
     @Test func samplesAreThinnedToTheIntervalButStatusIsImmediate() {
         var machine = Self.liveMachine(interval: .seconds(10), start: 0)
         #expect(
-            machine.received(.stats(Self.sample(uptime: 1)), now: Self.at(1)) == [
+            machine.received(.stats(WingsStatsSample(Self.sample(uptime: 1))), now: Self.at(1)) == [
                 .publishSample(Self.sample(uptime: 1))
             ]
         )
         for second in 2...8 {
-            #expect(machine.received(.stats(Self.sample(uptime: second)), now: Self.at(Double(second))) == [])
+            #expect(
+                machine.received(.stats(WingsStatsSample(Self.sample(uptime: second))), now: Self.at(Double(second)))
+                    == []
+            )
         }
         #expect(
             machine.received(.status(.stopping, raw: "stopping"), now: Self.at(8.5)) == [
                 .publishState(.stopping, raw: "stopping")
             ]
         )
-        #expect(machine.received(.stats(Self.sample(uptime: 9)), now: Self.at(9)) == [])
+        #expect(machine.received(.stats(WingsStatsSample(Self.sample(uptime: 9))), now: Self.at(9)) == [])
         // The newest held sample goes out when the interval ends, even if Wings falls silent.
         #expect(machine.nextDeadline == Self.at(11))
         #expect(machine.tick(now: Self.at(10.9)) == [])
         #expect(machine.tick(now: Self.at(11)) == [.publishSample(Self.sample(uptime: 9))])
         #expect(machine.tick(now: Self.at(30)) == [])
         #expect(
-            machine.received(.stats(Self.sample(uptime: 31)), now: Self.at(31)) == [
+            machine.received(.stats(WingsStatsSample(Self.sample(uptime: 31))), now: Self.at(31)) == [
                 .publishSample(Self.sample(uptime: 31))
             ]
         )
@@ -595,14 +604,29 @@ import Testing
     /// (it would put the old state back until the next sample).
     @Test func aStatusChangeDropsTheSampleHeldFromBeforeIt() {
         var machine = Self.liveMachine(interval: .seconds(10), start: 0)
-        _ = machine.received(.stats(Self.sample(uptime: 1)), now: Self.at(1))
-        #expect(machine.received(.stats(Self.sample(uptime: 5)), now: Self.at(5)) == [])
+        _ = machine.received(.stats(WingsStatsSample(Self.sample(uptime: 1))), now: Self.at(1))
+        #expect(machine.received(.stats(WingsStatsSample(Self.sample(uptime: 5))), now: Self.at(5)) == [])
         #expect(
             machine.received(.status(.offline, raw: "offline"), now: Self.at(6)) == [
                 .publishState(.offline, raw: "offline")
             ]
         )
         #expect(machine.tick(now: Self.at(11)) == [])
+    }
+
+    /// Frames are read only when their sample is published; one that cannot be read is skipped, and the next
+    /// sample goes out as soon as it comes rather than a whole interval later.
+    @Test func aHeldSampleThatCannotBeReadIsSkipped() {
+        var machine = Self.liveMachine(interval: .seconds(10), start: 0)
+        let broken = WingsSocketMessage(frame: #"{"event":"stats","args":["{not json"]}"#)
+        _ = machine.received(.stats(WingsStatsSample(Self.sample(uptime: 1))), now: Self.at(1))
+        #expect(machine.received(broken, now: Self.at(5)) == [])
+        #expect(machine.tick(now: Self.at(11)) == [])
+        #expect(
+            machine.received(.stats(WingsStatsSample(Self.sample(uptime: 12))), now: Self.at(12)) == [
+                .publishSample(Self.sample(uptime: 12))
+            ]
+        )
     }
 }
 

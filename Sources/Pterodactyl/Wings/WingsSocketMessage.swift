@@ -61,8 +61,8 @@ public enum WingsSocketMessage: Sendable, Hashable {
     /// `status [state]`: the power state changed; the state is mapped as `/resources` maps `current_state`
     /// (unknown values are offline), with the raw string kept.
     case status(ServerState, raw: String)
-    /// `stats [json string]`: a usage sample, in the units of `/resources` (reference §9).
-    case stats(ServerResources)
+    /// `stats [json string]`: a usage sample, in the units of `/resources` (reference §9), decoded when read.
+    case stats(WingsStatsSample)
     /// `token expiring`: 60 s or less are left on the token; fetch a new one and `auth` again on this socket.
     case tokenExpiring
     /// `token expired`: the token's `exp` passed; Wings ignores everything until a new `auth`.
@@ -80,9 +80,18 @@ public enum WingsSocketMessage: Sendable, Hashable {
     /// calls.
     private static let decoder = JSONDecoder()
 
-    /// Decodes one text frame.
+    /// Decodes one text frame. A `stats` frame, about one a second per socket, is only recognised here: most are
+    /// dropped by the sampling, so its JSON is decoded when the sample is read.
     /// - Parameter text: The frame as received.
     public init(frame text: String) {
+        if text.utf8.starts(with: Self.statsPrefix.utf8) {
+            self = .stats(WingsStatsSample(frame: text))
+            return
+        }
+        if text.utf8.starts(with: Self.consolePrefix.utf8) {
+            self = .other("console output")
+            return
+        }
         let frame: WireWingsFrame
         do {
             frame = try Self.decoder.decode(WireWingsFrame.self, from: Data(text.utf8))
@@ -95,17 +104,59 @@ public enum WingsSocketMessage: Sendable, Hashable {
         case "auth success": self = .authSuccess
         case "status": self = .status(ServerState(powerState: first), raw: first)
         case "stats":
-            // The argument is itself JSON, serialized to a string (`server/resources.go`, `events.go`).
-            do {
-                self = .stats(try Self.decoder.decode(WireWingsStats.self, from: Data(first.utf8)).model)
-            } catch {
-                self = .undecodable(reason: "stats argument is not a usage object")
-            }
+            // Only when the fields come in another order than Wings writes them.
+            self = .stats(WingsStatsSample(frame: text))
         case "token expiring": self = .tokenExpiring
         case "token expired": self = .tokenExpired
         case "jwt error": self = .jwtError(first)
         case "daemon error": self = .daemonError(first)
         default: self = .other(frame.event)
+        }
+    }
+
+    /// How Wings starts the frames it sends most: Go writes a struct's fields in declaration order, with no
+    /// spaces (`router/websocket/message.go`: `Event` then `Args`). Frames that start otherwise are decoded fully.
+    private static let statsPrefix = #"{"event":"stats""#
+    private static let consolePrefix = #"{"event":"console output""#
+
+    /// The usage in a `stats` frame, or nil when the frame is not `{"event":"stats","args":[json string]}` or the
+    /// argument is not a usage object.
+    static func usage(inStatsFrame text: String) -> ServerResources? {
+        guard let frame = try? decoder.decode(WireWingsFrame.self, from: Data(text.utf8)), frame.event == "stats",
+            let argument = frame.args.first
+        else { return nil }
+        // The argument is itself JSON, serialized to a string (`server/resources.go`, `events.go`).
+        return (try? decoder.decode(WireWingsStats.self, from: Data(argument.utf8)))?.model
+    }
+}
+
+/// A usage sample from a `stats` frame, kept as received until it is read: the socket machine keeps only the
+/// newest frame of each sampling interval and reads only that one.
+public struct WingsStatsSample: Sendable, Hashable {
+    private enum Storage: Sendable, Hashable {
+        case frame(String)
+        case usage(ServerResources)
+    }
+
+    private let storage: Storage
+
+    /// A sample from a received `stats` frame.
+    /// - Parameter text: The whole frame.
+    init(frame text: String) {
+        storage = .frame(text)
+    }
+
+    /// A sample already decoded (tests, other sources).
+    /// - Parameter usage: The usage.
+    public init(_ usage: ServerResources) {
+        storage = .usage(usage)
+    }
+
+    /// The usage, in the units of `/resources`; nil when the frame's argument is not a usage object.
+    public var usage: ServerResources? {
+        switch storage {
+        case .frame(let text): WingsSocketMessage.usage(inStatsFrame: text)
+        case .usage(let usage): usage
         }
     }
 }

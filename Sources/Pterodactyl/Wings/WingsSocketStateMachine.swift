@@ -161,7 +161,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     private var fellBack = false
     private var lastState: String?
     private var lastSampleAt: Instant?
-    private var pendingSample: ServerResources?
+    private var pendingSample: WingsStatsSample?
     /// When the last frame arrived on the current socket.
     private var lastFrameAt: Instant?
     /// When the oldest `auth` still without an answer was sent.
@@ -305,9 +305,8 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
                 // Wings streams about one sample a second; keep only the newest until the interval ends.
                 pendingSample = sample
             } else {
-                lastSampleAt = now
                 pendingSample = nil
-                actions.append(.publishSample(sample))
+                actions += publish(sample, now: now)
             }
         case .tokenExpiring:
             // Wings warns on every 30 s check in the last minute; a token fetched meanwhile is simply sent.
@@ -380,8 +379,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         var actions = healthCheck(now: now)
         if let sample = pendingSample, let last = lastSampleAt, now >= last.advanced(by: configuration.sampleInterval) {
             pendingSample = nil
-            lastSampleAt = now
-            actions.append(.publishSample(sample))
+            actions += publish(sample, now: now)
         }
         if fetchDeferred {
             fetchDeferred = false
@@ -408,6 +406,14 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     }
 
     // MARK: - Rules
+
+    /// Reads a sample and publishes it; a frame whose argument is not a usage object is dropped, and the next one
+    /// is published as soon as it comes.
+    private mutating func publish(_ sample: WingsStatsSample, now: Instant) -> [Action] {
+        guard let usage = sample.usage else { return [] }
+        lastSampleAt = now
+        return [.publishSample(usage)]
+    }
 
     /// Acts on the held token: connect when there is no socket, `auth` on an open one; fetch when it is stale.
     private mutating func useToken(now: Instant) -> [Action] {
