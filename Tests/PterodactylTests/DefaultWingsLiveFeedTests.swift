@@ -1,10 +1,11 @@
 import ClientSupport
 import Logging
 import PanelCore
-import Pterodactyl
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Pterodactyl
 
 /// The live-stats driver against a loopback Wings (FakeWings) with a manual clock: every wait is on an effect the
 /// fake or the feed records; the timeouts only guard against hangs (reference §12).
@@ -298,6 +299,37 @@ import Testing
         }
     }
 
+    @Test func aNodeThatSpeaksPlainHTTPToWSSFailsTheTLSHandshake() async throws {
+        let reason = try await fallBackReason(
+            connectingTo: { wings in "wss://" + wings.socketURL(for: Self.uuid).dropFirst("ws://".count) }
+        )
+        #expect(reason.hasPrefix("TLS handshake with Wings failed"), "\(reason)")
+        #expect(reason.contains("Wings' ssl setting"))
+    }
+
+    @Test func anUpgradeThatIsNeverAnsweredTimesOut() async throws {
+        let reason = try await fallBackReason(
+            connectTimeout: .milliseconds(200),
+            configure: { $0.holdsUpgrades = true },
+            connectingTo: { wings in wings.socketURL(for: Self.uuid) }
+        )
+        #expect(reason.hasPrefix("connecting to Wings timed out"), "\(reason)")
+    }
+
+    /// A socket that may wait for the loop is counted until the loop takes it; past the limit frames are dropped,
+    /// and the count of drops is handed out once.
+    @Test func framesBeyondTheBacklogAreDroppedAndCounted() {
+        let backlog = WingsFrameBacklog(limit: 2)
+        #expect(backlog.admit())
+        #expect(backlog.admit())
+        #expect(!backlog.admit())
+        #expect(!backlog.admit())
+        backlog.taken()
+        #expect(backlog.admit())
+        #expect(backlog.takeDropped() == 2)
+        #expect(backlog.takeDropped() == nil)
+    }
+
     @Test func theFakeReadsTheFirstOriginAsGoDoes() async throws {
         try await withWings { wings in
             // What a client that adds its own Origin after a default one sends: Wings' `Header.Get` sees the first.
@@ -368,6 +400,37 @@ import Testing
     }
 
     /// Runs `body` with a fresh FakeWings accepting ``panelURL``, shutting it down afterwards.
+    /// Runs one socket against a FakeWings that fails at once (one failure falls back) and returns the reason.
+    func fallBackReason(
+        connectTimeout: Duration = .seconds(10),
+        configure: @escaping @Sendable (inout FakeWings.Configuration) -> Void = { _ in },
+        connectingTo url: (FakeWings) -> String
+    ) async throws -> String {
+        let wings = try await FakeWings.start(configuration: FakeWings.Configuration(panelURL: Self.panelURL))
+        wings.configure(configure)
+        let socketURL = url(wings)
+        let events = EventRecorder()
+        let feed = DefaultWingsLiveFeed(
+            panelURL: Self.panelURL,
+            configuration: WingsSocketConfiguration(sampleInterval: .seconds(10), failuresBeforeFallback: 1),
+            transport: WingsSocketTransportConfiguration(connectTimeout: connectTimeout),
+            clock: ManualClock(),
+            logger: Logger(label: "test"),
+            credentials: { _ in
+                WingsSocketCredentials(token: WingsSocketToken("fake-wings-jwt.x.1"), socketURL: socketURL)
+            }
+        )
+        let reason = try await withThrowingTaskGroup { group in
+            group.addTask { await feed.follow(Self.server, events: events.append) }
+            defer { group.cancelAll() }
+            let event = try await events.next { if case .fellBack = $0 { true } else { false } }
+            guard case .fellBack(let reason) = event else { return "" }
+            return reason
+        }
+        try await wings.shutdown()
+        return reason
+    }
+
     func withWings(_ body: (FakeWings) async throws -> Void) async throws {
         let wings = try await FakeWings.start(configuration: FakeWings.Configuration(panelURL: Self.panelURL))
         do {
@@ -391,24 +454,33 @@ import Testing
         try await withWings { wings in
             wings.setStatus("running", for: Self.uuid)
             setUp(wings)
-            try await runFeed(wings, origin, sampleInterval, failuresBeforeFallback, logger, body)
+            let settings = FeedSettings(
+                origin: origin,
+                sampleInterval: sampleInterval,
+                failuresBeforeFallback: failuresBeforeFallback
+            )
+            try await runFeed(wings, settings, logger, body)
         }
+    }
+
+    struct FeedSettings {
+        var origin: String
+        var sampleInterval: Duration
+        var failuresBeforeFallback: Int
     }
 
     private func runFeed(
         _ wings: FakeWings,
-        _ origin: String,
-        _ sampleInterval: Duration,
-        _ failuresBeforeFallback: Int,
+        _ settings: FeedSettings,
         _ logger: Logger,
         _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let harness = Harness(wings: wings)
         let feed = DefaultWingsLiveFeed(
-            panelURL: origin,
+            panelURL: settings.origin,
             configuration: WingsSocketConfiguration(
-                sampleInterval: sampleInterval,
-                failuresBeforeFallback: failuresBeforeFallback
+                sampleInterval: settings.sampleInterval,
+                failuresBeforeFallback: settings.failuresBeforeFallback
             ),
             clock: harness.clock,
             logger: logger,

@@ -98,6 +98,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         var logger = self.logger
         logger[metadataKey: "ptero.server"] = "\(server)"
         let (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
+        let backlog = WingsFrameBacklog(limit: transport.maxQueuedFrames)
         let timer = DeadlineTimer(clock: clock)
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -111,18 +112,21 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
                 server: server,
                 group: &group,
                 inputs: continuation,
+                backlog: backlog,
                 events: events,
                 logger
             )
             timer.schedule(loop.machine.nextDeadline)
             for await input in inputs {
-                let actions = apply(input, loop: &loop, logger: logger)
+                if case .frame = input { backlog.taken() }
+                let actions = apply(input, loop: &loop, backlog: backlog, logger: logger)
                 await perform(
                     actions,
                     loop: &loop,
                     server: server,
                     group: &group,
                     inputs: continuation,
+                    backlog: backlog,
                     events: events,
                     logger
                 )
@@ -146,9 +150,12 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
     }
 
     /// Feeds one input into the machine.
-    private func apply(_ input: Input, loop: inout SocketLoop, logger: Logger) -> [WingsSocketStateMachine<C.Instant>
-        .Action]
-    {
+    private func apply(
+        _ input: Input,
+        loop: inout SocketLoop,
+        backlog: WingsFrameBacklog,
+        logger: Logger
+    ) -> [WingsSocketStateMachine<C.Instant>.Action] {
         let now = clock.now
         switch input {
         case .credentials(.success(let credentials), let requestedAt):
@@ -170,6 +177,12 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
             logger.debug("Wings socket open", metadata: ["ptero.connection": "\(connection)"])
             return loop.machine.connected(now: now)
         case .frame(let connection, let text):
+            if let dropped = backlog.takeDropped() {
+                logger.debug(
+                    "Wings frames dropped: the bot fell behind this socket",
+                    metadata: ["ptero.dropped": "\(dropped)"]
+                )
+            }
             guard connection == loop.current else { return [] }
             let message = WingsSocketMessage(frame: text)
             logger.trace("Wings frame", metadata: ["ptero.event": "\(Self.eventName(message))"])
@@ -198,6 +211,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         server: ServerID,
         group: inout DiscardingTaskGroup,
         inputs: AsyncStream<Input>.Continuation,
+        backlog: WingsFrameBacklog,
         events: @escaping @Sendable (WingsFeedEvent) async -> Void,
         _ logger: Logger
     ) async {
@@ -241,6 +255,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
                         settings: settings,
                         limiter: limiter,
                         inputs: inputs,
+                        backlog: backlog,
                         logger: socketLogger
                     )
                 }
@@ -274,8 +289,9 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         }
     }
 
-    /// One socket from connect to close: reports `opened`, each text frame, then `closed`. On cancellation it closes
-    /// the socket and waits until it is closed.
+    /// One socket from connect to close: reports `opened`, then `closed`; its event loop reports each text frame
+    /// straight to the socket's loop (a frame before `opened` finds the machine still connecting, and Wings sends
+    /// nothing before `auth` anyway). On cancellation it closes the socket and waits until it is closed.
     private static func runConnection(
         _ connection: Int,
         url: String,
@@ -283,12 +299,16 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         settings: WingsSocketTransportConfiguration,
         limiter: WingsConnectLimiter,
         inputs: AsyncStream<Input>.Continuation,
+        backlog: WingsFrameBacklog,
         logger: Logger
     ) async {
+        let receive: @Sendable (String) -> Void = { text in
+            if backlog.admit() { inputs.yield(.frame(connection: connection, text)) }
+        }
         let opened: WingsSocketConnection.Opening
         do {
             opened = try await limiter.withPermit {
-                try await WingsSocketConnection.open(url: url, origin: origin, settings: settings)
+                try await WingsSocketConnection.open(url: url, origin: origin, settings: settings, receive: receive)
             }
         } catch {
             return  // cancelled while waiting for a permit or connecting
@@ -303,14 +323,11 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
             return
         }
         inputs.yield(.opened(connection: connection, socket))
-        await withTaskCancellationHandler {
-            for await text in socket.inbound {
-                inputs.yield(.frame(connection: connection, text))
-            }
+        let cause = await withTaskCancellationHandler {
+            await socket.closeCause()
         } onCancel: {
             socket.close()
         }
-        let cause = await socket.closeCause()
         if !Task.isCancelled {
             inputs.yield(.closed(connection: connection, cause))
         }
@@ -381,6 +398,9 @@ public struct WingsSocketTransportConfiguration: Sendable {
     public var maxFrameSize: Int
     /// How long a closing socket waits for Wings' close frame before dropping the connection.
     public var closeTimeout: Duration
+    /// Frames of one socket that may wait for its loop; more are dropped (a flood of console output must not grow
+    /// memory without bound; the next `stats` frame carries the power state again).
+    public var maxQueuedFrames: Int
 
     /// Creates a configuration.
     /// - Parameters:
@@ -389,18 +409,21 @@ public struct WingsSocketTransportConfiguration: Sendable {
     ///   - connectTimeout: Deadline for TCP, TLS and upgrade (10 s).
     ///   - maxFrameSize: Largest inbound message (1 MiB).
     ///   - closeTimeout: Wait for the close handshake (2 s).
+    ///   - maxQueuedFrames: Frames of one socket that may wait for its loop (256).
     public init(
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
         connectTimeout: Duration = .seconds(10),
         maxFrameSize: Int = 1 << 20,
-        closeTimeout: Duration = .seconds(2)
+        closeTimeout: Duration = .seconds(2),
+        maxQueuedFrames: Int = 256
     ) {
         self.eventLoopGroup = eventLoopGroup
         self.tlsConfiguration = tlsConfiguration
         self.connectTimeout = connectTimeout
         self.maxFrameSize = maxFrameSize
         self.closeTimeout = closeTimeout
+        self.maxQueuedFrames = max(1, maxQueuedFrames)
     }
 }
 
@@ -505,22 +528,52 @@ private final class DeadlineTimer<C: Clock>: Sendable where C.Duration == Durati
     }
 }
 
+// MARK: - Frame backlog
+
+/// Counts the frames of one socket that wait for its loop, so a socket that sends faster than the bot reads
+/// cannot grow memory without bound: past the limit, frames are dropped and counted.
+final class WingsFrameBacklog: Sendable {
+    private let limit: Int
+    private let waiting = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Called by the event loop for each frame: true when it may be queued.
+    func admit() -> Bool {
+        if waiting.add(1, ordering: .relaxed).newValue <= limit { return true }
+        waiting.subtract(1, ordering: .relaxed)
+        dropped.add(1, ordering: .relaxed)
+        return false
+    }
+
+    /// Called by the loop for each frame it takes.
+    func taken() {
+        waiting.subtract(1, ordering: .relaxed)
+    }
+
+    /// How many frames were dropped since the last call, or nil for none.
+    func takeDropped() -> Int? {
+        guard dropped.load(ordering: .relaxed) > 0 else { return nil }
+        return dropped.exchange(0, ordering: .relaxed)
+    }
+}
+
 // MARK: - Socket
 
-/// One open Wings websocket: text messages arrive on ``inbound``; ``send(_:)`` writes a masked text frame;
+/// One open Wings websocket: text messages go to the `receive` callback given to
+/// ``open(url:origin:settings:receive:)``; ``send(_:)`` writes a masked text frame;
 /// ``close()`` starts the close handshake. Built on SwiftNIO's client upgrader so the upgrade request carries
 /// exactly the headers Wings checks.
 final class WingsSocketConnection: Sendable {
-    /// Text messages from Wings, in order; finishes when the connection is gone.
-    let inbound: AsyncStream<String>
     private let channel: any Channel
     private let shared: WingsSocketShared
     private let closeTimeout: Duration
 
-    private init(channel: any Channel, inbound: AsyncStream<String>, shared: WingsSocketShared, closeTimeout: Duration)
-    {
+    private init(channel: any Channel, shared: WingsSocketShared, closeTimeout: Duration) {
         self.channel = channel
-        self.inbound = inbound
         self.shared = shared
         self.closeTimeout = closeTimeout
     }
@@ -558,7 +611,7 @@ final class WingsSocketConnection: Sendable {
 
     // MARK: Opening
 
-    /// The outcome of ``open(url:origin:settings:)``.
+    /// The outcome of ``open(url:origin:settings:receive:)``.
     enum Opening: Sendable {
         /// The websocket is open (upgraded).
         case open(WingsSocketConnection)
@@ -572,11 +625,13 @@ final class WingsSocketConnection: Sendable {
     }
 
     /// Connects, upgrades with `Origin: origin`, and returns the open socket or why it could not open.
+    /// - Parameter receive: Called on the event loop with each text message, in order.
     /// - Throws: `CancellationError` only.
     static func open(
         url: String,
         origin: String,
-        settings: WingsSocketTransportConfiguration
+        settings: WingsSocketTransportConfiguration,
+        receive: @escaping @Sendable (String) -> Void
     ) async throws -> Opening {
         guard let target = SocketTarget(url) else {
             return .failed(.other("the socket URL is not a ws:// or wss:// URL"))
@@ -588,7 +643,6 @@ final class WingsSocketConnection: Sendable {
             return .failed(.tlsFailure("TLS setup failed: \(error)"))
         }
         let shared = WingsSocketShared()
-        let (inbound, inboundContinuation) = AsyncStream.makeStream(of: String.self)
         let maxFrameSize = settings.maxFrameSize
         let timeout = TimeAmount(settings.connectTimeout)
         let channel: any Channel
@@ -605,13 +659,12 @@ final class WingsSocketConnection: Sendable {
                             sslContext: sslContext,
                             maxFrameSize: maxFrameSize,
                             shared: shared,
-                            inbound: inboundContinuation
+                            receive: receive
                         )
                         return (channel, upgrade)
                     }
                 }
         } catch {
-            inboundContinuation.finish()
             try Task.checkCancellation()
             return .failed(Self.cause(of: error))
         }
@@ -629,7 +682,6 @@ final class WingsSocketConnection: Sendable {
             }
         } catch {
             deadline.cancel()
-            inboundContinuation.finish()
             try? await channel.close()
             try Task.checkCancellation()
             return .failed(shared.timedOut ? .timedOut : Self.cause(of: error))
@@ -640,13 +692,11 @@ final class WingsSocketConnection: Sendable {
             return .open(
                 WingsSocketConnection(
                     channel: channel,
-                    inbound: inbound,
                     shared: shared,
                     closeTimeout: settings.closeTimeout
                 )
             )
         case .notUpgraded:
-            inboundContinuation.finish()
             try? await channel.close()
             return .failed(.upgradeRejected(status: shared.upgradeStatus ?? 0))
         }
@@ -660,7 +710,7 @@ final class WingsSocketConnection: Sendable {
         sslContext: NIOSSLContext?,
         maxFrameSize: Int,
         shared: WingsSocketShared,
-        inbound: AsyncStream<String>.Continuation
+        receive: @escaping @Sendable (String) -> Void
     ) throws -> EventLoopFuture<Upgrade> {
         let pipeline = channel.pipeline.syncOperations
         if let sslContext {
@@ -679,7 +729,7 @@ final class WingsSocketConnection: Sendable {
                             maxAccumulatedFrameSize: maxFrameSize
                         )
                     )
-                    try pipeline.addHandler(WingsFrameHandler(shared: shared, inbound: inbound))
+                    try pipeline.addHandler(WingsFrameHandler(shared: shared, receive: receive))
                     return .websocket
                 }
             }
@@ -836,18 +886,18 @@ private final class UpgradeStatusRecorder: ChannelInboundHandler, RemovableChann
     }
 }
 
-/// Reads frames of an upgraded connection on its event loop: text to ``WingsSocketConnection/inbound``, pings
-/// answered, Wings' close recorded and answered.
+/// Reads frames of an upgraded connection on its event loop: text to the `receive` callback, pings answered,
+/// Wings' close recorded and answered.
 private final class WingsFrameHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
     private let shared: WingsSocketShared
-    private let inbound: AsyncStream<String>.Continuation
+    private let receive: @Sendable (String) -> Void
 
-    init(shared: WingsSocketShared, inbound: AsyncStream<String>.Continuation) {
+    init(shared: WingsSocketShared, receive: @escaping @Sendable (String) -> Void) {
         self.shared = shared
-        self.inbound = inbound
+        self.receive = receive
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -855,7 +905,7 @@ private final class WingsFrameHandler: ChannelInboundHandler {
         switch frame.opcode {
         case .text:
             var data = frame.unmaskedData
-            inbound.yield(data.readString(length: data.readableBytes) ?? "")
+            receive(data.readString(length: data.readableBytes) ?? "")
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(Self.wrapOutboundOut(pong), promise: nil)
@@ -878,11 +928,6 @@ private final class WingsFrameHandler: ChannelInboundHandler {
         default:
             break
         }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        inbound.finish()
-        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
