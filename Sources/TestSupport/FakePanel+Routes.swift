@@ -378,7 +378,9 @@ extension FakePanel {
             }
             if let conflict = Self.conflict(server, state: state) { return conflict }
             state.websocketTokensIssued += 1
-            let base = state.wingsSocketBase ?? "ws://127.0.0.1:\(port)"
+            // `WebsocketController.php` builds `socket` from the server's node: `getConnectionAddress()` (scheme,
+            // FQDN, `daemonListen`) with `https`/`http` turned into `wss`/`ws` (reference §12).
+            let base = state.wingsSocketBases[server.nodeID] ?? state.wingsSocketBase ?? "ws://127.0.0.1:\(port)"
             let body = FakePanelJSON.object([
                 (
                     "data",

@@ -303,6 +303,8 @@ public final class FakePanel: Sendable {
         var websocketDenied: Set<ServerID>? = []
         /// Where websocket credentials point (`nil`: `ws://127.0.0.1:<the fake's port>`).
         var wingsSocketBase: String?
+        /// Where websocket credentials of each node's servers point; wins over ``wingsSocketBase``.
+        var wingsSocketBases: [Int: String] = [:]
         /// Websocket tokens handed out so far (each token text is distinct).
         var websocketTokensIssued = 0
         var hung: [CheckedContinuation<Void, Never>] = []
@@ -573,6 +575,16 @@ public final class FakePanel: Sendable {
     /// - Parameter base: The base without a trailing slash.
     public func setWingsSocketBase(_ base: String?) {
         state.withLock { $0.wingsSocketBase = base }
+    }
+
+    /// Sets where websocket credentials of one node's servers point, e.g. that node's fake Wings. The panel builds
+    /// `socket` from the server's node (its FQDN and daemon port, `WebsocketController.php`, reference §12), so
+    /// servers on different nodes reach different Wings. It wins over ``setWingsSocketBase(_:)``; `nil` removes it.
+    /// - Parameters:
+    ///   - base: The base without a trailing slash, e.g. `ws://127.0.0.1:8080`.
+    ///   - nodeID: The node (``Server/nodeID``).
+    public func setWingsSocketBase(_ base: String?, forNode nodeID: Int) {
+        state.withLock { $0.wingsSocketBases[nodeID] = base }
     }
 
     // MARK: - Observation

@@ -86,6 +86,18 @@ import Testing
         }
     }
 
+    @Test func theFirstTokenIsRenewedEarlyAtTheSocketsPhase() async throws {
+        try await withFeed(firstRenewalPhase: 0.5) { harness in
+            try await harness.events.next { if case .sample = $0 { true } else { false } }
+            // Half of the 555 s after which Wings warns on average: a new token, sent on the same socket.
+            harness.clock.advance(by: .milliseconds(277_500))
+            let records = try await harness.wings.waitUntil("a second auth") { $0.auths.count >= 2 }
+            #expect(records.connections.count == 1)
+            #expect(records.auths.map(\.accepted) == [true, true])
+            #expect(harness.credentialRequests == 2)
+        }
+    }
+
     @Test func tokenExpiredAndJWTErrorGetAFreshToken() async throws {
         try await withFeed { harness in
             try await harness.events.next { if case .sample = $0 { true } else { false } }
@@ -204,6 +216,7 @@ import Testing
             configuration: WingsSocketConfiguration(sampleInterval: .seconds(10)),
             clock: ManualClock(),
             logger: Logger(label: "test"),
+            renewalPhase: { _ in nil },
             credentials: { server in
                 WingsSocketCredentials(
                     token: WingsSocketToken("fake-wings-jwt.\(server.rawValue).1"),
@@ -260,6 +273,7 @@ import Testing
                 configuration: WingsSocketConfiguration(sampleInterval: .seconds(10)),
                 clock: clock,
                 logger: Logger(label: "test"),
+                renewalPhase: { _ in nil },
                 credentials: { try await client.websocketCredentials(of: $0) }
             )
             try await withThrowingTaskGroup { group in
@@ -287,6 +301,7 @@ import Testing
             configuration: WingsSocketConfiguration(sampleInterval: .seconds(10), failuresBeforeFallback: 1),
             clock: clock,
             logger: Logger(label: "test"),
+            renewalPhase: { _ in nil },
             credentials: { _ in WingsSocketCredentials(token: WingsSocketToken("fake-wings-jwt.x.1"), socketURL: url) }
         )
         try await withThrowingTaskGroup { group in
@@ -416,6 +431,7 @@ import Testing
             transport: WingsSocketTransportConfiguration(connectTimeout: connectTimeout),
             clock: ManualClock(),
             logger: Logger(label: "test"),
+            renewalPhase: { _ in nil },
             credentials: { _ in
                 WingsSocketCredentials(token: WingsSocketToken("fake-wings-jwt.x.1"), socketURL: socketURL)
             }
@@ -447,6 +463,7 @@ import Testing
         origin: String = Self.panelURL,
         sampleInterval: Duration = .seconds(10),
         failuresBeforeFallback: Int = 3,
+        firstRenewalPhase: Double? = nil,
         logger: Logger = Logger(label: "test"),
         setUp: @Sendable (FakeWings) -> Void = { _ in },
         _ body: @Sendable (Harness) async throws -> Void
@@ -457,7 +474,8 @@ import Testing
             let settings = FeedSettings(
                 origin: origin,
                 sampleInterval: sampleInterval,
-                failuresBeforeFallback: failuresBeforeFallback
+                failuresBeforeFallback: failuresBeforeFallback,
+                firstRenewalPhase: firstRenewalPhase
             )
             try await runFeed(wings, settings, logger, body)
         }
@@ -467,6 +485,7 @@ import Testing
         var origin: String
         var sampleInterval: Duration
         var failuresBeforeFallback: Int
+        var firstRenewalPhase: Double?
     }
 
     private func runFeed(
@@ -476,6 +495,7 @@ import Testing
         _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let harness = Harness(wings: wings)
+        let phase = settings.firstRenewalPhase
         let feed = DefaultWingsLiveFeed(
             panelURL: settings.origin,
             configuration: WingsSocketConfiguration(
@@ -484,6 +504,7 @@ import Testing
             ),
             clock: harness.clock,
             logger: logger,
+            renewalPhase: { _ in phase },
             credentials: { [harness] server in
                 let count = harness.countRequest()
                 return WingsSocketCredentials(

@@ -22,9 +22,13 @@ import Testing
     /// A machine that fetched `first` at `start`, connected and got `auth success` (live since `start`).
     static func liveMachine(
         interval: Duration = .seconds(10),
-        start: Double = 0
+        start: Double = 0,
+        firstRenewalPhase: Double? = nil
     ) -> Machine {
-        var machine = Machine(configuration: WingsSocketConfiguration(sampleInterval: interval))
+        var machine = Machine(
+            configuration: WingsSocketConfiguration(sampleInterval: interval),
+            firstRenewalPhase: firstRenewalPhase
+        )
         _ = machine.start(now: at(start))
         _ = machine.credentialsFetched(credentials(first), expiresAt: at(start + 600), now: at(start))
         _ = machine.connected(now: at(start))
@@ -565,6 +569,58 @@ import Testing
         #expect(machine.received(.daemonError(Self.unexpected), now: Self.at(5)) == [])
         #expect(machine.failureCount == 0)
         #expect(machine.nextDeadline == Self.at(35))
+    }
+
+    // MARK: - Spreading token renewals
+
+    /// Sockets opened together would renew together every 10 minutes, all in one minute of the panel's budget: the
+    /// first token is renewed at the socket's phase of the 555 s after which Wings' warning comes on average (it
+    /// checks every 30 s and warns with 60 s or less left of a 600 s token).
+    @Test func theFirstTokenIsRenewedAtTheSocketsPhaseOnTheSameSocket() {
+        var machine = Self.liveMachine(start: 0, firstRenewalPhase: 0.2)
+        #expect(machine.nextDeadline == Self.at(30))
+        _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(110.5))
+        #expect(machine.tick(now: Self.at(110.9)) == [])
+        #expect(machine.tick(now: Self.at(111)) == [.fetchCredentials])
+        #expect(
+            machine.credentialsFetched(Self.credentials(Self.second), expiresAt: Self.at(711), now: Self.at(111.2))
+                == [.send(.auth(Self.second))]
+        )
+        _ = machine.received(.authSuccess, now: Self.at(111.3))
+        // Later tokens wait for Wings' warning, so each socket keeps its own place in the 10 minutes.
+        for second in stride(from: 120.0, through: 650, by: 10) {
+            _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(second))
+            #expect(!machine.tick(now: Self.at(second)).contains(.fetchCredentials), "at \(second) s")
+        }
+        #expect(machine.received(.tokenExpiring, now: Self.at(660)) == [.fetchCredentials])
+    }
+
+    @Test func aTokenFetchedForAnotherReasonCancelsTheEarlyRenewal() {
+        var machine = Self.liveMachine(start: 0, firstRenewalPhase: 0.9)
+        // Wings refused the token before the early renewal was due: the fresh token is the renewal.
+        #expect(machine.received(.tokenExpired, now: Self.at(100)) == [.fetchCredentials])
+        _ = machine.credentialsFetched(Self.credentials(Self.second), expiresAt: Self.at(700), now: Self.at(100.1))
+        _ = machine.received(.authSuccess, now: Self.at(100.2))
+        _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(499.9))
+        #expect(machine.tick(now: Self.at(500)) == [])
+    }
+
+    @Test func aFailedEarlyRenewalKeepsTheWorkingSocket() {
+        var machine = Self.liveMachine(start: 0, firstRenewalPhase: 0.5)
+        _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(277))
+        #expect(machine.tick(now: Self.at(277.5)) == [.fetchCredentials])
+        let down = PanelFailure(.panelUnreachable, detail: "connection refused")
+        #expect(machine.tokenFetchFailed(down, now: Self.at(278)) == [])
+        #expect(machine.failureCount == 0)
+        // The held token is still used: Wings' warning asks again.
+        #expect(machine.received(.tokenExpiring, now: Self.at(541)) == [.fetchCredentials])
+    }
+
+    @Test func aSocketThatIsNotLiveSkipsTheEarlyRenewal() {
+        var machine = Self.liveMachine(start: 0, firstRenewalPhase: 0.5)
+        _ = machine.closed(.closed(code: 1006, reason: ""), now: Self.at(276.5))
+        #expect(machine.tick(now: Self.at(277.5)) == [.connect(url: Self.url)])
+        #expect(machine.nextDeadline == nil)
     }
 
     // MARK: - Thinning

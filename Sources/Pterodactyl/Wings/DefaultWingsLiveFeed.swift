@@ -47,6 +47,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
     private let connectLimiter: WingsConnectLimiter
     private let clock: C
     private let logger: Logger
+    private let renewalPhase: @Sendable (ServerID) -> Double?
 
     /// Creates a feed; nothing happens until ``follow(_:events:)``.
     /// - Parameters:
@@ -58,6 +59,9 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
     ///   - connectLimiter: Bounds concurrent connects; share one between feeds to bound them together.
     ///   - clock: The clock for back-off, sampling and token expiry.
     ///   - logger: The component logger (this type logs at trace and debug only).
+    ///   - renewalPhase: Where in its life each socket's first token is renewed
+    ///     (``WingsSocketStateMachine/init(configuration:firstRenewalPhase:)``): random by default, so sockets
+    ///     opened together do not renew together; tests pass a fixed phase or nil.
     ///   - credentials: The token source, e.g. `{ try await client.websocketCredentials(of: $0) }`.
     public init(
         panelURL: String,
@@ -66,6 +70,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         connectLimiter: WingsConnectLimiter = WingsConnectLimiter(),
         clock: C,
         logger: Logger,
+        renewalPhase: @escaping @Sendable (ServerID) -> Double? = { _ in Double.random(in: 0..<1) },
         credentials: @escaping CredentialsSource
     ) {
         var origin = Substring(panelURL)
@@ -76,6 +81,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         self.connectLimiter = connectLimiter
         self.clock = clock
         self.logger = logger
+        self.renewalPhase = renewalPhase
         self.credentials = credentials
     }
 
@@ -104,7 +110,9 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
             group.addTask {
                 await timer.run { continuation.yield(.tick) }
             }
-            var loop = SocketLoop(machine: WingsSocketStateMachine(configuration: configuration))
+            var loop = SocketLoop(
+                machine: WingsSocketStateMachine(configuration: configuration, firstRenewalPhase: renewalPhase(server))
+            )
             let start = loop.machine.start(now: clock.now)
             await perform(
                 start,

@@ -170,11 +170,24 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     private var throttledDuringAuth = false
     /// When the unanswered `send stats` probe was sent.
     private var probeSentAt: Instant?
+    /// Where in its first token's life the socket renews it, from 0 (at once) to 1 (as `token expiring` would).
+    private let firstRenewalPhase: Double?
+    /// When the first token is renewed ahead of time; nil before it is known and once done.
+    private var firstRenewalAt: Instant?
+    private var firstRenewalScheduled = false
+    /// The credentials request in flight is that early renewal: its failure leaves the working socket alone.
+    private var renewingEarly = false
 
     /// Creates an idle machine.
-    /// - Parameter configuration: Sampling, back-off and budget settings.
-    public init(configuration: WingsSocketConfiguration) {
+    /// - Parameters:
+    ///   - configuration: Sampling, back-off and budget settings.
+    ///   - firstRenewalPhase: Where in its life the first token is renewed, in `0..<1` of the time before Wings
+    ///     warns (`token expiring`) on average; nil renews only when warned. Sockets opened together would
+    ///     otherwise renew together every token lifetime: a random phase per socket spreads those renewals over the
+    ///     lifetime, at the cost of one early token request per socket, and each later renewal keeps its phase.
+    public init(configuration: WingsSocketConfiguration, firstRenewalPhase: Double? = nil) {
         self.configuration = configuration
+        self.firstRenewalPhase = firstRenewalPhase.map { min(max($0, 0), 1) }
     }
 
     /// The consecutive failures counted so far (reset after a healthy period).
@@ -196,6 +209,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
             deadlines.append(since.advanced(by: configuration.healthyAfter))
         }
         if let sent = authSentAt { deadlines.append(sent.advanced(by: configuration.authTimeout)) }
+        if let renewal = firstRenewalAt { deadlines.append(renewal) }
         if case .live = socket {
             if let sent = probeSentAt {
                 deadlines.append(sent.advanced(by: configuration.probeTimeout))
@@ -229,8 +243,19 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         now: Instant
     ) -> [Action] {
         fetchInFlight = false
+        renewingEarly = false
         guard !stopped else { return [] }
         token = HeldToken(credentials: credentials, expiresAt: expiresAt)
+        if !firstRenewalScheduled, let phase = firstRenewalPhase {
+            firstRenewalScheduled = true
+            // Spread over the time a warned renewal comes after the fetch on average, so the early renewals cost
+            // what the later ones do.
+            let untilRenewal = now.duration(to: expiresAt) - Self.meanWarningLead
+            if untilRenewal > .zero { firstRenewalAt = now.advanced(by: untilRenewal * phase) }
+        } else {
+            // Any other token renews it anyway.
+            firstRenewalAt = nil
+        }
         return useToken(now: now)
     }
 
@@ -242,6 +267,11 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     public mutating func tokenFetchFailed(_ failure: PanelFailure, now: Instant) -> [Action] {
         fetchInFlight = false
         guard !stopped else { return [] }
+        if renewingEarly {
+            renewingEarly = false
+            // The held token still works; Wings' own warning renews it later.
+            if case .live = socket { return [] }
+        }
         let reason = "the panel gave no websocket token: \(failure.detail)"
         switch socket {
         case .authenticating, .live:
@@ -389,6 +419,10 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
             socket = .waiting(until: nil)
             actions += useToken(now: now)
         }
+        if let renewal = firstRenewalAt, now >= renewal {
+            firstRenewalAt = nil
+            actions += renewFirstTokenEarly(now: now)
+        }
         return actions + checkAnswers(now: now)
     }
 
@@ -516,6 +550,22 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         }
         recentRequests.append(now)
         fetchInFlight = true
+        return [.fetchCredentials]
+    }
+
+    /// How long before a token's expiry Wings' warning comes on average: it checks every 30 s and warns once 60 s
+    /// or less are left (`router/websocket/listeners.go`, `listenForExpiration`).
+    static var meanWarningLead: Duration { .seconds(45) }
+
+    /// Renews a live socket's first token ahead of Wings' warning, inside the request cap; a socket that is not live
+    /// then, or a full cap, skips it (the warning renews the token anyway).
+    private mutating func renewFirstTokenEarly(now: Instant) -> [Action] {
+        guard case .live = socket, !fetchInFlight, !fetchDeferred else { return [] }
+        recentRequests.removeAll { now >= $0.advanced(by: .seconds(60)) }
+        guard recentRequests.count < configuration.credentialRequestsPerMinute else { return [] }
+        recentRequests.append(now)
+        fetchInFlight = true
+        renewingEarly = true
         return [.fetchCredentials]
     }
 
