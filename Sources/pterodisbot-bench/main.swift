@@ -29,6 +29,10 @@ if CommandLine.arguments.dropFirst().first == serveFakePanelArgument {
     try await serveFakePanel(servers: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 200)
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == serveLiveFakesArgument {
+    try await serveLiveFakes(servers: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 1000)
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == serveFakesArgument {
     try await serveFakes(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 900)
     exit(0)
