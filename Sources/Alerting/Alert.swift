@@ -12,7 +12,8 @@ public struct Alert: Sendable, Codable, Equatable, Identifiable {
     public internal(set) var key: AlertKey
     /// How urgent it is.
     public internal(set) var severity: AlertSeverity
-    /// Display name of the subject: the server's or node's name, or "the panel".
+    /// Display name of the subject: the server's or node's name, "the panel" when the bot serves one panel, or the
+    /// panel's name among several.
     public internal(set) var subjectName: String
     /// One line, e.g. "CPU at 93% of its limit".
     public internal(set) var summary: String

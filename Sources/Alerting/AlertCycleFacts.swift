@@ -8,26 +8,61 @@ import Foundation
 
 /// Everything the alert engine needs to know about one monitoring cycle, built by the bot from its monitor.
 public struct AlertCycleFacts: Sendable, Hashable {
-    /// Whether the panel answered.
-    public var panel: PanelFacts
+    /// Whether each panel answered: one entry per panel the bot could tell about this cycle, the default panel
+    /// first. A panel missing from the list is not evaluated; while its unreachable or refused-key alert is open,
+    /// its nodes and servers stay inhibited.
+    public var panels: [PanelCycleFacts]
     /// The nodes, or `nil` when they were not learned this cycle: node alerts then neither open nor clear.
     public var nodes: [NodeFacts]?
-    /// The servers seen this cycle. When the panel answered, this list is complete: a server missing from it is gone.
+    /// The servers seen this cycle. For each panel that answered, this list is complete: a server of that panel
+    /// missing from it is gone.
     public var servers: [ServerFacts]
 
     /// Creates the facts of one cycle.
+    /// - Parameters:
+    ///   - panels: Whether each panel answered.
+    ///   - nodes: The nodes, or `nil` when unknown this cycle.
+    ///   - servers: The servers.
+    public init(panels: [PanelCycleFacts], nodes: [NodeFacts]?, servers: [ServerFacts]) {
+        self.panels = panels
+        self.nodes = nodes
+        self.servers = servers
+    }
+
+    /// Creates the facts of one cycle of a bot that serves one panel, shown as "the panel".
     /// - Parameters:
     ///   - panel: Whether the panel answered.
     ///   - nodes: The nodes, or `nil` when unknown this cycle.
     ///   - servers: The servers.
     public init(panel: PanelFacts, nodes: [NodeFacts]?, servers: [ServerFacts]) {
-        self.panel = panel
-        self.nodes = nodes
-        self.servers = servers
+        self.init(panels: [PanelCycleFacts(name: nil, status: panel)], nodes: nodes, servers: servers)
     }
 }
 
-/// Whether the panel answered this cycle.
+/// One panel as seen this cycle.
+public struct PanelCycleFacts: Sendable, Hashable {
+    /// The `NAME` of its `[Panel:NAME]` section (``ServerID/panel`` of its servers), or `nil` for the default
+    /// panel. Alert keys use it, so it must not change between cycles.
+    public var name: String?
+    /// What alerts call the panel when the bot serves several (its host, or its `NAME`), or `nil` when it serves
+    /// one: alerts then say "the panel".
+    public var displayName: String?
+    /// Whether it answered.
+    public var status: PanelFacts
+
+    /// Creates panel facts.
+    /// - Parameters:
+    ///   - name: The panel's name, `nil` for the default panel.
+    ///   - displayName: What alerts call it among several, `nil` with one panel.
+    ///   - status: Whether it answered.
+    public init(name: String?, displayName: String? = nil, status: PanelFacts) {
+        self.name = name
+        self.displayName = displayName
+        self.status = status
+    }
+}
+
+/// Whether a panel answered this cycle.
 public enum PanelFacts: Sendable, Hashable {
     /// The panel answered with the bot's key.
     case answering
@@ -49,8 +84,12 @@ public enum NodeReachability: Sendable, Hashable {
 
 /// One node as seen this cycle.
 public struct NodeFacts: Sendable, Hashable {
-    /// The node's display name; servers refer to it by ``ServerFacts/nodeName``.
+    /// The node's display name; servers refer to it by ``ServerFacts/nodeName``. Names are distinct across
+    /// panels: a named panel's nodes carry its name (`home: node1`).
     public var name: String
+    /// The `NAME` of the panel that lists it, `nil` for the default panel: its alerts are inhibited while that
+    /// panel is down.
+    public var panel: String?
     /// Where the node stands, when the panel says.
     public var location: String?
     /// Whether its daemon answers.
@@ -67,6 +106,7 @@ public struct NodeFacts: Sendable, Hashable {
     /// Creates node facts.
     /// - Parameters:
     ///   - name: Display name.
+    ///   - panel: Its panel's name, `nil` for the default panel.
     ///   - location: Location name, if known.
     ///   - reachability: Whether its daemon answers.
     ///   - memoryAllocatedMiB: Memory handed out, MiB.
@@ -75,6 +115,7 @@ public struct NodeFacts: Sendable, Hashable {
     ///   - diskCapacityMiB: Disk capacity, MiB, `nil` when unlimited.
     public init(
         name: String,
+        panel: String? = nil,
         location: String? = nil,
         reachability: NodeReachability = .reachable,
         memoryAllocatedMiB: Int = 0,
@@ -83,6 +124,7 @@ public struct NodeFacts: Sendable, Hashable {
         diskCapacityMiB: Int? = nil
     ) {
         self.name = name
+        self.panel = panel
         self.location = location
         self.reachability = reachability
         self.memoryAllocatedMiB = memoryAllocatedMiB

@@ -40,19 +40,49 @@ extension AlertEngine {
     /// Turns one cycle's facts into verdicts, applying inhibition: a key missing from the result is not evaluated.
     func verdicts(for facts: AlertCycleFacts) -> [AlertKey: Verdict] {
         var verdicts: [AlertKey: Verdict] = [:]
-        let unreachable = AlertKey(kind: .panelUnreachable, subject: .panel)
-        let refused = AlertKey(kind: .panelKeyRefused, subject: .panel)
-        switch facts.panel {
+        var downPanels = Set<String?>()
+        for panel in facts.panels where !addPanelVerdicts(panel, to: &verdicts) {
+            downPanels.insert(panel.name)
+        }
+        // A panel the cycle says nothing about (its servers are not listed: the bot restarted while it was down)
+        // stays down while its alert is open, as a node does while nodes are unknown.
+        let evaluated = Set(facts.panels.map(\.name))
+        for alert in state.alerts where alert.isOpen {
+            guard alert.key.kind == .panelUnreachable || alert.key.kind == .panelKeyRefused,
+                let name = Self.panel(of: alert.key.subject), !evaluated.contains(name)
+            else { continue }
+            downPanels.insert(name)
+        }
+        // Inhibition: without an answering panel every node and server of it would look broken; one panel alert
+        // says it. The other panels' nodes and servers are evaluated as usual.
+        let downNodes = addNodeVerdicts(facts.nodes, skippingPanels: downPanels, to: &verdicts)
+        addServerVerdicts(facts.servers, skippingPanels: downPanels, skippingNodes: downNodes, to: &verdicts)
+        return verdicts
+    }
+
+    // MARK: - Panels
+
+    /// Adds one panel's verdicts.
+    /// - Returns: True when the panel answered with the bot's key, so its nodes and servers can be evaluated.
+    private func addPanelVerdicts(_ panel: PanelCycleFacts, to verdicts: inout [AlertKey: Verdict]) -> Bool {
+        let subject = AlertSubject.panel(named: panel.name)
+        let unreachable = AlertKey(kind: .panelUnreachable, subject: subject)
+        let refused = AlertKey(kind: .panelKeyRefused, subject: subject)
+        // With one panel the alerts read as they always did; among several, each names its panel.
+        let subjectName = panel.displayName ?? Self.panelName
+        switch panel.status {
         case .answering:
             verdicts[unreachable] = .good(clearsAtOnce: false)
             verdicts[refused] = .good(clearsAtOnce: false)
+            return true
         case .unreachable(let detail):
             // Whether the key would be refused cannot be known while nothing answers: no verdict for it.
             verdicts[unreachable] = .firing(
                 Condition(
                     severity: .critical,
-                    subjectName: Self.panelName,
-                    summary: "panel unreachable: \(detail)",
+                    subjectName: subjectName,
+                    summary: panel.displayName.map { "panel \($0) unreachable: \(detail)" }
+                        ?? "panel unreachable: \(detail)",
                     figure: nil
                 )
             )
@@ -61,25 +91,34 @@ extension AlertEngine {
             verdicts[refused] = .firing(
                 Condition(
                     severity: .critical,
-                    subjectName: Self.panelName,
-                    summary: "the panel refuses the bot's API key: \(detail)",
+                    subjectName: subjectName,
+                    summary: panel.displayName.map { "panel \($0) refuses the bot's API key: \(detail)" }
+                        ?? "the panel refuses the bot's API key: \(detail)",
                     figure: nil
                 )
             )
         }
-        // Inhibition: without an answering panel every node and server would look broken; one panel alert says it.
-        guard facts.panel == .answering else { return verdicts }
+        return false
+    }
 
-        let downNodes = addNodeVerdicts(facts.nodes, to: &verdicts)
-        addServerVerdicts(facts.servers, skippingNodes: downNodes, to: &verdicts)
-        return verdicts
+    /// The panel a panel subject names (`.some(nil)` for the default panel), `nil` for other subjects.
+    private static func panel(of subject: AlertSubject) -> String?? {
+        switch subject {
+        case .panel: .some(nil)
+        case .namedPanel(let name): .some(name)
+        case .node, .server: nil
+        }
     }
 
     // MARK: - Nodes
 
-    /// Adds node verdicts.
+    /// Adds node verdicts, skipping the nodes of panels that are down.
     /// - Returns: The names of nodes considered unreachable, whose servers are not evaluated.
-    private func addNodeVerdicts(_ nodes: [NodeFacts]?, to verdicts: inout [AlertKey: Verdict]) -> Set<String> {
+    private func addNodeVerdicts(
+        _ nodes: [NodeFacts]?,
+        skippingPanels downPanels: Set<String?>,
+        to verdicts: inout [AlertKey: Verdict]
+    ) -> Set<String> {
         guard let nodes else {
             // Nodes unknown this cycle: keep inhibiting servers of nodes whose unreachable alert is still open.
             return Set(
@@ -91,7 +130,7 @@ extension AlertEngine {
             )
         }
         var down: Set<String> = []
-        for node in nodes {
+        for node in nodes where !downPanels.contains(node.panel) {
             let subject = AlertSubject.node(name: node.name)
             let displayName = node.location.map { "\(node.name) (\($0))" } ?? node.name
             switch node.reachability {
@@ -141,7 +180,9 @@ extension AlertEngine {
                 )
             }
         }
-        // A node the panel no longer lists is gone: its alerts clear like any good cycle.
+        // A node the panels no longer list is gone: its alerts clear like any good cycle. While a panel is down its
+        // nodes may be missing from the listing, and an alert's key does not say which panel its node is on: wait.
+        guard downPanels.isEmpty else { return down }
         let listed = Set(nodes.map(\.name))
         markGone(verdicts: &verdicts) { subject in
             guard case .node(let name) = subject else { return false }
@@ -154,12 +195,13 @@ extension AlertEngine {
 
     private func addServerVerdicts(
         _ servers: [ServerFacts],
+        skippingPanels downPanels: Set<String?>,
         skippingNodes downNodes: Set<String>,
         to verdicts: inout [AlertKey: Verdict]
     ) {
         for server in servers {
-            // Stale figures describe the past; a server on an unreachable node is covered by the node's alert.
-            if server.isStale { continue }
+            // Stale figures describe the past; a server on an unreachable node or panel is covered by its alert.
+            if server.isStale || downPanels.contains(server.id.panel) { continue }
             if let node = server.nodeName, downNodes.contains(node) { continue }
             let subject = AlertSubject.server(server.id)
             verdicts[AlertKey(kind: .serverStopped, subject: subject)] = stoppedVerdict(server)
@@ -195,11 +237,11 @@ extension AlertEngine {
                 }
             }
         }
-        // This runs only when the panel answered, so the list is complete and a missing server is really gone.
+        // An answering panel's list is complete, so its missing server is really gone; a down panel's is not.
         let listed = Set(servers.map(\.id))
         markGone(verdicts: &verdicts) { subject in
             guard case .server(let id) = subject else { return false }
-            return !listed.contains(id)
+            return !listed.contains(id) && !downPanels.contains(id.panel)
         }
     }
 

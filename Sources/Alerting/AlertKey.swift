@@ -46,26 +46,41 @@ public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable, Co
     }
 }
 
-/// What an alert is raised on: the panel as a whole, one node, or one server.
+/// What an alert is raised on: a panel as a whole, one node, or one server.
+///
+/// The default panel (`[Pterodactyl]`) is ``panel``, written `panel` as before the bot served several panels, so a
+/// state file from then keeps its meaning; another panel (`[Panel:NAME]`) is ``namedPanel(_:)``, written
+/// `panel:NAME`.
 public enum AlertSubject: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    /// The panel itself.
+    /// The default panel (`[Pterodactyl]`), the only one when the bot serves one panel.
     case panel
+    /// The panel of a `[Panel:NAME]` section, by its `NAME` (the prefix of its servers' ``ServerID``).
+    case namedPanel(String)
     /// A node, by its display name (the name the panel lists and servers refer to).
     case node(name: String)
     /// A server, by its panel identifier.
     case server(ServerID)
 
-    /// A compact text form used in the state file: `panel`, `node:<name>` or `server:<id>`.
+    /// The subject of a panel by its name, as ``ServerID/panel`` gives it.
+    /// - Parameter name: The `NAME` of `[Panel:NAME]`, or `nil` for the default panel.
+    /// - Returns: ``panel`` or ``namedPanel(_:)``.
+    public static func panel(named name: String?) -> AlertSubject {
+        name.map { .namedPanel($0) } ?? .panel
+    }
+
+    /// A compact text form used in the state file: `panel`, `panel:<name>`, `node:<name>` or `server:<id>`.
     public var description: String {
         switch self {
         case .panel: "panel"
+        case .namedPanel(let name): "panel:\(name)"
         case .node(let name): "node:\(name)"
         case .server(let id): "server:\(id.rawValue)"
         }
     }
 
     /// Parses the text form written by ``description``.
-    /// - Parameter text: `panel`, `node:<name>` or `server:<id>`; the name may itself contain colons.
+    /// - Parameter text: `panel`, `panel:<name>`, `node:<name>` or `server:<id>`; a node's name may itself contain
+    ///   colons.
     /// - Returns: `nil` for any other form.
     public init?(text: String) {
         if text == "panel" {
@@ -75,6 +90,7 @@ public enum AlertSubject: Sendable, Hashable, Comparable, Codable, CustomStringC
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let rest = String(text[text.index(after: colon)...])
         switch text[..<colon] {
+        case "panel" where !rest.isEmpty: self = .namedPanel(rest)
         case "node": self = .node(name: rest)
         case "server": self = .server(ServerID(rest))
         default: return nil
@@ -97,16 +113,23 @@ public enum AlertSubject: Sendable, Hashable, Comparable, Codable, CustomStringC
         try container.encode(description)
     }
 
-    /// The panel first, then nodes by name, then servers by identifier.
+    /// The default panel first, then the other panels by name, then nodes by name, then servers by identifier.
     public static func < (lhs: AlertSubject, rhs: AlertSubject) -> Bool {
+        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
         switch (lhs, rhs) {
-        case (.panel, .panel): false
-        case (.panel, _): true
-        case (.node, .panel): false
-        case (.node(let a), .node(let b)): a < b
-        case (.node, .server): true
-        case (.server(let a), .server(let b)): a < b
-        case (.server, _): false
+        case (.namedPanel(let a), .namedPanel(let b)): return a < b
+        case (.node(let a), .node(let b)): return a < b
+        case (.server(let a), .server(let b)): return a < b
+        default: return false
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .panel: 0
+        case .namedPanel: 1
+        case .node: 2
+        case .server: 3
         }
     }
 }

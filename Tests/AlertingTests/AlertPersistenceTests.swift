@@ -114,6 +114,89 @@ struct AlertPersistenceTests {
         #expect(outcome.opened.first?.conditionSince == Date(timeIntervalSinceReferenceDate: 30))
     }
 
+    @Test func aPanelAlertSavedBeforeSeveralPanelsMeansTheDefaultPanel() throws {
+        // alerts.json as the one-panel bot writes it: subject "panel", without a name.
+        let engineJSON = #"""
+            {
+              "nextAlertNumber": 2,
+              "alerts": [
+                {"id": "a1", "key": {"kind": "panelUnreachable", "subject": "panel"},
+                 "severity": "critical", "subjectName": "the panel",
+                 "summary": "panel unreachable: connection refused",
+                 "conditionSince": 0, "firedAt": 0, "repeatCount": 0}
+              ],
+              "tracks": []
+            }
+            """#
+        let outboxJSON = #"""
+            {
+              "nextNoticeNumber": 2, "notices": [],
+              "messages": [{"id": "n1", "alertIDs": ["a1"], "ref": {"channelID": "1", "messageID": "2"}}],
+              "alerts": [
+                {"id": "a1", "key": {"kind": "panelUnreachable", "subject": "panel"},
+                 "severity": "critical", "subjectName": "the panel",
+                 "summary": "panel unreachable: connection refused",
+                 "conditionSince": 0, "firedAt": 0, "repeatCount": 0}
+              ]
+            }
+            """#
+        let state = try JSONDecoder().decode(AlertEngineState.self, from: Data(engineJSON.utf8))
+        let key = AlertKey(kind: .panelUnreachable, subject: .panel)
+        #expect(state.alerts.map(\.key) == [key])
+        #expect(try Self.roundTrip(state) == state)
+        var engine = AlertEngine(restoring: state)
+        var outbox = AlertOutbox(
+            restoring: try JSONDecoder().decode(AlertOutboxState.self, from: Data(outboxJSON.utf8))
+        )
+
+        // A second panel was added: the default panel, still down, keeps its alert (now named after its host).
+        func facts(_ status: PanelFacts) -> AlertCycleFacts {
+            AlertCycleFacts(
+                panels: [
+                    PanelCycleFacts(name: nil, displayName: "panel.example.net", status: status),
+                    PanelCycleFacts(name: "home", displayName: "home", status: .answering),
+                ],
+                nodes: nil,
+                servers: [F.server("home:v1", node: nil)]
+            )
+        }
+        let down = engine.evaluate(facts(.unreachable(detail: "connection refused")), now: F.at(0))
+        outbox.enqueue(down, now: F.at(0))
+        #expect(down.opened.isEmpty)
+        #expect(down.updated.map(\.id) == ["a1"])
+        #expect(down.updated.first?.subjectName == "panel.example.net")
+        #expect(outbox.pending.map(\.action) == [.edit(messageOf: "a1")])
+
+        // It answers again: the recovery goes to the alert saved before the change.
+        _ = engine.evaluate(facts(.answering), now: F.at(60))
+        let back = engine.evaluate(facts(.answering), now: F.at(120))
+        outbox.enqueue(back, now: F.at(120))
+        #expect(back.resolved.map(\.id) == ["a1"])
+        #expect(back.resolved.first?.key == key)
+        #expect(outbox.pending.last?.action == .recoveryReply(alertIDs: ["a1"]))
+        #expect(
+            outbox.messageRef(for: try #require(outbox.pending.last)) == AlertMessageRef(channelID: "1", messageID: "2")
+        )
+    }
+
+    @Test func aNamedPanelAlertRoundTrips() throws {
+        var engine = AlertEngine()
+        let facts = AlertCycleFacts(
+            panels: [
+                PanelCycleFacts(name: nil, displayName: "panel.example.net", status: .answering),
+                PanelCycleFacts(name: "home", displayName: "home", status: .unreachable(detail: "timeout")),
+            ],
+            nodes: nil,
+            servers: [F.server("s1", node: nil), F.server("home:v1", node: nil)]
+        )
+        _ = engine.evaluate(facts, now: F.at(0))
+        let encoded = String(decoding: try JSONEncoder().encode(engine.state), as: UTF8.self)
+        #expect(encoded.contains(#""subject":"panel:home""#))
+        var restored = AlertEngine(restoring: try Self.roundTrip(engine.state))
+        #expect(restored.state == engine.state)
+        #expect(restored.evaluate(facts, now: F.at(60)).isQuiet)
+    }
+
     @Test func otherDamageInAFileStillFails() {
         let json = #"""
             {"nextAlertNumber": 2, "tracks": [],

@@ -109,6 +109,45 @@ struct AlertMessageBuilderTests {
         #expect(reply.payload.allowedMentions == AllowedMentions.none)
     }
 
+    /// Facts of a bot with the default panel answering and `home` as given.
+    static func twoPanels(home: PanelFacts) -> AlertCycleFacts {
+        AlertCycleFacts(
+            panels: [
+                PanelCycleFacts(name: nil, displayName: "panel.example.net", status: .answering),
+                PanelCycleFacts(name: "home", displayName: "home", status: home),
+            ],
+            nodes: nil,
+            servers: []
+        )
+    }
+
+    @Test func aPanelAlertAmongSeveralNamesItsPanelAndItsRecovery() throws {
+        var engine = AlertEngine()
+        let down = Self.twoPanels(home: .unreachable(detail: "connection refused"))
+        let alert = try #require(engine.evaluate(down, now: Self.start).opened.first)
+        let embed = try #require(AlertMessageBuilder().message(for: [alert]).payload.embeds?.first)
+        #expect(embed.title == "🔴 Panel unreachable: home")
+        #expect(embed.description == "panel home unreachable: connection refused")
+
+        _ = engine.evaluate(Self.twoPanels(home: .answering), now: Self.start.addingTimeInterval(120))
+        let resolved = try #require(
+            engine.evaluate(Self.twoPanels(home: .answering), now: Self.start.addingTimeInterval(180)).resolved.first
+        )
+        let reference = MessageReferenceRequest(messageID: "500000000000000001", channelID: "300000000000000001")
+        let reply = AlertMessageBuilder().recoveryReply(for: [resolved], to: reference)
+        #expect(reply.payload.content == "✅ **home**: panel unreachable resolved after 3 min")
+    }
+
+    @Test func aPanelAlertWithOnePanelReadsAsBefore() throws {
+        var engine = AlertEngine()
+        let facts = AlertCycleFacts(panel: .keyRefused(detail: "HTTP 401"), nodes: nil, servers: [])
+        let alert = try #require(engine.evaluate(facts, now: Self.start).opened.first)
+        let embed = try #require(AlertMessageBuilder().message(for: [alert]).payload.embeds?.first)
+        #expect(embed.title == "🔴 Panel refuses the key: the panel")
+        #expect(embed.description == "the panel refuses the bot's API key: HTTP 401")
+        #expect(alert.key == AlertKey(kind: .panelKeyRefused, subject: .panel))
+    }
+
     @Test func durationsReadLikeAPerson() {
         #expect(AlertMessageBuilder.format(.seconds(45)) == "45 s")
         #expect(AlertMessageBuilder.format(.seconds(720)) == "12 min")

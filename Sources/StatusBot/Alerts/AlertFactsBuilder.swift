@@ -2,26 +2,58 @@ import Alerting
 import Monitoring
 import PanelCore
 
-/// Turns one cycle's observation into the alert engine's facts: whether the panel answers, each node's
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Turns one cycle's observation into the alert engine's facts: whether each panel answers, each node's
 /// reachability and allocation, each server's state and usage in percent of its limits. Pure; it keeps the node
-/// outage times across cycles.
+/// outage times, the node listing and the panels' display names across cycles.
+///
+/// With several panels (``MultiPanelBackend``) each is judged on its own servers, which carry its name in their
+/// ``ServerID/panel``: one panel down never hides the others' alerts.
 public struct AlertFactsBuilder: Sendable {
+    /// What alerts call the default panel among several when none of its servers said its name.
+    static let defaultPanelFallbackName = "the default panel"
+
     private var nodeHealth = NodeHealthTracker()
     private var lastNodes: [PanelNodeSummary]?
+    private var lastNodesFetchedAt: Date?
+    /// Each panel's display name (``GameServer/panelName``) as its servers last gave it.
+    private var displayNames: [String?: String] = [:]
+    /// Whether the last cycle with servers showed several panels (``MultiPanelBackend`` names them then).
+    private var servesSeveral = false
 
     /// Creates a builder that has seen nothing.
     public init() {}
 
     /// The facts of a cycle.
     /// - Parameters:
-    ///   - observation: A cycle's observation (every server the panel lists, and its nodes when it has them).
+    ///   - observation: A cycle's observation (every server the panels list, and their nodes when they have them).
     ///   - stopCauses: Servers that stopped with no power action behind them, and what is known of the cause.
     /// - Returns: The facts.
     public mutating func facts(
         from observation: Observation,
         stopCauses: [ServerID: StopCause] = [:]
     ) -> AlertCycleFacts {
-        if let listing = observation.nodes, listing.fetchedAt != nil { lastNodes = listing.nodes }
+        let panels = panelFacts(observation)
+        let answering = Set(panels.filter { $0.status == .answering }.map(\.name))
+        let panelOfNode = Self.panelsOfNodes(observation)
+        if let listing = observation.nodes, let fetchedAt = listing.fetchedAt, fetchedAt != lastNodesFetchedAt {
+            lastNodesFetchedAt = fetchedAt
+            let fresh = listing.nodes
+            let freshPanels = Set(fresh.map { Self.panel(of: $0, panelOfNode) })
+            // A panel that is down cannot list its nodes: it keeps the ones it had, so their alerts neither
+            // clear as gone nor stop being inhibited.
+            let kept = (lastNodes ?? []).filter { node in
+                let panel = Self.panel(of: node, panelOfNode)
+                return !freshPanels.contains(panel) && panels.contains { $0.name == panel }
+                    && !answering.contains(panel)
+            }
+            lastNodes = fresh + kept
+        }
         let listedNames = lastNodes?.map(\.name)
         let health = nodeHealth.record(observation, nodeNames: listedNames)
 
@@ -33,6 +65,7 @@ public struct AlertFactsBuilder: Sendable {
             nodes = lastNodes.map { node in
                 NodeFacts(
                     name: node.name,
+                    panel: Self.panel(of: node, panelOfNode),
                     location: node.location,
                     reachability: Self.reachability(health[node.name]),
                     memoryAllocatedMiB: node.memoryAllocatedMiB,
@@ -44,31 +77,89 @@ public struct AlertFactsBuilder: Sendable {
         } else if !health.isEmpty {
             // Without the Application API key there are no capacities, but node outages still show in the
             // servers' answers.
-            nodes = health.keys.sorted().map { NodeFacts(name: $0, reachability: Self.reachability(health[$0])) }
+            nodes = health.keys.sorted().map { name in
+                NodeFacts(name: name, panel: panelOfNode[name] ?? nil, reachability: Self.reachability(health[name]))
+            }
         }
-        return AlertCycleFacts(panel: Self.panelFacts(observation), nodes: nodes, servers: servers)
+        return AlertCycleFacts(panels: panels, nodes: nodes, servers: servers)
     }
 
-    /// The panel is down when the list or every server's poll says so; it refuses the key when the list or every
-    /// server's poll was refused.
-    static func panelFacts(_ observation: Observation) -> PanelFacts {
-        let failures = observation.servers.values.map(\.failure)
+    // MARK: - Panels
+
+    /// Each panel's facts: the default panel always, and every other panel that has servers this cycle (one with
+    /// none cannot be told from a panel that is not configured).
+    ///
+    /// With one panel its alerts say "the panel"; with several each is named after its servers'
+    /// ``GameServer/panelName``.
+    mutating func panelFacts(_ observation: Observation) -> [PanelCycleFacts] {
+        var byPanel: [String?: [ServerObservation]] = [:]
+        for observed in observation.servers.values { byPanel[observed.server.id.panel, default: []].append(observed) }
+        for observed in observation.servers.values.sorted(by: { $0.server.id < $1.server.id }) {
+            if let name = observed.server.panelName { displayNames[observed.server.id.panel] = name }
+        }
+        let named = byPanel.keys.compactMap { $0 }.sorted()
+        // A cycle without any server cannot tell: the last one that could stands, so names do not flip.
+        if !observation.servers.isEmpty {
+            servesSeveral = !named.isEmpty || observation.servers.values.contains { $0.server.panelName != nil }
+        }
+        let several = servesSeveral
+        return ([nil] + named).map { (panel: String?) in
+            // The list failure reaches the observation only when no panel could give a list, and then it is the
+            // default panel's (the first one asked); the others show their outage in their servers' polls.
+            let status = Self.panelStatus(
+                byPanel[panel] ?? [],
+                listFailure: panel == nil ? observation.listFailure : nil
+            )
+            let displayName = several ? displayNames[panel] ?? panel ?? Self.defaultPanelFallbackName : nil
+            return PanelCycleFacts(name: panel, displayName: displayName, status: status)
+        }
+    }
+
+    /// A panel is down when its list or every one of its servers' polls says so; it refuses the key when its list
+    /// or every one of its servers' polls was refused.
+    /// - Parameters:
+    ///   - servers: The panel's servers this cycle.
+    ///   - listFailure: Why the panel's list could not be fetched, if it could not.
+    /// - Returns: Whether the panel answered.
+    static func panelStatus(_ servers: [ServerObservation], listFailure: PanelFailure?) -> PanelFacts {
+        let failures = servers.sorted { $0.server.id < $1.server.id }.map(\.failure)
         let everyPoll: (PanelFailure.Kind) -> Bool = { kind in
             !failures.isEmpty && failures.allSatisfy { $0?.kind == kind }
         }
-        if let failure = observation.listFailure, failure.kind == .panelUnreachable {
+        if let failure = listFailure, failure.kind == .panelUnreachable {
             return .unreachable(detail: failure.detail)
         }
         if everyPoll(.panelUnreachable) {
             return .unreachable(detail: failures.first??.detail ?? "no answer")
         }
-        if let failure = observation.listFailure, failure.kind == .keyRefused {
+        if let failure = listFailure, failure.kind == .keyRefused {
             return .keyRefused(detail: failure.detail)
         }
         if everyPoll(.keyRefused) {
             return .keyRefused(detail: failures.first??.detail ?? "the key was refused")
         }
         return .answering
+    }
+
+    // MARK: - Nodes
+
+    /// The panel of each node the cycle's servers run on (their node names are distinct across panels: a named
+    /// panel's carry its name).
+    private static func panelsOfNodes(_ observation: Observation) -> [String: String?] {
+        var panels: [String: String?] = [:]
+        for observed in observation.servers.values {
+            if let node = observed.server.nodeName { panels[node] = observed.server.id.panel }
+        }
+        return panels
+    }
+
+    /// The panel of a listed node: the one of its servers, or else the one its identifier and name are tagged
+    /// with (``MultiPanelBackend`` lists a named panel's node as `NAME:id`, `NAME: name`); `nil` for the default.
+    private static func panel(of node: PanelNodeSummary, _ panelOfNode: [String: String?]) -> String? {
+        if let panel = panelOfNode[node.name] { return panel }
+        guard let colon = node.id.firstIndex(of: ":") else { return nil }
+        let prefix = String(node.id[..<colon])
+        return node.name.hasPrefix("\(prefix): ") ? prefix : nil
     }
 
     static func serverFacts(_ observed: ServerObservation, stopCause: StopCause?) -> ServerFacts {
