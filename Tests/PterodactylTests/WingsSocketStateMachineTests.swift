@@ -297,6 +297,7 @@ import Testing
         #expect(machine.nextDeadline == now + .seconds(30))
         #expect(machine.tick(now: now + .seconds(30)) == [.send(.sendStats)])
         _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: now + .seconds(31))
+        #expect(machine.tick(now: now + .seconds(41)) == [])
         // Authenticated but not yet healthy: still polling, and a drop now keeps growing the delay.
         #expect(machine.nextDeadline == now + .seconds(60))
         #expect(machine.tick(now: now + .seconds(59)) == [])
@@ -380,6 +381,9 @@ import Testing
         // The first auth on an offline server: `status`, one `stats`, then nothing (`HandleInbound`).
         _ = machine.received(.status(.offline, raw: "offline"), now: Self.at(0.1))
         _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(0.2))
+        // The sampling window ends with nothing held, then the silence runs on to the probe.
+        #expect(machine.nextDeadline == Self.at(10.2))
+        #expect(machine.tick(now: Self.at(10.2)) == [])
         #expect(machine.nextDeadline == Self.at(30.2))
         #expect(machine.tick(now: Self.at(30.1)) == [])
         #expect(machine.tick(now: Self.at(30.2)) == [.send(.sendStats)])
@@ -390,6 +394,8 @@ import Testing
                 .publishSample(Self.offline)
             ]
         )
+        #expect(machine.nextDeadline == Self.at(40.3))
+        #expect(machine.tick(now: Self.at(40.3)) == [])
         #expect(machine.nextDeadline == Self.at(60.3))
         #expect(machine.tick(now: Self.at(45)) == [])
         // Any frame counts, not only `stats`.
@@ -458,6 +464,7 @@ import Testing
         _ = machine.connected(now: Self.at(2))
         _ = machine.received(.authSuccess, now: Self.at(2))
         _ = machine.received(.stats(WingsStatsSample(Self.offline)), now: Self.at(31))
+        #expect(machine.tick(now: Self.at(41)) == [])
         #expect(machine.nextDeadline == Self.at(61))
         #expect(machine.tick(now: Self.at(61)) == [.send(.sendStats)])
         // The healthy minute ends at 62, but the probe is out: nothing resets until it is answered.

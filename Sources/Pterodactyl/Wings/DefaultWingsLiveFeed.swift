@@ -451,11 +451,14 @@ extension ConcurrencyLimiter {
 
 // MARK: - Deadline timer
 
-/// Calls back when the latest scheduled deadline passes, on the injected clock. A new deadline replaces the old one
-/// at once (the sleep in progress is cancelled), so an earlier deadline is never overslept.
+/// Calls back when the latest scheduled deadline passes, on the injected clock. An earlier deadline cancels the sleep
+/// in progress, so it is never overslept; a later one waits for that sleep to end and sleeps on from there, since
+/// each frame on a socket pushes its silence deadline later and restarting a sleep per frame costs two tasks.
 private final class DeadlineTimer<C: Clock>: Sendable where C.Duration == Duration {
     private struct State {
         var deadline: C.Instant?
+        /// What the sleep in progress waits for, if one is.
+        var armed: C.Instant?
         var generation = 0
         var changeWaiter: CheckedContinuation<Void, Never>?
     }
@@ -472,6 +475,7 @@ private final class DeadlineTimer<C: Clock>: Sendable where C.Duration == Durati
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard state.deadline != deadline else { return nil }
             state.deadline = deadline
+            if let deadline, let armed = state.armed, deadline >= armed { return nil }
             state.generation += 1
             defer { state.changeWaiter = nil }
             return state.changeWaiter
@@ -482,7 +486,10 @@ private final class DeadlineTimer<C: Clock>: Sendable where C.Duration == Durati
     /// Fires `fire` each time the deadline passes, until cancelled.
     func run(_ fire: @escaping @Sendable () -> Void) async {
         while !Task.isCancelled {
-            let (deadline, generation) = state.withLock { ($0.deadline, $0.generation) }
+            let (deadline, generation) = state.withLock { state in
+                state.armed = state.deadline
+                return (state.deadline, state.generation)
+            }
             guard let deadline else {
                 await waitForChange(since: generation)
                 continue
@@ -506,13 +513,16 @@ private final class DeadlineTimer<C: Clock>: Sendable where C.Duration == Durati
                 return first
             }
             guard passed else { continue }
-            // Fire once per deadline; the loop schedules the next one after handling the tick.
-            let unchanged = state.withLock { state -> Bool in
-                guard state.generation == generation else { return false }
+            // Fire once per deadline; the loop schedules the next one after handling the tick. A deadline moved
+            // later meanwhile is slept for next.
+            let now = clock.now
+            let due = state.withLock { state -> Bool in
+                state.armed = nil
+                guard state.generation == generation, let current = state.deadline, current <= now else { return false }
                 state.deadline = nil
                 return true
             }
-            if unchanged { fire() }
+            if due { fire() }
         }
     }
 

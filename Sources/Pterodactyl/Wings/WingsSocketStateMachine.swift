@@ -160,7 +160,8 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     private var jwtErrorsSinceSuccess = 0
     private var fellBack = false
     private var lastState: String?
-    private var lastSampleAt: Instant?
+    /// Until when samples are held back: the last published one plus the sampling interval.
+    private var sampleWindowEnds: Instant?
     private var pendingSample: WingsStatsSample?
     /// When the last frame arrived on the current socket.
     private var lastFrameAt: Instant?
@@ -202,9 +203,9 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
         var deadlines: [Instant] = []
         if case .waiting(let until?) = socket { deadlines.append(until) }
         if fetchDeferred, let allowed = nextRequestAllowed { deadlines.append(allowed) }
-        if pendingSample != nil, let last = lastSampleAt {
-            deadlines.append(last.advanced(by: configuration.sampleInterval))
-        }
+        // Due whether or not a sample is held yet: Wings streams about one a second, so one arrives before the window
+        // ends, and the deadline then stays put instead of moving earlier on the first held sample.
+        if let ends = sampleWindowEnds { deadlines.append(ends) }
         if case .live(let since) = socket, consecutiveFailures > 0 || fellBack, !awaitingAnswer {
             deadlines.append(since.advanced(by: configuration.healthyAfter))
         }
@@ -331,7 +332,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
                 actions.append(.publishState(state, raw: raw))
             }
         case .stats(let sample):
-            if let last = lastSampleAt, now < last.advanced(by: configuration.sampleInterval) {
+            if let ends = sampleWindowEnds, now < ends {
                 // Wings streams about one sample a second; keep only the newest until the interval ends.
                 pendingSample = sample
             } else {
@@ -407,9 +408,12 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     public mutating func tick(now: Instant) -> [Action] {
         guard !stopped else { return [] }
         var actions = healthCheck(now: now)
-        if let sample = pendingSample, let last = lastSampleAt, now >= last.advanced(by: configuration.sampleInterval) {
-            pendingSample = nil
-            actions += publish(sample, now: now)
+        if let ends = sampleWindowEnds, now >= ends {
+            sampleWindowEnds = nil
+            if let sample = pendingSample {
+                pendingSample = nil
+                actions += publish(sample, now: now)
+            }
         }
         if fetchDeferred {
             fetchDeferred = false
@@ -445,7 +449,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     /// is published as soon as it comes.
     private mutating func publish(_ sample: WingsStatsSample, now: Instant) -> [Action] {
         guard let usage = sample.usage else { return [] }
-        lastSampleAt = now
+        sampleWindowEnds = now.advanced(by: configuration.sampleInterval)
         return [.publishSample(usage)]
     }
 
