@@ -159,7 +159,7 @@ private func openEverySocket(
 // MARK: - Steady state
 
 /// Panel requests, CPU and RSS over the steady window. Token renewals are the bot's own, not played by the fake:
-/// each socket renews its first token at a random point of the 555 s after which Wings warns on average, and later
+/// each socket renews its first token at its own point (spread evenly) of the 555 s after which Wings warns, and later
 /// ones when warned, so the window sees the rate every later minute has, 1,000 × 60 / 555 ≈ 108 renewals.
 private func steadyWindow(
     _ backend: LiveStatsBackend<ContinuousClock>,
@@ -208,7 +208,7 @@ private func steadyWindow(
                 "token_requests": "\(tokens)",
                 "resources_requests": "\(resources)",
                 "other_requests (server list pages)": "\(requests - tokens - resources)",
-                "renewals": "the bot's own: first tokens renewed early at a random phase, later ones when warned",
+                "renewals": "the bot's own: first tokens renewed early at evenly spread phases, later ones when warned",
                 "token_requests_per_minute": format(Double(tokens) * 60 / wall),
             ]) { $1 }
         ),

@@ -331,6 +331,19 @@ import Testing
         #expect(reason.hasPrefix("connecting to Wings timed out"), "\(reason)")
     }
 
+    /// Sockets started one after another get renewal phases that stay evenly spread: every tenth of the token's
+    /// life holds about a tenth of them, whatever their number.
+    @Test func renewalPhasesSpreadEvenlyInStartOrder() {
+        let phases = WingsRenewalPhases()
+        for count in [10, 137, 1000] {
+            let drawn = (0..<count).map { _ in phases.next() }
+            #expect(drawn.allSatisfy { (0..<1).contains($0) })
+            let perTenth = Dictionary(grouping: drawn) { Int($0 * 10) }.mapValues(\.count)
+            let expected = Double(count) / 10
+            #expect(perTenth.values.allSatisfy { abs(Double($0) - expected) <= max(2, expected * 0.1) }, "\(perTenth)")
+        }
+    }
+
     /// A socket that may wait for the loop is counted until the loop takes it; past the limit frames are dropped,
     /// and the count of drops is handed out once.
     @Test func framesBeyondTheBacklogAreDroppedAndCounted() {

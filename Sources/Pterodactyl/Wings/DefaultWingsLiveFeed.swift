@@ -60,8 +60,8 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
     ///   - clock: The clock for back-off, sampling and token expiry.
     ///   - logger: The component logger (this type logs at trace and debug only).
     ///   - renewalPhase: Where in its life each socket's first token is renewed
-    ///     (``WingsSocketStateMachine/init(configuration:firstRenewalPhase:)``): random by default, so sockets
-    ///     opened together do not renew together; tests pass a fixed phase or nil.
+    ///     (``WingsSocketStateMachine/init(configuration:firstRenewalPhase:)``): by default spread evenly in the
+    ///     order sockets start, so sockets opened together do not renew together; tests pass a fixed phase or nil.
     ///   - credentials: The token source, e.g. `{ try await client.websocketCredentials(of: $0) }`.
     public init(
         panelURL: String,
@@ -70,7 +70,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         connectLimiter: WingsConnectLimiter = WingsConnectLimiter(),
         clock: C,
         logger: Logger,
-        renewalPhase: @escaping @Sendable (ServerID) -> Double? = { _ in Double.random(in: 0..<1) },
+        renewalPhase: (@Sendable (ServerID) -> Double?)? = nil,
         credentials: @escaping CredentialsSource
     ) {
         var origin = Substring(panelURL)
@@ -81,7 +81,8 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         self.connectLimiter = connectLimiter
         self.clock = clock
         self.logger = logger
-        self.renewalPhase = renewalPhase
+        let phases = WingsRenewalPhases()
+        self.renewalPhase = renewalPhase ?? { _ in phases.next() }
         self.credentials = credentials
     }
 
@@ -543,6 +544,21 @@ private final class DeadlineTimer<C: Clock>: Sendable where C.Duration == Durati
             }
             waiter?.resume()
         }
+    }
+}
+
+// MARK: - Renewal phases
+
+/// Phases for the sockets' first token renewals, in the order sockets start: the golden-ratio sequence puts each
+/// new phase in the largest gap left, so any number of sockets spread evenly over `0..<1`; random phases would bunch
+/// by chance and make some minutes cost more token requests than others.
+final class WingsRenewalPhases: Sendable {
+    private let issued = Atomic<Int>(0)
+
+    /// The next phase, in `0..<1`.
+    func next() -> Double {
+        let index = issued.wrappingAdd(1, ordering: .relaxed).oldValue
+        return (Double(index) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
     }
 }
 

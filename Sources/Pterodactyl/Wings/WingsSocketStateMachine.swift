@@ -184,7 +184,7 @@ public struct WingsSocketStateMachine<Instant: InstantProtocol>: Sendable where 
     ///   - configuration: Sampling, back-off and budget settings.
     ///   - firstRenewalPhase: Where in its life the first token is renewed, in `0..<1` of the time before Wings
     ///     warns (`token expiring`) on average; nil renews only when warned. Sockets opened together would
-    ///     otherwise renew together every token lifetime: a random phase per socket spreads those renewals over the
+    ///     otherwise renew together every token lifetime: a phase per socket spreads those renewals over the
     ///     lifetime, at the cost of one early token request per socket, and each later renewal keeps its phase.
     public init(configuration: WingsSocketConfiguration, firstRenewalPhase: Double? = nil) {
         self.configuration = configuration
