@@ -74,12 +74,7 @@ public final class FakeWings: Sendable {
 
     private let serverChannel: any Channel
     private let state: Mutex<State>
-
-    private struct Waiter {
-        var id: Int
-        var isSatisfied: @Sendable (FakeWingsRecords) -> Bool
-        var continuation: CheckedContinuation<Void, any Error>
-    }
+    private let observed = ObservedValue(FakeWingsRecords())
 
     private struct Socket {
         var connection: FakeWingsConnection
@@ -94,14 +89,11 @@ public final class FakeWings: Sendable {
 
     private struct State {
         var configuration: Configuration
-        var records = FakeWingsRecords()
         var sockets: [Int: Socket] = [:]
         var states: [String: String] = [:]
         var stats: [String: FakeWingsStats] = [:]
         var suspended: Set<String> = []
         var nextConnectionID = 0
-        var waiters: [Waiter] = []
-        var nextWaiterID = 0
     }
 
     private init(port: Int, serverChannel: any Channel, configuration: Configuration) {
@@ -163,11 +155,8 @@ public final class FakeWings: Sendable {
     /// Closes the listening socket and every connection, and fails pending waits.
     /// - Throws: A NIO error if closing fails.
     public func shutdown() async throws {
-        let (connections, waiters) = state.withLock { state in
-            defer { state.waiters.removeAll() }
-            return (state.sockets.values.map(\.connection), state.waiters)
-        }
-        for waiter in waiters { waiter.continuation.resume(throwing: FakeWingsError.shutDown) }
+        let connections = state.withLock { $0.sockets.values.map(\.connection) }
+        observed.failWaiters(with: FakeWingsError.shutDown)
         for connection in connections { connection.drop() }
         try await serverChannel.close()
     }
@@ -175,7 +164,7 @@ public final class FakeWings: Sendable {
     // MARK: - Scripting
 
     /// Everything recorded so far.
-    public var records: FakeWingsRecords { state.withLock { $0.records } }
+    public var records: FakeWingsRecords { observed.value }
 
     /// Changes the configuration for what comes next (origins, token check, connection limit).
     /// - Parameter change: The change.
@@ -334,48 +323,13 @@ public final class FakeWings: Sendable {
     ) async throws -> FakeWingsRecords {
         let timedOut: @Sendable () async -> any Error = { FakeWingsError.timedOut(description) }
         try await withTimeout(timeout, orThrow: timedOut) {
-            try await self.awaitCondition(condition)
+            try await self.observed.wait(until: condition)
         }
         return records
     }
 
-    private func awaitCondition(_ condition: @escaping @Sendable (FakeWingsRecords) -> Bool) async throws {
-        let id = state.withLock { state -> Int in
-            state.nextWaiterID += 1
-            return state.nextWaiterID
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome = state.withLock { state -> Bool? in
-                    if condition(state.records) { return true }
-                    if Task.isCancelled { return false }
-                    state.waiters.append(Waiter(id: id, isSatisfied: condition, continuation: continuation))
-                    return nil
-                }
-                switch outcome {
-                case true?: continuation.resume()
-                case false?: continuation.resume(throwing: CancellationError())
-                case nil: break
-                }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
-        }
-    }
-
     private func record(_ change: (inout FakeWingsRecords) -> Void) {
-        let ready = state.withLock { state -> [Waiter] in
-            change(&state.records)
-            let records = state.records
-            let ready = state.waiters.filter { $0.isSatisfied(records) }
-            state.waiters.removeAll { $0.isSatisfied(records) }
-            return ready
-        }
-        for waiter in ready { waiter.continuation.resume() }
+        observed.update(change)
     }
 
     // MARK: - Upgrade

@@ -27,25 +27,13 @@ public final class LevelLogCapture: Sendable {
 
     /// A logger at trace level writing here.
     public func logger(label: String = "test") -> Logger {
-        var logger = Logger(label: label) { _ in Handler(capture: self) }
+        var logger = Logger(label: label) { _ in
+            ForwardingLogHandler { [self] level, message, metadata in
+                let text = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                lines.withLock { $0.append(Line(level: level, message: message, metadata: text)) }
+            }
+        }
         logger.logLevel = .trace
         return logger
-    }
-
-    private struct Handler: LogHandler {
-        let capture: LevelLogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let text = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            capture.lines.withLock { $0.append(Line(level: event.level, message: "\(event.message)", metadata: text)) }
-        }
     }
 }

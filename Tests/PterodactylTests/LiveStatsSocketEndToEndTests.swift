@@ -17,6 +17,31 @@ import Testing
 /// record; the timeouts only guard against hangs.
 @Suite struct LiveStatsSocketEndToEndTests {
     @Test func twoHundredServersStreamOverRealSocketsAndANodeFallsBackToPollingAndBack() async throws {
+        try await withRig { rig in
+            try await rig.startUp()
+            try await rig.steadyMinute()
+            try await rig.nodeFallsBackAndReturns()
+        }
+    }
+
+    /// Sockets opened together would renew their tokens together every 10 minutes (Wings warns each 60 s before
+    /// its token lapses): 200 renewals in one minute. Each socket renews its first token early, at its own phase,
+    /// so renewals spread over the 10 minutes and stay there, renewal after renewal.
+    @Test func tokenRenewalsAsWingsAsksForThemStayInsideTheMinuteBudget() async throws {
+        // Phases spread evenly in every start-up batch, as the driver's own are.
+        let phase: @Sendable (ServerID) -> Double? = { id in SocketRig.evenlySpreadPhase(of: id) }
+        try await withRig(renewalPhase: phase) { rig in
+            try await rig.startUp()
+            try await rig.naturalRenewals()
+        }
+    }
+
+    /// Runs `body` with the panel, two Wings nodes and the backend running; then stops the backend and checks that
+    /// Wings saw every socket end.
+    private func withRig(
+        renewalPhase: @escaping @Sendable (ServerID) -> Double? = { _ in nil },
+        _ body: @escaping @Sendable (SocketRig) async throws -> Void
+    ) async throws {
         let clock = ManualClock()
         try await withPanel(
             servers: SocketRig.servers,
@@ -35,12 +60,14 @@ import Testing
                 throw error
             }
             do {
-                let rig = SocketRig(panel: panel, client: client, wings: [1: node1, 2: node2], clock: clock)
-                try await whileRunning(rig.backend) {
-                    try await rig.startUp()
-                    try await rig.steadyMinute()
-                    try await rig.nodeFallsBackAndReturns()
-                }
+                let rig = SocketRig(
+                    panel: panel,
+                    client: client,
+                    wings: [1: node1, 2: node2],
+                    clock: clock,
+                    renewalPhase: renewalPhase
+                )
+                try await whileRunning(rig.backend) { try await body(rig) }
                 // The backend's sockets closed with it: Wings sees every connection end.
                 for wings in [node1, node2] {
                     try await wings.waitUntil("every socket closed") { $0.openConnections.isEmpty }
@@ -49,38 +76,6 @@ import Testing
                 try? await node1.shutdown()
                 try? await node2.shutdown()
                 throw error
-            }
-            try await node1.shutdown()
-            try await node2.shutdown()
-        }
-    }
-}
-
-extension LiveStatsSocketEndToEndTests {
-    /// Sockets opened together would renew their tokens together every 10 minutes (Wings warns each 60 s before
-    /// its token lapses): 200 renewals in one minute. Each socket renews its first token early, at its own phase,
-    /// so renewals spread over the 10 minutes and stay there, renewal after renewal.
-    @Test func tokenRenewalsAsWingsAsksForThemStayInsideTheMinuteBudget() async throws {
-        let clock = ManualClock()
-        try await withPanel(
-            servers: SocketRig.servers,
-            nodes: SocketRig.nodes,
-            configuration: PanelClientConfiguration(clientRateLimitPerMinute: 100_000, retryPolicy: .none),
-            clock: clock
-        ) { panel, client in
-            let node1 = try await FakeWings.start(configuration: SocketRig.wingsConfiguration(panel))
-            let node2 = try await FakeWings.start(configuration: SocketRig.wingsConfiguration(panel))
-            // Phases spread evenly in every start-up batch, as random ones are on average.
-            let rig = SocketRig(
-                panel: panel,
-                client: client,
-                wings: [1: node1, 2: node2],
-                clock: clock,
-                renewalPhase: { id in SocketRig.evenlySpreadPhase(of: id) }
-            )
-            try await whileRunning(rig.backend) {
-                try await rig.startUp()
-                try await rig.naturalRenewals()
             }
             try await node1.shutdown()
             try await node2.shutdown()
@@ -518,30 +513,26 @@ private final class SocketJournal: Sendable {
         var authSuccesses: [String: Int] = [:]
     }
 
-    private struct Waiter {
-        var id: Int
-        var condition: @Sendable (Entries) -> Bool
-        var continuation: CheckedContinuation<Void, any Error>
-    }
-
-    private struct State {
-        var entries = Entries()
-        var waiters: [Waiter] = []
-        var nextID = 0
-    }
-
-    private let state = Mutex(State())
+    private let observed = ObservedValue(Entries())
     private let nodeOf: [String: Int]
 
     init(nodeOf: [ServerID: Int]) {
         self.nodeOf = Dictionary(uniqueKeysWithValues: nodeOf.map { ($0.key.rawValue, $0.value) })
     }
 
-    var entries: Entries { state.withLock { $0.entries } }
+    var entries: Entries { observed.value }
 
     /// A logger at trace level that notes the driver's `stats` frames and reconnects.
     var logger: Logger {
-        var logger = Logger(label: "test.wings") { _ in JournalLogHandler(journal: self) }
+        var logger = Logger(label: "test.wings") { _ in
+            ForwardingLogHandler { [self] _, message, metadata in
+                logged(
+                    message,
+                    event: metadata["ptero.event"].map { "\($0)" },
+                    server: metadata["ptero.server"].map { "\($0)" }
+                )
+            }
+        }
         logger.logLevel = .trace
         return logger
     }
@@ -575,66 +566,10 @@ private final class SocketJournal: Sendable {
         let timedOut: @Sendable () async -> any Error = { [self] in
             LiveStatsTimeout(waitingFor: "\(what); so far: \(entries)")
         }
-        try await withTimeout(.seconds(10), orThrow: timedOut) { try await self.awaitCondition(condition) }
-    }
-
-    private func awaitCondition(_ condition: @escaping @Sendable (Entries) -> Bool) async throws {
-        let id = state.withLock { state -> Int in
-            state.nextID += 1
-            return state.nextID
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome = state.withLock { state -> Bool? in
-                    if condition(state.entries) { return true }
-                    if Task.isCancelled { return false }
-                    state.waiters.append(Waiter(id: id, condition: condition, continuation: continuation))
-                    return nil
-                }
-                switch outcome {
-                case true?: continuation.resume()
-                case false?: continuation.resume(throwing: CancellationError())
-                case nil: break
-                }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
-        }
+        try await withTimeout(.seconds(10), orThrow: timedOut) { try await self.observed.wait(until: condition) }
     }
 
     private func record(_ change: (inout Entries) -> Void) {
-        let ready = state.withLock { state -> [Waiter] in
-            change(&state.entries)
-            let entries = state.entries
-            let ready = state.waiters.filter { $0.condition(entries) }
-            state.waiters.removeAll { waiter in ready.contains { $0.id == waiter.id } }
-            return ready
-        }
-        for waiter in ready { waiter.continuation.resume() }
-    }
-}
-
-/// Hands the driver's log lines to a ``SocketJournal``.
-private struct JournalLogHandler: LogHandler {
-    let journal: SocketJournal
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let server = event.metadata?["ptero.server"] ?? metadata["ptero.server"]
-        journal.logged(
-            "\(event.message)",
-            event: event.metadata?["ptero.event"].map { "\($0)" },
-            server: server.map { "\($0)" }
-        )
+        observed.update(change)
     }
 }
