@@ -287,8 +287,12 @@ extension MultiPanelBackend {
                 guard let list = try await (outage == nil ? fetch() : Self.within(outageDeadline, fetch)) else {
                     return .failure(outage ?? PanelFailure(.panelUnreachable, detail: "no answer"))
                 }
-                // A list may come from the backend's cache, so only a usage answer ends an outage.
-                state.withLock { $0.lastList = list }
+                // A list may come from the backend's cache, so only a usage answer ends an outage; a panel with no
+                // servers has nothing to ask, and a cached empty list is under a minute old (PEON's cache).
+                state.withLock { state in
+                    state.lastList = list
+                    if list.isEmpty { state.outage = nil }
+                }
                 return .success(list)
             } catch let failure as PanelFailure {
                 state.withLock { $0.outage = failure.kind == .panelUnreachable ? failure : nil }

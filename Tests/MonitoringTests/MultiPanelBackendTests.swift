@@ -129,6 +129,19 @@ import Testing
         #expect(await backend.panelReports()[1].outage?.kind == .panelUnreachable)
     }
 
+    /// A panel without servers has nothing to probe with: its outage ends with the first list it gives, so its
+    /// alert (judged by this report) resolves.
+    @Test func aPanelWithNoServersIsBackWithItsFirstList() async throws {
+        let backend = backend
+        home.setServers([])
+        home.failList(with: PanelFailure(.panelUnreachable, detail: "connection refused"))
+        _ = try await backend.servers(forceRefresh: false)
+        #expect(await backend.panelReports()[1].outage?.kind == .panelUnreachable)
+        home.failList(with: nil)
+        _ = try await backend.servers(forceRefresh: false)
+        #expect(await backend.panelReports()[1].outage == nil)
+    }
+
     @Test func everyPanelDownWithNoListYetIsThePanelsFailure() async throws {
         main.failList(with: PanelFailure(.keyRefused, detail: "401"))
         home.failList(with: PanelFailure(.panelUnreachable, detail: "refused"))

@@ -134,6 +134,57 @@ struct AlertFactsBuilderTests {
         #expect(try #require(back.nodes).map(\.name) == ["n1", "home: n1"])
     }
 
+    /// Each panel's own report, as ``MultiPanelBackend`` gives it.
+    static func reports(defaultOutage: PanelFailure? = nil, homeOutage: PanelFailure?) -> [PanelReport] {
+        [(nil, host, defaultOutage), ("home", "home", homeOutage)].map { name, displayName, outage in
+            PanelReport(
+                name: name,
+                displayName: displayName,
+                averageLatency: nil,
+                requests: 0,
+                failures: 0,
+                budgets: [],
+                outage: outage
+            )
+        }
+    }
+
+    /// A panel none of whose servers the cycle saw (down since the bot started, so nothing of it is listed) is
+    /// judged by its own report: its alert opens, and resolves once it answers again.
+    @Test func aPanelWithoutServersIsJudgedByItsOwnReport() {
+        var builder = AlertFactsBuilder()
+        var engine = AlertEngine()
+        let defaultOnly = { (seconds: Int) in Self.cycle(seconds, [Self.observed("s1", panel: Self.host)]) }
+        let down = builder.facts(from: defaultOnly(0), panelReports: Self.reports(homeOutage: Self.refused))
+        #expect(
+            down.panels == [
+                PanelCycleFacts(name: nil, displayName: Self.host, status: .answering),
+                PanelCycleFacts(name: "home", displayName: "home", status: .unreachable(detail: "connection refused")),
+            ]
+        )
+        #expect(engine.evaluate(down, now: Self.t0).opened.map(\.key.description) == ["panelUnreachable@panel:home"])
+        var resolved: [String] = []
+        for seconds in [60, 120] {
+            let up = builder.facts(from: defaultOnly(seconds), panelReports: Self.reports(homeOutage: nil))
+            #expect(up.panels.map(\.status) == [.answering, .answering])
+            let outcome = engine.evaluate(up, now: Self.t0.addingTimeInterval(TimeInterval(seconds)))
+            resolved += outcome.resolved.map(\.key.description)
+        }
+        #expect(resolved == ["panelUnreachable@panel:home"])
+        #expect(engine.evaluate(builder.facts(from: defaultOnly(180)), now: Self.t0.addingTimeInterval(180)).isQuiet)
+    }
+
+    @Test func theDefaultPanelWithoutServersIsJudgedByItsReportToo() {
+        var builder = AlertFactsBuilder()
+        let homeOnly = Self.cycle(0, [Self.observed("home:v1", panel: "home")])
+        let facts = builder.facts(
+            from: homeOnly,
+            panelReports: Self.reports(defaultOutage: Self.refused, homeOutage: nil)
+        )
+        #expect(facts.panels.map(\.status) == [.unreachable(detail: "connection refused"), .answering])
+        #expect(facts.panels.map(\.displayName) == [Self.host, "home"])
+    }
+
     @Test func aDownPanelAlertsOnceAndRecoversWhileTheOtherPanelKeepsAlerting() throws {
         var builder = AlertFactsBuilder()
         var engine = AlertEngine()

@@ -12,10 +12,15 @@ import Testing
     typealias Multi = MultiPanelEndToEndTests
 
     /// Starts both fakes and the bot with alerts on, runs `body`, and shuts everything down.
-    func withBot(_ body: (StatusHarness, FakePeon) async throws -> Void) async throws {
+    /// - Parameter homeDownAtStart: Whether `home` drops every connection before the bot starts.
+    func withBot(
+        homeDownAtStart: Bool = false,
+        _ body: (StatusHarness, FakePeon) async throws -> Void
+    ) async throws {
         let peon = try await FakePeon.start(servers: [Multi.vikings, Multi.castle])
         let harness: StatusHarness
         do {
+            if homeDownAtStart { try await peon.setOutage(.dropsConnections) }
             harness = try await StatusHarness(
                 servers: [Multi.valheim],
                 alerts: AlertsEndToEndTests.alerts,
@@ -80,6 +85,23 @@ import Testing
             #expect(after.last?.content.hasPrefix("✅ **home**: panel unreachable resolved after") == true)
             let open = await harness.operations.alerts?.openAlerts.map(\.key.description)
             #expect(open == ["serverStopped@server:a0000001"])
+        }
+    }
+
+    /// A panel down since the bot started lists nothing, so none of its servers is ever seen: its own report raises
+    /// its alert all the same, and the alert resolves once the panel answers.
+    @Test func aPanelDownSinceStartUpAlertsAndRecovers() async throws {
+        try await withBot(homeDownAtStart: true) { harness, peon in
+            harness.setRunning(Multi.valheim.id, cpu: 20, sample: 0)
+            await cycle(harness)
+            let titles = await alertMessages(harness).compactMap { $0.embeds.first?.title }
+            #expect(titles == ["🔴 Panel unreachable: home"])
+
+            try await peon.setOutage(nil)
+            for _ in 0..<3 { await cycle(harness) }
+            let after = await alertMessages(harness)
+            #expect(after.last?.content.hasPrefix("✅ **home**: panel unreachable resolved after") == true)
+            #expect(await harness.operations.alerts?.openAlerts.isEmpty == true)
         }
     }
 }

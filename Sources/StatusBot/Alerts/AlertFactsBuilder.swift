@@ -33,12 +33,15 @@ public struct AlertFactsBuilder: Sendable {
     /// - Parameters:
     ///   - observation: A cycle's observation (every server the panels list, and their nodes when they have them).
     ///   - stopCauses: Servers that stopped with no power action behind them, and what is known of the cause.
+    ///   - panelReports: Each panel's own report (``MultiPanelBackend/panelReports()``; empty with one panel):
+    ///     it tells about a panel none of whose servers is in the observation, such as one down since start-up.
     /// - Returns: The facts.
     public mutating func facts(
         from observation: Observation,
-        stopCauses: [ServerID: StopCause] = [:]
+        stopCauses: [ServerID: StopCause] = [:],
+        panelReports: [PanelReport] = []
     ) -> AlertCycleFacts {
-        let panels = panelFacts(observation)
+        let panels = panelFacts(observation, reports: panelReports)
         let answering = Set(panels.filter { $0.status == .answering }.map(\.name))
         let panelOfNode = Self.panelsOfNodes(observation)
         if let listing = observation.nodes, let fetchedAt = listing.fetchedAt, fetchedAt != lastNodesFetchedAt {
@@ -91,28 +94,43 @@ public struct AlertFactsBuilder: Sendable {
     ///
     /// With one panel its alerts say "the panel"; with several each is named after its servers'
     /// ``GameServer/panelName``.
-    mutating func panelFacts(_ observation: Observation) -> [PanelCycleFacts] {
+    mutating func panelFacts(_ observation: Observation, reports: [PanelReport] = []) -> [PanelCycleFacts] {
         var byPanel: [String?: [ServerObservation]] = [:]
         for observed in observation.servers.values { byPanel[observed.server.id.panel, default: []].append(observed) }
         for observed in observation.servers.values.sorted(by: { $0.server.id < $1.server.id }) {
             if let name = observed.server.panelName { displayNames[observed.server.id.panel] = name }
         }
+        for report in reports { displayNames[report.name] = report.displayName }
         let named = byPanel.keys.compactMap { $0 }.sorted()
         // A cycle without any server cannot tell: the last one that could stands, so names do not flip.
-        if !observation.servers.isEmpty {
+        if !reports.isEmpty {
+            servesSeveral = true
+        } else if !observation.servers.isEmpty {
             servesSeveral = !named.isEmpty || observation.servers.values.contains { $0.server.panelName != nil }
         }
         let several = servesSeveral
-        return ([nil] + named).map { (panel: String?) in
+        let listed = ([nil] + named).map { (panel: String?) in
+            let servers = byPanel[panel] ?? []
             // The list failure reaches the observation only when no panel could give a list, and then it is the
             // default panel's (the first one asked); the others show their outage in their servers' polls.
-            let status = Self.panelStatus(
-                byPanel[panel] ?? [],
-                listFailure: panel == nil ? observation.listFailure : nil
-            )
+            let listFailure = panel == nil ? observation.listFailure : nil
+            let report = servers.isEmpty && listFailure == nil ? reports.first { $0.name == panel } : nil
+            let status = report.map(Self.panelStatus) ?? Self.panelStatus(servers, listFailure: listFailure)
             let displayName = several ? displayNames[panel] ?? panel ?? Self.defaultPanelFallbackName : nil
             return PanelCycleFacts(name: panel, displayName: displayName, status: status)
         }
+        // A panel none of whose servers the cycle saw (down since start-up, or with none) is judged by its own
+        // report, so its alert opens, and clears when it answers again.
+        let judged = Set(listed.map(\.name))
+        let unlisted = reports.filter { !judged.contains($0.name) }.map { report in
+            PanelCycleFacts(name: report.name, displayName: report.displayName, status: Self.panelStatus(report))
+        }
+        return listed + unlisted
+    }
+
+    /// A panel is down by its own report while its list fails as unreachable.
+    static func panelStatus(_ report: PanelReport) -> PanelFacts {
+        report.outage.map { .unreachable(detail: $0.detail) } ?? .answering
     }
 
     /// A panel is down when its list or every one of its servers' polls says so; it refuses the key when its list

@@ -67,6 +67,7 @@ public actor AlertNotifier: ObservationConsumer {
     private weak let monitor: (any ServerObserving)?
     private let builder = AlertMessageBuilder()
     private let metrics: AlertMetrics
+    private let panelReports: @Sendable () async -> [PanelReport]
     private let logger: Logger
 
     /// Creates a notifier.
@@ -79,6 +80,8 @@ public actor AlertNotifier: ObservationConsumer {
     ///   - restored: What a previous run saved.
     ///   - powerRequests: Power signals the bot sent itself.
     ///   - metrics: Where open alerts and waiting notices are exported.
+    ///   - panelReports: Each panel's report (``MultiPanelBackend/panelReports()``), for panels none of whose
+    ///     servers the cycle saw; empty with one panel.
     ///   - logger: Alerts and delivery problems are logged.
     public init(
         thresholds: AlertThresholds,
@@ -89,9 +92,11 @@ public actor AlertNotifier: ObservationConsumer {
         restored: SavedState? = nil,
         powerRequests: PowerRequestLog? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        panelReports: @escaping @Sendable () async -> [PanelReport] = { [] },
         logger: Logger
     ) {
         self.metrics = AlertMetrics(factory: metrics)
+        self.panelReports = panelReports
         self.engine = AlertEngine(thresholds: thresholds, restoring: restored?.engine ?? AlertEngineState())
         self.outbox = AlertOutbox(thresholds: thresholds, restoring: restored?.outbox ?? AlertOutboxState())
         self.delivery = delivery
@@ -123,7 +128,7 @@ public actor AlertNotifier: ObservationConsumer {
         let stopped = stops.stops(in: observation.servers)
         stops.retain(Set(observation.servers.keys))
         let causes = await stopCauses(of: stopped, seenAt: observation.observedAt)
-        let cycleFacts = facts.facts(from: observation, stopCauses: causes)
+        let cycleFacts = facts.facts(from: observation, stopCauses: causes, panelReports: await panelReports())
         lastCycleAt = observation.observedAt
         let outcome = engine.evaluate(cycleFacts, now: observation.observedAt)
         for alert in outcome.opened + outcome.reopened {

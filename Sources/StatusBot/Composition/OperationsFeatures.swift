@@ -125,6 +125,7 @@ public struct OperationsFeatures: Sendable {
                 restored: restored,
                 powerRequests: powerRequests,
                 metrics: metrics,
+                panelReports: { await backend.panelReports() },
                 logger: logger
             )
         }
