@@ -158,6 +158,7 @@ let package = Package(
         .target(
             name: "GameQuery",
             dependencies: [
+                "ClientSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -312,7 +313,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GameQueryTests",
-            dependencies: ["GameQuery", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ClientSupport", "GameQuery", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,6 +13,7 @@ public final class ConcurrencyLimiter: Sendable {
         var available: Int
         var waiters: [Waiter] = []
         var nextID: UInt64 = 0
+        var queueWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private enum Entry {
@@ -27,6 +28,22 @@ public final class ConcurrencyLimiter: Sendable {
     /// - Parameter limit: Bodies allowed at once; at least 1.
     public init(limit: Int) {
         state = Mutex(State(available: max(1, limit)))
+    }
+
+    /// Callers waiting for a permit.
+    public var queued: Int { state.withLock { $0.waiters.count } }
+
+    /// For tests: returns once at least `count` callers are waiting.
+    /// - Parameter count: The queue length to wait for.
+    public func waitUntilQueued(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.waiters.count >= count { return true }
+                state.queueWatchers.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 
     /// Runs `body` once a permit is free, and frees it afterwards (also on error).
@@ -50,16 +67,20 @@ public final class ConcurrencyLimiter: Sendable {
         guard let id else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let entry = state.withLock { state -> Entry in
-                    if Task.isCancelled { return .cancelled }
+                let (entry, watchers) = state.withLock { state -> (Entry, [CheckedContinuation<Void, Never>]) in
+                    if Task.isCancelled { return (.cancelled, []) }
                     // A permit may have been freed between the first look and now.
                     if state.available > 0 {
                         state.available -= 1
-                        return .acquired
+                        return (.acquired, [])
                     }
                     state.waiters.append(Waiter(id: id, continuation: continuation))
-                    return .waiting
+                    let count = state.waiters.count
+                    let ready = state.queueWatchers.filter { $0.count <= count }.map(\.continuation)
+                    state.queueWatchers.removeAll { $0.count <= count }
+                    return (.waiting, ready)
                 }
+                for watcher in watchers { watcher.resume() }
                 switch entry {
                 case .acquired: continuation.resume()
                 case .cancelled: continuation.resume(throwing: CancellationError())

@@ -1,3 +1,4 @@
+import ClientSupport
 import Logging
 import NIOCore
 import NIOPosix
@@ -10,7 +11,7 @@ public final class DefaultGameQueryClient: GameQueryClient {
     /// The settings in use.
     public let configuration: GameQueryConfiguration
     private let group: any EventLoopGroup
-    private let limiter: QueryLimiter
+    private let limiter: ConcurrencyLimiter
     private let logger: Logger
 
     /// Creates a client.
@@ -25,7 +26,7 @@ public final class DefaultGameQueryClient: GameQueryClient {
     ) {
         self.configuration = configuration
         self.group = eventLoopGroup
-        self.limiter = QueryLimiter(limit: configuration.maxConcurrentQueries)
+        self.limiter = ConcurrencyLimiter(limit: configuration.maxConcurrentQueries)
         self.logger = logger
     }
 

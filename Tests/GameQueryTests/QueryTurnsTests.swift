@@ -1,12 +1,11 @@
+import ClientSupport
 import TestSupport
 import Testing
 
-@testable import GameQuery
-
-/// The turn-taking behind `maxConcurrentQueries`.
-@Suite struct QueryLimiterTests {
+/// The turn-taking behind `maxConcurrentQueries` (the client's `ConcurrencyLimiter`).
+@Suite struct QueryTurnsTests {
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
-        let limiter = QueryLimiter(limit: 1)
+        let limiter = ConcurrencyLimiter(limit: 1)
         let holder = Gate(isOpen: false)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await limiter.withPermit { await holder.pass("first") } }
@@ -24,7 +23,7 @@ import Testing
     }
 
     @Test func turnsPassInArrivalOrder() async throws {
-        let limiter = QueryLimiter(limit: 1)
+        let limiter = ConcurrencyLimiter(limit: 1)
         let holder = Gate(isOpen: false)
         let order = Gate()
         try await withThrowingTaskGroup(of: Void.self) { group in
