@@ -95,6 +95,8 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
         case frame(connection: Int, String)
         case closed(connection: Int, WingsSocketCloseCause)
         case tick
+        /// The first input: the machine starts.
+        case start
     }
 
     /// Runs the server's socket until the calling task is cancelled, then closes it and returns.
@@ -114,18 +116,7 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
             var loop = SocketLoop(
                 machine: WingsSocketStateMachine(configuration: configuration, firstRenewalPhase: renewalPhase(server))
             )
-            let start = loop.machine.start(now: clock.now)
-            await perform(
-                start,
-                loop: &loop,
-                server: server,
-                group: &group,
-                inputs: continuation,
-                backlog: backlog,
-                events: events,
-                logger
-            )
-            timer.schedule(loop.machine.nextDeadline)
+            continuation.yield(.start)
             for await input in inputs {
                 if case .frame = input { backlog.taken() }
                 let actions = apply(input, loop: &loop, backlog: backlog, logger: logger)
@@ -210,6 +201,8 @@ public final class DefaultWingsLiveFeed<C: Clock>: WingsLiveFeed where C.Duratio
             return loop.machine.closed(cause, now: now)
         case .tick:
             return loop.machine.tick(now: now)
+        case .start:
+            return loop.machine.start(now: now)
         }
     }
 
